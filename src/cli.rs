@@ -1,0 +1,128 @@
+//! The command line: `footprint [serve]` runs the service, `footprint check [DIR]` validates data.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use actix_web::{HttpServer, web};
+use clap::{Args, Parser, Subcommand};
+
+use crate::http::{AppState, app};
+use crate::store::{DataFiles, Dataset, Directory, Embedded, LoadError};
+
+/// Footprint: a time-aware map service for strategic sites in the news.
+#[derive(Debug, Parser)]
+#[command(name = "footprint", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `serve`, also accepted without the subcommand.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API, downloads and pages over HTTP (the default).
+    Serve(ServeArgs),
+    /// Check a data directory (default: the embedded data) and print every problem; exit 1 if any.
+    Check {
+        /// The data directory (holding catalog.json); the embedded copy when omitted.
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Options of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "FOOTPRINT_BIND", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Port to listen on.
+    #[arg(long, env = "FOOTPRINT_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Serve this data directory instead of the embedded data.
+    #[arg(long, env = "FOOTPRINT_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+}
+
+fn files_for(dir: Option<PathBuf>) -> Arc<dyn DataFiles> {
+    match dir {
+        Some(dir) => Arc::new(Directory(dir)),
+        None => Arc::new(Embedded),
+    }
+}
+
+fn report(err: &LoadError, origin: &str) {
+    match err {
+        LoadError::Invalid(problems) => {
+            eprintln!("{origin}: {} problem(s):", problems.len());
+            for problem in problems {
+                eprintln!("{problem}");
+            }
+        }
+        LoadError::Files(err) => eprintln!("{err}"),
+    }
+}
+
+/// `footprint check [DIR]`.
+pub fn check(dir: Option<PathBuf>) -> ExitCode {
+    let files = files_for(dir);
+    match Dataset::load(files.as_ref()) {
+        Ok(dataset) => {
+            let mut out = std::io::stdout().lock();
+            for c in &dataset.collections {
+                let unlocated = c.features().iter().filter(|f| f.geometry.is_none()).count();
+                let _ = writeln!(out, "{}: {} features ({unlocated} without geometry)", c.meta.file, c.features().len());
+            }
+            let _ = writeln!(out, "{}: ok", files.describe());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            report(&err, &files.describe());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `footprint serve`: loads the data (exit 1 listing every problem if it is bad) and serves until SIGINT/SIGTERM,
+/// finishing requests in flight.
+pub async fn serve(args: ServeArgs) -> ExitCode {
+    let files = files_for(args.data);
+    let dataset = match Dataset::load(files.as_ref()) {
+        Ok(dataset) => dataset,
+        Err(err) => {
+            report(&err, &files.describe());
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(
+        data = %dataset.origin,
+        collections = dataset.collections.len(),
+        features = dataset.collections.iter().map(|c| c.features().len()).sum::<usize>(),
+        "data loaded"
+    );
+    let state = web::Data::new(AppState::new(dataset, files));
+    let server = HttpServer::new(move || app(state.clone())).shutdown_timeout(10);
+    let server = match server.bind((args.bind.as_str(), args.port)) {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("cannot listen on {}:{}: {err}", args.bind, args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(address = %format!("http://{}:{}", args.bind, args.port), "serving");
+    match server.run().await {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("server error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

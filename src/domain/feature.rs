@@ -1,0 +1,455 @@
+//! Features: a site's status period, a reported strike or a dated event, with its place, time and sources.
+//!
+//! The structs serialise straight to the GeoJSON the service serves and deserialise from the curated files in
+//! `geodata/` (same shape; the JSON-FG `time` member is derived from `start`/`end` and added on output).
+//!
+//! ```
+//! use footprint::domain::Feature;
+//! let json = r#"{"type": "Feature", "id": "khmeimim/2015-09-30",
+//!   "geometry": {"type": "Point", "coordinates": [35.945, 35.41167]},
+//!   "properties": {"name": {"en": "Khmeimim Air Base"}, "kind": "air-base",
+//!     "start": "2015-09-30", "start_precision": "day", "end": "2024-12-06", "end_precision": "day",
+//!     "location_precision": "exact-facility", "confidence": "high",
+//!     "sources": [{"publisher": "TASS", "url": "https://tass.com/politics/1977359", "date": "2025-06-20"}]}}"#;
+//! let feature: Feature = serde_json::from_str(json).unwrap();
+//! assert_eq!(feature.properties.name.en.as_ref(), "Khmeimim Air Base");
+//! let out = serde_json::to_value(&feature).unwrap();
+//! assert_eq!(out["time"]["interval"][1], "2024-12-06");
+//! ```
+
+use chrono::NaiveDate;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::time::{DatePrecision, Day, DaySpan};
+
+/// A WGS84 position `[lon, lat]`, serialised as a GeoJSON Point.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "PointRepr")]
+pub struct Point {
+    /// Longitude in degrees, -180..180.
+    pub lon: f64,
+    /// Latitude in degrees, -90..90.
+    pub lat: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PointRepr {
+    #[serde(rename = "type")]
+    kind: String,
+    coordinates: serde_json::Value,
+}
+
+impl TryFrom<PointRepr> for Point {
+    type Error = String;
+
+    fn try_from(repr: PointRepr) -> Result<Self, Self::Error> {
+        if repr.kind != "Point" {
+            return Err(format!("geometry type `{}` is not supported: features are Points or null", repr.kind));
+        }
+        let numbers: Option<Vec<f64>> =
+            repr.coordinates.as_array().map(|items| items.iter().filter_map(serde_json::Value::as_f64).collect());
+        let items = repr.coordinates.as_array().map_or(0, Vec::len);
+        match numbers.as_deref() {
+            Some([lon, lat] | [lon, lat, _]) if items == numbers.as_ref().map_or(0, Vec::len) => {
+                if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
+                    return Err(format!("coordinates [{lon}, {lat}] are not [lon, lat] in WGS84 range"));
+                }
+                Ok(Point { lon: *lon, lat: *lat })
+            }
+            _ => Err(format!("a Point has coordinates [lon, lat], got {}", repr.coordinates)),
+        }
+    }
+}
+
+impl Serialize for Point {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("type", "Point")?;
+        map.serialize_entry("coordinates", &[self.lon, self.lat])?;
+        map.end()
+    }
+}
+
+/// A name or description in English (always) and, where known, Arabic and Russian.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// English.
+    pub en: Box<str>,
+    /// Arabic, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ar: Option<Box<str>>,
+    /// Russian, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ru: Option<Box<str>>,
+}
+
+/// How precisely a feature's location is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LocationPrecision {
+    /// The named facility itself.
+    ExactFacility,
+    /// The town or city; the site within it was not located.
+    Town,
+    /// A district.
+    District,
+    /// A governorate.
+    Governorate,
+    /// A wider region.
+    Region,
+    /// Not located: the feature has no geometry.
+    Unknown,
+}
+
+impl LocationPrecision {
+    /// The kebab-case name used in data and queries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ExactFacility => "exact-facility",
+            Self::Town => "town",
+            Self::District => "district",
+            Self::Governorate => "governorate",
+            Self::Region => "region",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// How far a feature's claims are corroborated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Several independent or wire-service sources.
+    High,
+    /// One credible source.
+    Medium,
+    /// A single unverified or low-reliability source.
+    Low,
+}
+
+impl Confidence {
+    /// The lowercase name used in data and queries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+}
+
+/// A site's status during one period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Operated by Russia (or the Soviet Union).
+    RussianOperated,
+    /// Russian use reported (intermittent, auxiliary or only documented in passing).
+    RussianUseReported,
+    /// A drawdown of Russian forces reported.
+    DrawdownReported,
+    /// Withdrawal under way.
+    WithdrawalUnderWay,
+    /// Withdrawn.
+    Withdrawn,
+    /// Withdrawal claimed by an unverified source.
+    WithdrawalClaimed,
+}
+
+impl Status {
+    /// The kebab-case name used in data and queries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RussianOperated => "russian-operated",
+            Self::RussianUseReported => "russian-use-reported",
+            Self::DrawdownReported => "drawdown-reported",
+            Self::WithdrawalUnderWay => "withdrawal-under-way",
+            Self::Withdrawn => "withdrawn",
+            Self::WithdrawalClaimed => "withdrawal-claimed",
+        }
+    }
+}
+
+/// How a party stands to a claim: who claimed, reported, attributed, confirmed or denied it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    /// The actor itself claimed it.
+    Claimed,
+    /// A medium reported it.
+    Reported,
+    /// A third party attributed it to the actor.
+    Attributed,
+    /// The actor or an authority confirmed it.
+    Confirmed,
+    /// Someone denied it.
+    Denied,
+    /// Responsibility unclear at the time.
+    Unconfirmed,
+}
+
+impl Stance {
+    /// The lowercase name used in data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Claimed => "claimed",
+            Self::Reported => "reported",
+            Self::Attributed => "attributed",
+            Self::Confirmed => "confirmed",
+            Self::Denied => "denied",
+            Self::Unconfirmed => "unconfirmed",
+        }
+    }
+}
+
+/// One attributed claim: `by` took `stance`, according to `sources[source]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// The stance taken.
+    pub stance: Stance,
+    /// Who took it.
+    pub by: Box<str>,
+    /// Index into the feature's `sources`.
+    pub source: u16,
+}
+
+/// A reported figure and who reported it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// The figure.
+    pub count: u32,
+    /// Who gave it.
+    pub by: Box<str>,
+    /// Index into the feature's `sources`.
+    pub source: u16,
+}
+
+/// Conflicting figures kept as a range, with every report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    /// Lowest reported figure.
+    pub min: u32,
+    /// Highest reported figure.
+    pub max: u32,
+    /// Every report.
+    pub reports: Box<[Report]>,
+}
+
+/// Reported casualties.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Casualties {
+    /// People reported killed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub killed: Option<Range>,
+    /// People reported injured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injured: Option<Range>,
+}
+
+/// A source: who published what, where, when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The outlet whose page `url` is.
+    pub publisher: Box<str>,
+    /// The wire service or original outlet the page cites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Box<str>>,
+    /// Address of the page.
+    pub url: Box<str>,
+    /// Publication date, as precise as known (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`); `None` = not recorded.
+    pub date: Option<Box<str>>,
+    /// The passage relied on, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Box<str>>,
+}
+
+/// The properties of a feature. Optional groups apply to some collections only (sites, strikes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Properties {
+    /// Display name.
+    pub name: Text,
+    /// Neutral, attributed description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// What kind of thing this is (`air-base`, `airstrike`, `diplomatic-meeting`, …).
+    pub kind: Box<str>,
+    /// First day (inclusive).
+    pub start: NaiveDate,
+    /// How precisely `start` is known.
+    pub start_precision: DatePrecision,
+    /// Last day (inclusive); `None` = open (ongoing).
+    pub end: Option<NaiveDate>,
+    /// How precisely `end` is known; `None` with an open end.
+    pub end_precision: Option<DatePrecision>,
+    /// How precisely the location is known.
+    pub location_precision: LocationPrecision,
+    /// Where the coordinate comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_note: Option<Box<str>>,
+    /// True when the coordinate is an unsourced estimate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub location_unsourced: bool,
+    /// How far the claims are corroborated.
+    pub confidence: Confidence,
+    /// Sites: which site this status period belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<Box<str>>,
+    /// Sites: the status during this period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Sites: who operated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<Box<str>>,
+    /// Strikes: what was reportedly hit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Box<str>>,
+    /// Strikes: the alleged perpetrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Box<str>>,
+    /// Who claimed, reported, attributed or denied it.
+    #[serde(default, skip_serializing_if = "<[Claim]>::is_empty")]
+    pub attribution: Box<[Claim]>,
+    /// Reported casualties, as ranges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub casualties: Option<Casualties>,
+    /// Conflicts and uncertainty between sources, for readers.
+    #[serde(default, skip_serializing_if = "<[Box<str>]>::is_empty")]
+    pub notes: Box<[Box<str>]>,
+    /// Fact-sheet rows this feature was built from.
+    #[serde(default, skip_serializing_if = "<[Box<str>]>::is_empty")]
+    pub fact_ids: Box<[Box<str>]>,
+    /// At least one source.
+    pub sources: Box<[Source]>,
+}
+
+/// A GeoJSON feature of a Footprint collection.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    /// Always `"Feature"`.
+    #[serde(rename = "type")]
+    pub kind: FeatureTag,
+    /// Stable identifier, unique within its collection.
+    pub id: Box<str>,
+    /// The location, or `None` when it could not be placed.
+    pub geometry: Option<Point>,
+    /// JSON-FG `time` as read from a file; ignored (always derived from `start`/`end` on output).
+    #[serde(default, rename = "time")]
+    pub time_member: Option<serde_json::Value>,
+    /// The properties.
+    pub properties: Properties,
+}
+
+/// The GeoJSON `type` tag of a feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeatureTag {
+    /// `"Feature"`.
+    Feature,
+}
+
+impl Feature {
+    /// The days this feature covers (open end = [`Day::MAX`]).
+    pub fn span(&self) -> DaySpan {
+        DaySpan {
+            first: Day::from_date(self.properties.start),
+            last: self.properties.end.map_or(Day::MAX, Day::from_date),
+        }
+    }
+
+    /// The JSON-FG `time` member: `{"date": …}` for a single day, else `{"interval": [start, end or ".."]}`.
+    pub fn time_member(&self) -> TimeMember {
+        let p = &self.properties;
+        match p.end {
+            Some(end) if end == p.start => TimeMember::Date(p.start),
+            Some(end) => TimeMember::Interval([IntervalEnd::Date(p.start), IntervalEnd::Date(end)]),
+            None => TimeMember::Interval([IntervalEnd::Date(p.start), IntervalEnd::Open("..")]),
+        }
+    }
+}
+
+/// The JSON-FG `time` member of a feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeMember {
+    /// A single day.
+    Date(NaiveDate),
+    /// An inclusive interval; the end may be open.
+    Interval([IntervalEnd; 2]),
+}
+
+/// One end of a JSON-FG interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum IntervalEnd {
+    /// A day.
+    Date(NaiveDate),
+    /// `".."`: open.
+    Open(&'static str),
+}
+
+impl Serialize for Feature {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("type", "Feature")?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("geometry", &self.geometry)?;
+        map.serialize_entry("time", &self.time_member())?;
+        map.serialize_entry("properties", &self.properties)?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal(geometry: &str, end: &str) -> String {
+        format!(
+            r#"{{"type":"Feature","id":"x","geometry":{geometry},"properties":{{"name":{{"en":"X"}},"kind":"airstrike",
+            "start":"2024-12-08","start_precision":"day","end":{end},"end_precision":null,
+            "location_precision":"town","confidence":"low",
+            "sources":[{{"publisher":"P","url":"https://example.org","date":null}}]}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_point_feature_round_trips_through_geojson() {
+        let f: Feature = serde_json::from_str(&minimal(r#"{"type":"Point","coordinates":[36.2,33.5]}"#, "null")).unwrap();
+        assert_eq!(f.geometry, Some(Point { lon: 36.2, lat: 33.5 }));
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["geometry"]["coordinates"], serde_json::json!([36.2, 33.5]));
+        assert_eq!(v["time"]["interval"], serde_json::json!(["2024-12-08", ".."]));
+        assert_eq!(f.span().last, Day::MAX);
+    }
+
+    #[test]
+    fn a_feature_without_a_place_keeps_null_geometry() {
+        let f: Feature = serde_json::from_str(&minimal("null", r#""2024-12-08""#)).unwrap();
+        let v = serde_json::to_value(&f).unwrap();
+        assert!(v["geometry"].is_null());
+        assert_eq!(v["time"], serde_json::json!({"date": "2024-12-08"}));
+    }
+
+    #[test]
+    fn lines_and_out_of_range_points_are_rejected() {
+        let line = minimal(r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#, "null");
+        assert!(serde_json::from_str::<Feature>(&line).unwrap_err().to_string().contains("LineString"));
+        let swapped = minimal(r#"{"type":"Point","coordinates":[35.4,135.9]}"#, "null");
+        assert!(serde_json::from_str::<Feature>(&swapped).is_err());
+    }
+
+    #[test]
+    fn unknown_properties_are_rejected() {
+        let json = minimal("null", "null").replace(r#""kind""#, r#""colour":"red","kind""#);
+        assert!(serde_json::from_str::<Feature>(&json).unwrap_err().to_string().contains("colour"));
+    }
+}

@@ -1,0 +1,14 @@
+//! The domain core: what a feature is, how its time and place are known, and who said so.
+//!
+//! Nothing here knows about HTTP, files or the index; query parameters are parsed into these types at the edge.
+
+pub mod bbox;
+pub mod feature;
+pub mod time;
+
+pub use bbox::{Bbox, BboxError};
+pub use feature::{
+    Casualties, Claim, Confidence, Feature, FeatureTag, LocationPrecision, Point, Properties, Range, Report,
+    Source, Stance, Status, Text,
+};
+pub use time::{DatePrecision, Datetime, DatetimeError, Day, DaySpan};

@@ -1,0 +1,89 @@
+//! HTTP errors: each carries its status and a client-safe message, rendered as `{"code", "description"}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// An error answered to a client.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A query parameter has a value that cannot be used.
+    #[error("invalid value for parameter `{parameter}`: {reason}")]
+    InvalidParameter {
+        /// The parameter's name.
+        parameter: String,
+        /// Why the value is wrong.
+        reason: String,
+    },
+    /// A query parameter this endpoint does not take.
+    #[error("unknown parameter `{parameter}`; this endpoint takes: {allowed}")]
+    UnknownParameter {
+        /// The parameter's name.
+        parameter: String,
+        /// The parameters it does take, comma-separated.
+        allowed: String,
+    },
+    /// A parameter given more than once.
+    #[error("parameter `{0}` is given more than once")]
+    RepeatedParameter(String),
+    /// No collection with this id.
+    #[error("no collection `{0}`")]
+    CollectionNotFound(String),
+    /// No feature with this id in the collection.
+    #[error("no feature `{feature}` in collection `{collection}`")]
+    FeatureNotFound {
+        /// The collection.
+        collection: String,
+        /// The feature id asked for.
+        feature: String,
+    },
+    /// No such path.
+    #[error("no resource at `{0}`")]
+    NoRoute(String),
+    /// Something failed on the server; details are logged, not sent.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// Shorthand for [`ApiError::InvalidParameter`].
+    pub fn invalid(parameter: &str, reason: impl ToString) -> ApiError {
+        ApiError::InvalidParameter { parameter: parameter.to_owned(), reason: reason.to_string() }
+    }
+
+    /// The OGC-style exception code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidParameter { .. } | ApiError::UnknownParameter { .. } | ApiError::RepeatedParameter(_) => {
+                "InvalidParameterValue"
+            }
+            ApiError::CollectionNotFound(_) | ApiError::FeatureNotFound { .. } | ApiError::NoRoute(_) => "NotFound",
+            ApiError::Internal(_) => "ServerError",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    description: String,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self.code() {
+            "InvalidParameterValue" => StatusCode::BAD_REQUEST,
+            "NotFound" => StatusCode::NOT_FOUND,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
+        }
+        HttpResponse::build(self.status_code())
+            .insert_header(("Cache-Control", "no-store"))
+            .json(Body { code: self.code(), description: self.to_string() })
+    }
+}

@@ -1,0 +1,251 @@
+//! OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) and Part 3 queryables, under `/api`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::domain::Feature;
+use crate::store::{Collection, FeatureProvider};
+
+use super::error::ApiError;
+use super::params::{CRS84, Params, filter_parameters};
+use super::{AppState, GEOJSON, JSON, Link, base_url, download, json_response};
+
+/// The conformance classes this API implements.
+pub const CONFORMANCE: [&str; 5] = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+];
+
+/// Parameters of the items endpoint besides the collection's queryables.
+pub const ITEMS_PARAMETERS: [&str; 7] = ["f", "bbox", "bbox-crs", "datetime", "limit", "offset", "sortby"];
+
+/// `GET /api`: the landing page.
+pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    let base = base_url(&req);
+    let catalog = &state.dataset.catalog;
+    json_response(
+        JSON,
+        &json!({
+            "title": catalog.title,
+            "description": catalog.description,
+            "links": [
+                Link::new(format!("{base}/api"), "self", JSON).titled("This document"),
+                Link::new(format!("{base}/api/openapi.json"), "service-desc", "application/vnd.oai.openapi+json;version=3.0")
+                    .titled("The API definition (OpenAPI 3.0)"),
+                Link::new(format!("{base}/"), "service-doc", "text/html").titled("Footprint: collections and downloads"),
+                Link::new(format!("{base}/api/conformance"), "conformance", JSON).titled("Conformance classes"),
+                Link::new(format!("{base}/api/collections"), "data", JSON).titled("The collections"),
+                Link::new(format!("{base}/data/METHODOLOGY.md"), "describedby", "text/markdown").titled("Methodology: sources, precision, corrections"),
+            ],
+        }),
+    )
+}
+
+/// `GET /api/conformance`.
+pub async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    json_response(JSON, &json!({ "conformsTo": CONFORMANCE }))
+}
+
+/// `GET /api/collections`.
+pub async fn collections(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    let base = base_url(&req);
+    let collections: Vec<Value> = state.dataset.collections.iter().map(|c| describe(c, &base)).collect();
+    json_response(
+        JSON,
+        &json!({
+            "links": [Link::new(format!("{base}/api/collections"), "self", JSON)],
+            "collections": collections,
+        }),
+    )
+}
+
+/// `GET /api/collections/{collection}`.
+pub async fn collection(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    let collection = find(&state, &path)?;
+    json_response(JSON, &describe(collection, &base_url(&req)))
+}
+
+/// The collection with this id, or a 404.
+pub fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Collection, ApiError> {
+    state.dataset.collection(id).ok_or_else(|| ApiError::CollectionNotFound(id.to_owned()))
+}
+
+fn describe(collection: &Collection, base: &str) -> Value {
+    let meta = &collection.meta;
+    let id = &meta.id;
+    let extent = collection.extent();
+    let bbox = extent.bbox.map_or_else(|| vec![[-180.0, -90.0, 180.0, 90.0]], |b| vec![b]);
+    let instant = |day: Option<crate::domain::Day>| day.map(|d| format!("{d}T00:00:00Z"));
+    let last = extent.last.map(|d| format!("{d}T23:59:59Z"));
+    let items = format!("{base}/api/collections/{id}/items");
+    json!({
+        "id": id,
+        "title": meta.title,
+        "description": meta.description,
+        "keywords": meta.keywords,
+        "license": meta.license,
+        "attribution": meta.attribution,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "numberOfFeatures": collection.features().len(),
+        "extent": {
+            "spatial": {"bbox": bbox, "crs": CRS84},
+            "temporal": {
+                "interval": [[instant(extent.first), last]],
+                "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+            },
+        },
+        "links": [
+            Link::new(format!("{base}/api/collections/{id}"), "self", JSON),
+            Link::new(items.clone(), "items", GEOJSON).titled(format!("{} (GeoJSON)", meta.title)),
+            Link::new(format!("{items}?f=csv"), "items", "text/csv").titled(format!("{} (CSV, one page)", meta.title)),
+            Link::new(format!("{base}/api/collections/{id}/download?f=geojson"), "enclosure", GEOJSON)
+                .titled(format!("Download all {} as GeoJSON", meta.title)),
+            Link::new(format!("{base}/api/collections/{id}/download?f=csv"), "enclosure", "text/csv")
+                .titled(format!("Download all {} as CSV", meta.title)),
+            Link::new(format!("{base}/api/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json")
+                .titled("Properties that can be filtered on"),
+            Link::new(format!("{base}/data/schema/feature.schema.json"), "describedby", "application/schema+json")
+                .titled("JSON Schema of the features"),
+            Link::new(format!("https://spdx.org/licenses/{}.html", meta.license), "license", "text/html")
+                .titled(meta.license.clone()),
+        ],
+    })
+}
+
+#[derive(Serialize)]
+struct ItemsBody<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    features: &'a [&'a Feature],
+    #[serde(rename = "numberMatched")]
+    matched: usize,
+    #[serde(rename = "numberReturned")]
+    returned: usize,
+    #[serde(rename = "timeStamp")]
+    time_stamp: String,
+    links: Vec<Link>,
+}
+
+/// `GET /api/collections/{collection}/items`: filtered, sorted, paged features as GeoJSON (or CSV with `f=csv`).
+pub async fn items(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let collection = find(&state, &path)?;
+    let params = Params::parse(req.query_string(), &filter_parameters(&ITEMS_PARAMETERS, collection))?;
+    let format = params.format(&["geojson", "json", "csv"])?;
+    let filter = params.filter(collection)?;
+    let (offset, limit) = (params.offset()?, params.limit()?);
+    let page = collection.page(&filter, offset, limit);
+    if format == "csv" {
+        return download::csv_response(&page.features, None);
+    }
+    let base = base_url(&req);
+    let here = format!("{base}/api/collections/{}/items", collection.meta.id);
+    let with_offset = |offset: usize| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(params.without("offset"));
+        query.append_pair("offset", &offset.to_string());
+        format!("{here}?{}", query.finish())
+    };
+    let mut links = vec![
+        Link::new(
+            format!("{here}{}", if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) }),
+            "self",
+            GEOJSON,
+        ),
+        Link::new(format!("{base}/api/collections/{}", collection.meta.id), "collection", JSON),
+    ];
+    if offset.saturating_add(page.features.len()) < page.matched {
+        links.push(Link::new(with_offset(offset + page.features.len()), "next", GEOJSON).titled("Next page"));
+    }
+    if offset > 0 {
+        links.push(Link::new(with_offset(offset.saturating_sub(limit)), "prev", GEOJSON).titled("Previous page"));
+    }
+    json_response(
+        GEOJSON,
+        &ItemsBody {
+            kind: "FeatureCollection",
+            features: &page.features,
+            matched: page.matched,
+            returned: page.features.len(),
+            time_stamp: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            links,
+        },
+    )
+}
+
+/// `GET /api/collections/{collection}/items/{feature}`.
+pub async fn item(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (collection_id, feature_id) = path.into_inner();
+    let collection = find(&state, &collection_id)?;
+    Params::parse(req.query_string(), &["f"])?.format(&["geojson", "json"])?;
+    let feature = collection
+        .feature(&feature_id)
+        .ok_or_else(|| ApiError::FeatureNotFound { collection: collection_id.clone(), feature: feature_id.clone() })?;
+    let base = base_url(&req);
+    let mut body = serde_json::to_value(feature).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let encoded: String = form_urlencoded::byte_serialize(feature_id.as_bytes()).collect();
+    body["links"] = json!([
+        Link::new(format!("{base}/api/collections/{collection_id}/items/{encoded}"), "self", GEOJSON),
+        Link::new(format!("{base}/api/collections/{collection_id}"), "collection", JSON),
+    ]);
+    json_response(GEOJSON, &body)
+}
+
+/// `GET /api/collections/{collection}/queryables`: a JSON Schema of the filterable properties, with their values.
+pub async fn queryables(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let collection = find(&state, &path)?;
+    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    let base = base_url(&req);
+    let mut properties = serde_json::Map::new();
+    for &q in collection.queryables() {
+        let values: Vec<&str> = collection.values_of(q).into_iter().collect();
+        properties.insert(
+            q.name().to_owned(),
+            json!({"title": q.name(), "description": q.description(), "type": "string", "enum": values}),
+        );
+    }
+    properties.insert(
+        "datetime".into(),
+        json!({"description": "The feature's time span (start/end, inclusive); filter with `datetime`.", "type": "string", "format": "date-time"}),
+    );
+    properties.insert(
+        "geometry".into(),
+        json!({"description": "Point location [lon, lat] (WGS84); null when not located. Filter with `bbox`.", "format": "geometry-point"}),
+    );
+    json_response(
+        "application/schema+json",
+        &json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": format!("{base}/api/collections/{}/queryables", collection.meta.id),
+            "type": "object",
+            "title": collection.meta.title,
+            "properties": properties,
+            "additionalProperties": false,
+        }),
+    )
+}

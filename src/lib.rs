@@ -1,0 +1,15 @@
+//! Footprint: a time-aware map service for strategic sites in the news.
+//!
+//! The crate is layered the way the service is deployed:
+//! - [`domain`]: sites, events and strikes with time spans that carry their precision, locations with theirs, and
+//!   provenance. No HTTP and no I/O, so the browser crate can reuse it.
+//! - [`store`]: loading and validating the curated layers, and the in-memory spatio-temporal index that answers
+//!   queries.
+//! - [`http`]: the actix-web layer (OGC API – Features, downloads, timeline), one route table shared by the binary
+//!   and the tests.
+//! - [`cli`]: the command line (`footprint serve`, `footprint check`).
+
+pub mod cli;
+pub mod domain;
+pub mod http;
+pub mod store;

@@ -1,0 +1,50 @@
+//! The catalog (`geodata/catalog.json`): which collections exist, their metadata and their files.
+
+use serde::{Deserialize, Serialize};
+
+/// What the features of a collection are; decides which properties are required.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// One feature per status period of a site (`site_id`, `status`, `operator` required).
+    SiteStatus,
+    /// Reported strikes (`target`, `actor`, `attribution` required).
+    Strike,
+    /// Dated events.
+    Event,
+}
+
+/// The dataset's catalog.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// Title of the whole dataset (the API landing page title).
+    pub title: String,
+    /// Description of the whole dataset.
+    pub description: String,
+    /// The collections, in display order.
+    pub collections: Vec<CollectionMeta>,
+}
+
+/// Metadata of one collection.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionMeta {
+    /// Identifier used in URLs (`sites`, `strikes`, `events`).
+    pub id: String,
+    /// The GeoJSON file, relative to the data directory.
+    pub file: String,
+    /// What the features are.
+    pub role: Role,
+    /// Human-readable title.
+    pub title: String,
+    /// Human-readable description.
+    pub description: String,
+    /// Keywords.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// SPDX licence identifier of the layer.
+    pub license: String,
+    /// Attribution to show wherever the layer is used.
+    pub attribution: String,
+}

@@ -1,0 +1,211 @@
+//! Data checks: every rule a curated layer must follow, reported as `file: feature id: field: what is wrong`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use crate::domain::{Datetime, Feature, LocationPrecision, Range};
+
+use super::catalog::Role;
+
+/// One problem found in a data file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, relative to the data directory.
+    pub file: String,
+    /// The feature id (or `#index` when it has none); `None` for file-level problems.
+    pub feature: Option<String>,
+    /// The field (a dotted path such as `properties.start`), or `-` for the whole item.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let feature = self.feature.as_deref().unwrap_or("-");
+        write!(f, "{}: {}: {}: {}", self.file, feature, self.field, self.message)
+    }
+}
+
+/// Collects problems for one file.
+pub(crate) struct Findings<'a> {
+    file: &'a str,
+    pub(crate) problems: &'a mut Vec<Problem>,
+}
+
+impl<'a> Findings<'a> {
+    pub(crate) fn new(file: &'a str, problems: &'a mut Vec<Problem>) -> Self {
+        Findings { file, problems }
+    }
+
+    pub(crate) fn add(&mut self, feature: Option<&str>, field: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: self.file.to_owned(),
+            feature: feature.map(str::to_owned),
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Checks one parsed feature's own rules (precision, place, sources, ranges).
+pub(crate) fn check_feature(feature: &Feature, role: Role, out: &mut Findings<'_>) {
+    let id = Some(feature.id.as_ref());
+    let p = &feature.properties;
+    if feature.id.is_empty() {
+        out.add(id, "id", "must not be empty");
+    }
+    if p.name.en.trim().is_empty() {
+        out.add(id, "properties.name.en", "must not be empty");
+    }
+    if !p.start_precision.is_valid_start(p.start) {
+        out.add(
+            id,
+            "properties.start",
+            format!("{} is not the first day of its {}: a {0}-precision start must be", p.start, p.start_precision),
+        );
+    }
+    match (p.end, p.end_precision) {
+        (Some(end), Some(precision)) => {
+            if end < p.start {
+                out.add(id, "properties.end", format!("{end} is before the start {}", p.start));
+            }
+            if !precision.is_valid_end(end) {
+                out.add(id, "properties.end", format!("{end} is not the last day of its {precision}"));
+            }
+        }
+        (Some(_), None) => out.add(id, "properties.end_precision", "is required when end is given"),
+        (None, Some(_)) => out.add(id, "properties.end_precision", "must be null when end is null (open)"),
+        (None, None) => {}
+    }
+    match (&feature.geometry, p.location_precision) {
+        (None, precision) if precision != LocationPrecision::Unknown => out.add(
+            id,
+            "properties.location_precision",
+            format!("is `{}` but geometry is null: use `unknown`", precision.as_str()),
+        ),
+        (Some(_), LocationPrecision::Unknown) => {
+            out.add(id, "geometry", "a feature with location_precision `unknown` must have null geometry");
+        }
+        _ => {}
+    }
+    if let Some(time) = &feature.time_member {
+        let expected = serde_json::to_value(feature.time_member()).unwrap_or_default();
+        if *time != expected {
+            out.add(id, "time", format!("{time} disagrees with start/end (expected {expected})"));
+        }
+    }
+    if p.sources.is_empty() {
+        out.add(id, "properties.sources", "every feature needs at least one source");
+    }
+    for (i, source) in p.sources.iter().enumerate() {
+        if source.publisher.trim().is_empty() {
+            out.add(id, &format!("properties.sources[{i}].publisher"), "must not be empty");
+        }
+        if !(source.url.starts_with("https://") || source.url.starts_with("http://")) {
+            out.add(id, &format!("properties.sources[{i}].url"), format!("`{}` is not an http(s) URL", source.url));
+        }
+        if let Some(date) = &source.date
+            && (date.contains('/') || date.contains('T') || Datetime::parse(date).is_err())
+        {
+            out.add(id, &format!("properties.sources[{i}].date"), format!("`{date}` is not YYYY, YYYY-MM or YYYY-MM-DD"));
+        }
+    }
+    let n_sources = p.sources.len();
+    for (i, claim) in p.attribution.iter().enumerate() {
+        if usize::from(claim.source) >= n_sources {
+            out.add(
+                id,
+                &format!("properties.attribution[{i}].source"),
+                format!("index {} but the feature has {n_sources} sources", claim.source),
+            );
+        }
+    }
+    if let Some(casualties) = &p.casualties {
+        for (name, range) in [("killed", &casualties.killed), ("injured", &casualties.injured)] {
+            if let Some(range) = range {
+                check_range(range, &format!("properties.casualties.{name}"), n_sources, id, out);
+            }
+        }
+    }
+    match role {
+        Role::SiteStatus => {
+            for (field, missing) in [
+                ("properties.site_id", p.site_id.is_none()),
+                ("properties.status", p.status.is_none()),
+                ("properties.operator", p.operator.is_none()),
+            ] {
+                if missing {
+                    out.add(id, field, "is required for a site status period");
+                }
+            }
+        }
+        Role::Strike => {
+            for (field, missing) in [
+                ("properties.target", p.target.is_none()),
+                ("properties.actor", p.actor.is_none()),
+                ("properties.attribution", p.attribution.is_empty()),
+            ] {
+                if missing {
+                    out.add(id, field, "is required for a strike (who is said to have hit what, according to whom)");
+                }
+            }
+        }
+        Role::Event => {}
+    }
+}
+
+fn check_range(range: &Range, field: &str, n_sources: usize, id: Option<&str>, out: &mut Findings<'_>) {
+    let (lo, hi) = range
+        .reports
+        .iter()
+        .fold((u32::MAX, 0), |(lo, hi), r| (lo.min(r.count), hi.max(r.count)));
+    if range.reports.is_empty() {
+        out.add(id, &format!("{field}.reports"), "a range needs at least one report");
+    } else if (range.min, range.max) != (lo, hi) {
+        out.add(
+            id,
+            field,
+            format!("min/max {}–{} differ from the reports' {lo}–{hi}", range.min, range.max),
+        );
+    }
+    for (i, report) in range.reports.iter().enumerate() {
+        if usize::from(report.source) >= n_sources {
+            out.add(
+                id,
+                &format!("{field}.reports[{i}].source"),
+                format!("index {} but the feature has {n_sources} sources", report.source),
+            );
+        }
+    }
+}
+
+/// Checks rules across a collection: unique ids, non-overlapping status periods per site.
+pub(crate) fn check_collection(features: &[Feature], role: Role, out: &mut Findings<'_>) {
+    let mut seen = HashSet::with_capacity(features.len());
+    for feature in features {
+        if !seen.insert(feature.id.as_ref()) {
+            out.add(Some(&feature.id), "id", "duplicate id in this collection");
+        }
+    }
+    if role == Role::SiteStatus {
+        let mut by_site: BTreeMap<&str, Vec<&Feature>> = BTreeMap::new();
+        for feature in features {
+            if let Some(site) = &feature.properties.site_id {
+                by_site.entry(site).or_default().push(feature);
+            }
+        }
+        for periods in by_site.values_mut() {
+            periods.sort_by_key(|f| f.properties.start);
+            for pair in periods.windows(2) {
+                if pair[0].span().intersects(pair[1].span()) {
+                    out.add(
+                        Some(&pair[1].id),
+                        "properties.start",
+                        format!("overlaps the previous status period `{}` of the same site", pair[0].id),
+                    );
+                }
+            }
+        }
+    }
+}

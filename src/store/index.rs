@@ -1,0 +1,76 @@
+//! The spatio-temporal index: an R-tree over (longitude, latitude, day) boxes, plus the unlocated features.
+//!
+//! Each located feature is a 3-D box: its point in lon/lat and its inclusive day span in time, so one R-tree query
+//! answers `bbox` + `datetime` together and costs in proportion to what it returns, not to the layer's size.
+//! Coordinates are stored as `f32` to halve the tree's memory; queries widen their box by one `f32` step and every
+//! candidate is checked exactly against the `f64` data, so rounding never changes an answer.
+//! Features without geometry are kept apart: a `bbox` never matches them, a `datetime` alone does.
+
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use crate::domain::{Bbox, DaySpan, Feature};
+
+type Entry = GeomWithData<Rectangle<[f32; 3]>, u32>;
+
+/// Days beyond this are clamped (they are open ends): keeps day numbers exact in `f32`.
+const DAY_LIMIT: i32 = 8_000_000;
+
+fn day_f32(day: i32) -> f32 {
+    day.clamp(-DAY_LIMIT, DAY_LIMIT) as f32
+}
+
+/// The index over one collection's features (by position in the collection).
+pub struct SpaceTimeIndex {
+    tree: RTree<Entry>,
+    /// Positions of features without geometry, in collection order.
+    unlocated: Vec<u32>,
+}
+
+impl SpaceTimeIndex {
+    /// Builds the index (bulk-loaded R-tree).
+    pub fn build(features: &[Feature]) -> SpaceTimeIndex {
+        let mut entries = Vec::with_capacity(features.len());
+        let mut unlocated = Vec::new();
+        for (pos, feature) in features.iter().enumerate() {
+            let pos = pos as u32;
+            match feature.geometry {
+                Some(point) => {
+                    let span = feature.span();
+                    let (lon, lat) = (point.lon as f32, point.lat as f32);
+                    let rect = Rectangle::from_corners(
+                        [lon, lat, day_f32(span.first.0)],
+                        [lon, lat, day_f32(span.last.0)],
+                    );
+                    entries.push(GeomWithData::new(rect, pos));
+                }
+                None => unlocated.push(pos),
+            }
+        }
+        SpaceTimeIndex { tree: RTree::bulk_load(entries), unlocated }
+    }
+
+    /// Appends to `out` the positions of features in `bbox` (if given) whose span intersects `span`.
+    /// The order of `out` is unspecified.
+    pub fn search(&self, features: &[Feature], bbox: Option<&Bbox>, span: DaySpan, out: &mut Vec<u32>) {
+        let (t0, t1) = (day_f32(span.first.0), day_f32(span.last.0));
+        let boxes = bbox.map_or_else(
+            || vec![Bbox { min_lon: -180.0, min_lat: -90.0, max_lon: 180.0, max_lat: 90.0 }],
+            Bbox::split_at_antimeridian,
+        );
+        for b in &boxes {
+            let envelope = AABB::from_corners(
+                [(b.min_lon as f32).next_down(), (b.min_lat as f32).next_down(), t0],
+                [(b.max_lon as f32).next_up(), (b.max_lat as f32).next_up(), t1],
+            );
+            out.extend(self.tree.locate_in_envelope_intersecting(&envelope).filter_map(|entry| {
+                let feature = &features[entry.data as usize];
+                let exact = feature.geometry.is_some_and(|p| b.contains(p.lon, p.lat));
+                (exact && feature.span().intersects(span)).then_some(entry.data)
+            }));
+        }
+        if bbox.is_none() {
+            out.extend(self.unlocated.iter().copied().filter(|&pos| features[pos as usize].span().intersects(span)));
+        }
+    }
+}

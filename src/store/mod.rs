@@ -1,0 +1,279 @@
+//! The store: the curated layers loaded, checked and indexed in memory.
+//!
+//! [`Dataset::load`] reads the catalog and every layer from a [`DataFiles`] source, checks every rule (collecting all
+//! problems rather than stopping at the first) and builds one [`Collection`] per layer with its
+//! [`SpaceTimeIndex`](index::SpaceTimeIndex). Collections answer queries through the small [`FeatureProvider`]
+//! trait, so another backend could stand behind the same HTTP layer.
+
+pub mod catalog;
+pub mod check;
+pub mod files;
+pub mod index;
+pub mod query;
+pub mod synthetic;
+pub mod timeline;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::{Day, DaySpan, Feature};
+pub use catalog::{Catalog, CollectionMeta, Role};
+pub use check::Problem;
+pub use files::{DataFiles, Directory, Embedded, FilesError};
+use index::SpaceTimeIndex;
+pub use query::{Filter, MAX_LIMIT, Page, PropertyFilter, Queryable, SortOrder};
+
+/// Why the data could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file could not be read.
+    #[error(transparent)]
+    Files(#[from] FilesError),
+    /// The data breaks rules; every problem is listed.
+    #[error("{} problem(s) in the data:\n{}", .0.len(), ProblemList(.0))]
+    Invalid(Vec<Problem>),
+}
+
+struct ProblemList<'a>(&'a [Problem]);
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in self.0 {
+            writeln!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The spatial and temporal extent of a collection.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Extent {
+    /// `[min lon, min lat, max lon, max lat]` of located features, if any.
+    pub bbox: Option<[f64; 4]>,
+    /// First start day, if any features.
+    pub first: Option<Day>,
+    /// Last end day; `None` when some feature is ongoing (open end) or there are none.
+    pub last: Option<Day>,
+}
+
+/// Answers queries over one collection's features. Implemented by the in-memory [`Collection`].
+pub trait FeatureProvider {
+    /// One page of the features matching `filter`.
+    fn page(&self, filter: &Filter, offset: usize, limit: usize) -> Page<'_>;
+    /// Every feature matching `filter`, in order (for downloads).
+    fn all(&self, filter: &Filter) -> Vec<&Feature>;
+    /// The feature with this id, if any.
+    fn feature(&self, id: &str) -> Option<&Feature>;
+}
+
+/// One collection: its metadata, features (sorted by start date, then id) and indexes.
+pub struct Collection {
+    /// Catalog metadata.
+    pub meta: CollectionMeta,
+    features: Vec<Feature>,
+    /// Positions sorted by id, for lookups by id.
+    by_id: Vec<u32>,
+    /// Start day of each feature, in feature order (sorted), for the timeline.
+    starts: Vec<Day>,
+    index: SpaceTimeIndex,
+    extent: Extent,
+    queryables: Vec<Queryable>,
+}
+
+impl Collection {
+    /// Builds a collection from features (any order) and indexes them.
+    pub fn new(meta: CollectionMeta, mut features: Vec<Feature>) -> Collection {
+        features.sort_by(|a, b| a.properties.start.cmp(&b.properties.start).then_with(|| a.id.cmp(&b.id)));
+        let mut by_id: Vec<u32> = (0..features.len() as u32).collect();
+        by_id.sort_by(|&a, &b| features[a as usize].id.cmp(&features[b as usize].id));
+        let starts = features.iter().map(|f| f.span().first).collect();
+        let index = SpaceTimeIndex::build(&features);
+        let extent = extent_of(&features);
+        let queryables =
+            Queryable::ALL.into_iter().filter(|q| features.iter().any(|f| q.value(f).is_some())).collect();
+        Collection { meta, features, by_id, starts, index, extent, queryables }
+    }
+
+    /// The features, sorted by start date then id.
+    pub fn features(&self) -> &[Feature] {
+        &self.features
+    }
+
+    /// The spatial and temporal extent.
+    pub fn extent(&self) -> Extent {
+        self.extent
+    }
+
+    /// The properties clients can filter on.
+    pub fn queryables(&self) -> &[Queryable] {
+        &self.queryables
+    }
+
+    /// The distinct values of a queryable, sorted (for the queryables document).
+    pub fn values_of(&self, queryable: Queryable) -> BTreeSet<&str> {
+        self.features.iter().filter_map(|f| queryable.value(f)).collect()
+    }
+
+    /// Start days of the features, sorted.
+    pub fn starts(&self) -> &[Day] {
+        &self.starts
+    }
+
+    /// Positions of the features matching `filter`, in result order.
+    fn matching(&self, filter: &Filter) -> Vec<u32> {
+        let mut positions: Vec<u32> = if filter.bbox.is_none() && filter.datetime.is_none() {
+            (0..self.features.len() as u32).collect()
+        } else {
+            let span = filter.datetime.map_or(DaySpan::ALL, |d| d.span());
+            let mut found = Vec::new();
+            self.index.search(&self.features, filter.bbox.as_ref(), span, &mut found);
+            found.sort_unstable();
+            found.dedup();
+            found
+        };
+        if !filter.properties.is_empty() {
+            positions.retain(|&pos| {
+                let feature = &self.features[pos as usize];
+                filter.properties.iter().all(|p| p.matches(feature))
+            });
+        }
+        if filter.sort == SortOrder::StartDescending {
+            positions.reverse();
+        }
+        positions
+    }
+}
+
+impl FeatureProvider for Collection {
+    fn page(&self, filter: &Filter, offset: usize, limit: usize) -> Page<'_> {
+        if filter.is_unrestricted() && filter.sort == SortOrder::StartAscending {
+            let end = offset.saturating_add(limit).min(self.features.len());
+            let features = self.features.get(offset..end).map(|s| s.iter().collect()).unwrap_or_default();
+            return Page { matched: self.features.len(), features };
+        }
+        let positions = self.matching(filter);
+        let features = positions.iter().skip(offset).take(limit).map(|&pos| &self.features[pos as usize]).collect();
+        Page { matched: positions.len(), features }
+    }
+
+    fn all(&self, filter: &Filter) -> Vec<&Feature> {
+        self.matching(filter).into_iter().map(|pos| &self.features[pos as usize]).collect()
+    }
+
+    fn feature(&self, id: &str) -> Option<&Feature> {
+        let found = self.by_id.binary_search_by(|&pos| self.features[pos as usize].id.as_ref().cmp(id)).ok()?;
+        Some(&self.features[self.by_id[found] as usize])
+    }
+}
+
+fn extent_of(features: &[Feature]) -> Extent {
+    let mut bbox: Option<[f64; 4]> = None;
+    for point in features.iter().filter_map(|f| f.geometry) {
+        let b = bbox.get_or_insert([point.lon, point.lat, point.lon, point.lat]);
+        *b = [b[0].min(point.lon), b[1].min(point.lat), b[2].max(point.lon), b[3].max(point.lat)];
+    }
+    let first = features.iter().map(|f| f.span().first).min();
+    let last = features.iter().map(|f| f.span().last).max().filter(|&d| d != Day::MAX);
+    Extent { bbox, first, last }
+}
+
+/// The whole dataset: catalog and collections, with a content hash for HTTP caching.
+pub struct Dataset {
+    /// The catalog as loaded.
+    pub catalog: Catalog,
+    /// The collections, in catalog order.
+    pub collections: Vec<Collection>,
+    /// Hex SHA-256 over the catalog and every layer file: changes whenever the data changes.
+    pub content_hash: String,
+    /// Where the data came from (for logs).
+    pub origin: String,
+}
+
+impl Dataset {
+    /// Loads, checks and indexes the data. On failure, every problem found is in the error.
+    pub fn load(files: &dyn DataFiles) -> Result<Dataset, LoadError> {
+        let mut hasher = Sha256::new();
+        let catalog_bytes = files.read("catalog.json")?;
+        hasher.update(&catalog_bytes);
+        let mut problems = Vec::new();
+        let catalog: Catalog = match serde_json::from_slice(&catalog_bytes) {
+            Ok(catalog) => catalog,
+            Err(err) => {
+                problems.push(Problem {
+                    file: "catalog.json".into(),
+                    feature: None,
+                    field: "-".into(),
+                    message: err.to_string(),
+                });
+                return Err(LoadError::Invalid(problems));
+            }
+        };
+        let mut collections = Vec::new();
+        for meta in &catalog.collections {
+            let bytes = files.read(&meta.file)?;
+            hasher.update(meta.file.as_bytes());
+            hasher.update(&bytes);
+            let mut findings = check::Findings::new(&meta.file, &mut problems);
+            let features = parse_layer(&bytes, meta.role, &mut findings);
+            check::check_collection(&features, meta.role, &mut findings);
+            collections.push(Collection::new(meta.clone(), features));
+        }
+        let mut ids = BTreeSet::new();
+        for meta in &catalog.collections {
+            if !ids.insert(meta.id.as_str()) {
+                problems.push(Problem {
+                    file: "catalog.json".into(),
+                    feature: None,
+                    field: "collections.id".into(),
+                    message: format!("duplicate collection id `{}`", meta.id),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(LoadError::Invalid(problems));
+        }
+        let content_hash = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Dataset { catalog, collections, content_hash, origin: files.describe() })
+    }
+
+    /// The collection with this id, if any.
+    pub fn collection(&self, id: &str) -> Option<&Collection> {
+        self.collections.iter().find(|c| c.meta.id == id)
+    }
+}
+
+/// Parses a GeoJSON FeatureCollection, checking each feature; bad features are reported and left out.
+fn parse_layer(bytes: &[u8], role: Role, out: &mut check::Findings<'_>) -> Vec<Feature> {
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(err) => {
+            out.add(None, "-", format!("not valid JSON: {err}"));
+            return Vec::new();
+        }
+    };
+    if value.get("type").and_then(|t| t.as_str()) != Some("FeatureCollection") {
+        out.add(None, "type", "the file must be a GeoJSON FeatureCollection");
+    }
+    let Some(items) = value.get("features").and_then(|f| f.as_array()) else {
+        out.add(None, "features", "missing or not an array");
+        return Vec::new();
+    };
+    let mut features = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let label = item.get("id").and_then(|id| id.as_str()).map_or_else(|| format!("#{i}"), str::to_owned);
+        match serde_path_to_error::deserialize::<_, Feature>(item) {
+            Ok(feature) => {
+                check::check_feature(&feature, role, out);
+                features.push(feature);
+            }
+            Err(err) => {
+                let path = err.path().to_string();
+                let field = if path == "." { "-".to_owned() } else { path };
+                out.add(Some(&label), &field, err.into_inner().to_string());
+            }
+        }
+    }
+    features
+}
