@@ -5,6 +5,12 @@
 //! - `items/1m_bbox_datetime_10`: a query returning ~10 features on the 1M layer.
 //! - `timeline/1m_weekly`: weekly counts over the whole 1M layer.
 
+#![expect(clippy::unwrap_used, reason = "benchmark set-up fails loudly")]
+#![expect(
+    missing_docs,
+    reason = "criterion's macros generate undocumented functions"
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -55,12 +61,20 @@ fn benches(c: &mut Criterion) {
         big.page(&q_tiny, 0, 10_000).matched
     );
     let mut group = c.benchmark_group("items");
-    group.bench_function("1m_bbox_datetime_1k", |b| b.iter(|| query_and_serialise(&big, &q_big)));
-    group.bench_function("10k_bbox_datetime_1k", |b| b.iter(|| query_and_serialise(&small, &q_small)));
-    group.bench_function("1m_bbox_datetime_10", |b| b.iter(|| query_and_serialise(&big, &q_tiny)));
+    group.bench_function("1m_bbox_datetime_1k", |b| {
+        b.iter(|| query_and_serialise(&big, &q_big))
+    });
+    group.bench_function("10k_bbox_datetime_1k", |b| {
+        b.iter(|| query_and_serialise(&small, &q_small))
+    });
+    group.bench_function("1m_bbox_datetime_10", |b| {
+        b.iter(|| query_and_serialise(&big, &q_tiny))
+    });
     group.finish();
     let span = Datetime::parse("2024-12-08/2026-12-07").unwrap().span();
-    c.bench_function("timeline/1m_weekly", |b| b.iter(|| histogram(big.starts(), span, Bucket::Week).len()));
+    c.bench_function("timeline/1m_weekly", |b| {
+        b.iter(|| histogram(big.starts(), span, Bucket::Week).len())
+    });
 }
 
 criterion_group!(query, benches);

@@ -13,7 +13,12 @@ use crate::store::{DataFiles, Dataset, Directory, Embedded, LoadError};
 
 /// Footprint: a time-aware map service for strategic sites in the news.
 #[derive(Debug, Parser)]
-#[command(name = "footprint", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "footprint",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do (default: serve).
     #[command(subcommand)]
@@ -76,7 +81,12 @@ pub fn check(dir: Option<PathBuf>) -> ExitCode {
             let mut out = std::io::stdout().lock();
             for c in &dataset.collections {
                 let unlocated = c.features().iter().filter(|f| f.geometry.is_none()).count();
-                let _ = writeln!(out, "{}: {} features ({unlocated} without geometry)", c.meta.file, c.features().len());
+                let _ = writeln!(
+                    out,
+                    "{}: {} features ({unlocated} without geometry)",
+                    c.meta.file,
+                    c.features().len()
+                );
             }
             let _ = writeln!(out, "{}: ok", files.describe());
             ExitCode::SUCCESS

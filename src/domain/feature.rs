@@ -12,16 +12,19 @@
 //!     "location_precision": "exact-facility", "confidence": "high",
 //!     "sources": [{"publisher": "TASS", "url": "https://tass.com/politics/1977359", "date": "2025-06-20"}]}}"#;
 //! let feature: Feature = serde_json::from_str(json).unwrap();
-//! assert_eq!(feature.properties.name.en.as_ref(), "Khmeimim Air Base");
+//! assert_eq!(feature.properties.name.en, "Khmeimim Air Base");
 //! let out = serde_json::to_value(&feature).unwrap();
 //! assert_eq!(out["time"]["interval"][1], "2024-12-06");
 //! ```
 
+use std::sync::{Arc, LazyLock};
+
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::time::{DatePrecision, Day, DaySpan};
+use super::time::{DatePrecision, Day, DaySpan, PartialDate};
 
 /// A WGS84 position `[lon, lat]`, serialised as a GeoJSON Point.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
@@ -46,19 +49,32 @@ impl TryFrom<PointRepr> for Point {
 
     fn try_from(repr: PointRepr) -> Result<Self, Self::Error> {
         if repr.kind != "Point" {
-            return Err(format!("geometry type `{}` is not supported: features are Points or null", repr.kind));
+            return Err(format!(
+                "geometry type `{}` is not supported: features are Points or null",
+                repr.kind
+            ));
         }
-        let numbers: Option<Vec<f64>> =
-            repr.coordinates.as_array().map(|items| items.iter().filter_map(serde_json::Value::as_f64).collect());
+        let numbers: Option<Vec<f64>> = repr
+            .coordinates
+            .as_array()
+            .map(|items| items.iter().filter_map(serde_json::Value::as_f64).collect());
         let items = repr.coordinates.as_array().map_or(0, Vec::len);
         match numbers.as_deref() {
             Some([lon, lat] | [lon, lat, _]) if items == numbers.as_ref().map_or(0, Vec::len) => {
                 if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
-                    return Err(format!("coordinates [{lon}, {lat}] are not [lon, lat] in WGS84 range"));
+                    return Err(format!(
+                        "coordinates [{lon}, {lat}] are not [lon, lat] in WGS84 range"
+                    ));
                 }
-                Ok(Point { lon: *lon, lat: *lat })
+                Ok(Point {
+                    lon: *lon,
+                    lat: *lat,
+                })
             }
-            _ => Err(format!("a Point has coordinates [lon, lat], got {}", repr.coordinates)),
+            _ => Err(format!(
+                "a Point has coordinates [lon, lat], got {}",
+                repr.coordinates
+            )),
         }
     }
 }
@@ -73,17 +89,72 @@ impl Serialize for Point {
 }
 
 /// A name or description in English (always) and, where known, Arabic and Russian.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// English is stored inline (no allocation up to 24 bytes); translations, which most features lack, are boxed.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "TextRepr")]
 pub struct Text {
     /// English.
-    pub en: Box<str>,
+    pub en: CompactString,
+    translations: Option<Box<Translations>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Translations {
+    ar: Option<Box<str>>,
+    ru: Option<Box<str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextRepr {
+    en: CompactString,
+    #[serde(default)]
+    ar: Option<Box<str>>,
+    #[serde(default)]
+    ru: Option<Box<str>>,
+}
+
+impl From<TextRepr> for Text {
+    fn from(repr: TextRepr) -> Self {
+        Text::new(repr.en, repr.ar, repr.ru)
+    }
+}
+
+impl Text {
+    /// A text with optional Arabic and Russian.
+    pub fn new(en: impl Into<CompactString>, ar: Option<Box<str>>, ru: Option<Box<str>>) -> Text {
+        let translations =
+            (ar.is_some() || ru.is_some()).then(|| Box::new(Translations { ar, ru }));
+        Text {
+            en: en.into(),
+            translations,
+        }
+    }
+
     /// Arabic, where known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ar: Option<Box<str>>,
+    pub fn ar(&self) -> Option<&str> {
+        self.translations.as_ref().and_then(|t| t.ar.as_deref())
+    }
+
     /// Russian, where known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ru: Option<Box<str>>,
+    pub fn ru(&self) -> Option<&str> {
+        self.translations.as_ref().and_then(|t| t.ru.as_deref())
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("en", &self.en)?;
+        if let Some(ar) = self.ar() {
+            map.serialize_entry("ar", ar)?;
+        }
+        if let Some(ru) = self.ru() {
+            map.serialize_entry("ru", ru)?;
+        }
+        map.end()
+    }
 }
 
 /// How precisely a feature's location is known.
@@ -254,84 +325,319 @@ pub struct Casualties {
 }
 
 /// A source: who published what, where, when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "SourceRepr")]
 pub struct Source {
     /// The outlet whose page `url` is.
-    pub publisher: Box<str>,
-    /// The wire service or original outlet the page cites.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub via: Option<Box<str>>,
+    pub publisher: Arc<str>,
     /// Address of the page.
     pub url: Box<str>,
-    /// Publication date, as precise as known (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`); `None` = not recorded.
-    pub date: Option<Box<str>>,
-    /// The passage relied on, verbatim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<Box<str>>,
+    /// Publication date, as precise as known; `None` = not recorded.
+    pub date: Option<PartialDate>,
+    extra: Option<Box<SourceExtra>>,
 }
 
-/// The properties of a feature. Optional groups apply to some collections only (sites, strikes).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SourceExtra {
+    via: Option<Box<str>>,
+    quote: Option<Box<str>>,
+}
+
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct SourceRepr {
+    publisher: Arc<str>,
+    #[serde(default)]
+    via: Option<Box<str>>,
+    url: Box<str>,
+    date: Option<PartialDate>,
+    #[serde(default)]
+    quote: Option<Box<str>>,
+}
+
+impl From<SourceRepr> for Source {
+    fn from(r: SourceRepr) -> Self {
+        Source::new(r.publisher, r.url, r.date, r.via, r.quote)
+    }
+}
+
+impl Source {
+    /// A source; `via` is the wire service the page cites, `quote` the passage relied on.
+    pub fn new(
+        publisher: Arc<str>,
+        url: Box<str>,
+        date: Option<PartialDate>,
+        via: Option<Box<str>>,
+        quote: Option<Box<str>>,
+    ) -> Source {
+        let extra =
+            (via.is_some() || quote.is_some()).then(|| Box::new(SourceExtra { via, quote }));
+        Source {
+            publisher,
+            url,
+            date,
+            extra,
+        }
+    }
+
+    /// The wire service or original outlet the page cites.
+    pub fn via(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.via.as_deref())
+    }
+
+    /// The passage relied on, verbatim.
+    pub fn quote(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.quote.as_deref())
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("publisher", &self.publisher)?;
+        if let Some(via) = self.via() {
+            map.serialize_entry("via", via)?;
+        }
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("date", &self.date)?;
+        if let Some(quote) = self.quote() {
+            map.serialize_entry("quote", quote)?;
+        }
+        map.end()
+    }
+}
+
+/// The properties every feature has. Those that only some features have are in [`Details`].
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(from = "PropertiesRepr")]
 pub struct Properties {
     /// Display name.
     pub name: Text,
-    /// Neutral, attributed description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<Text>,
     /// What kind of thing this is (`air-base`, `airstrike`, `diplomatic-meeting`, …).
-    pub kind: Box<str>,
+    pub kind: Arc<str>,
     /// First day (inclusive).
     pub start: NaiveDate,
-    /// How precisely `start` is known.
-    pub start_precision: DatePrecision,
     /// Last day (inclusive); `None` = open (ongoing).
     pub end: Option<NaiveDate>,
+    /// How precisely `start` is known.
+    pub start_precision: DatePrecision,
     /// How precisely `end` is known; `None` with an open end.
     pub end_precision: Option<DatePrecision>,
     /// How precisely the location is known.
     pub location_precision: LocationPrecision,
-    /// Where the coordinate comes from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location_note: Option<Box<str>>,
     /// True when the coordinate is an unsourced estimate.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub location_unsourced: bool,
     /// How far the claims are corroborated.
     pub confidence: Confidence,
-    /// Sites: which site this status period belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_id: Option<Box<str>>,
     /// Sites: the status during this period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// Sites: who operated it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<Box<str>>,
-    /// Strikes: what was reportedly hit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Box<str>>,
-    /// Strikes: the alleged perpetrator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor: Option<Box<str>>,
-    /// Who claimed, reported, attributed or denied it.
-    #[serde(default, skip_serializing_if = "<[Claim]>::is_empty")]
-    pub attribution: Box<[Claim]>,
-    /// Reported casualties, as ranges.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub casualties: Option<Casualties>,
-    /// Conflicts and uncertainty between sources, for readers.
-    #[serde(default, skip_serializing_if = "<[Box<str>]>::is_empty")]
-    pub notes: Box<[Box<str>]>,
-    /// Fact-sheet rows this feature was built from.
-    #[serde(default, skip_serializing_if = "<[Box<str>]>::is_empty")]
-    pub fact_ids: Box<[Box<str>]>,
     /// At least one source.
     pub sources: Box<[Source]>,
+    details: Option<Box<Details>>,
+}
+
+/// Properties only some features have (boxed, so that features without them stay small).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Details {
+    /// Neutral, attributed description.
+    pub description: Option<Text>,
+    /// Where the coordinate comes from.
+    pub location_note: Option<Box<str>>,
+    /// Sites: which site this status period belongs to.
+    pub site_id: Option<Box<str>>,
+    /// Sites: who operated it.
+    pub operator: Option<Box<str>>,
+    /// Strikes: what was reportedly hit.
+    pub target: Option<Box<str>>,
+    /// Strikes: the alleged perpetrator.
+    pub actor: Option<Box<str>>,
+    /// Who claimed, reported, attributed or denied it.
+    pub attribution: Box<[Claim]>,
+    /// Reported casualties, as ranges.
+    pub casualties: Option<Casualties>,
+    /// Conflicts and uncertainty between sources, for readers.
+    pub notes: Box<[Box<str>]>,
+    /// Fact-sheet rows this feature was built from.
+    pub fact_ids: Box<[Box<str>]>,
+}
+
+static NO_DETAILS: LazyLock<Details> = LazyLock::new(Details::default);
+
+impl Properties {
+    /// The optional properties (empty when the feature has none).
+    pub fn details(&self) -> &Details {
+        self.details.as_deref().unwrap_or(&NO_DETAILS)
+    }
+
+    /// Sets the optional properties.
+    pub fn set_details(&mut self, details: Details) {
+        self.details = (details != Details::default()).then(|| Box::new(details));
+    }
+}
+
+/// The flat shape of properties in files and responses.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PropertiesRepr {
+    name: Text,
+    #[serde(default)]
+    description: Option<Text>,
+    kind: Arc<str>,
+    start: NaiveDate,
+    start_precision: DatePrecision,
+    end: Option<NaiveDate>,
+    end_precision: Option<DatePrecision>,
+    location_precision: LocationPrecision,
+    #[serde(default)]
+    location_note: Option<Box<str>>,
+    #[serde(default)]
+    location_unsourced: bool,
+    confidence: Confidence,
+    #[serde(default)]
+    site_id: Option<Box<str>>,
+    #[serde(default)]
+    status: Option<Status>,
+    #[serde(default)]
+    operator: Option<Box<str>>,
+    #[serde(default)]
+    target: Option<Box<str>>,
+    #[serde(default)]
+    actor: Option<Box<str>>,
+    #[serde(default)]
+    attribution: Box<[Claim]>,
+    #[serde(default)]
+    casualties: Option<Casualties>,
+    #[serde(default)]
+    notes: Box<[Box<str>]>,
+    #[serde(default)]
+    fact_ids: Box<[Box<str>]>,
+    sources: Box<[Source]>,
+}
+
+impl From<PropertiesRepr> for Properties {
+    fn from(r: PropertiesRepr) -> Self {
+        let mut properties = Properties {
+            name: r.name,
+            kind: r.kind,
+            start: r.start,
+            end: r.end,
+            start_precision: r.start_precision,
+            end_precision: r.end_precision,
+            location_precision: r.location_precision,
+            location_unsourced: r.location_unsourced,
+            confidence: r.confidence,
+            status: r.status,
+            sources: r.sources,
+            details: None,
+        };
+        properties.set_details(Details {
+            description: r.description,
+            location_note: r.location_note,
+            site_id: r.site_id,
+            operator: r.operator,
+            target: r.target,
+            actor: r.actor,
+            attribution: r.attribution,
+            casualties: r.casualties,
+            notes: r.notes,
+            fact_ids: r.fact_ids,
+        });
+        properties
+    }
+}
+
+impl Properties {
+    /// Properties with no [`Details`].
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "mirrors the flat property list of the data files"
+    )]
+    pub fn new(
+        name: Text,
+        kind: Arc<str>,
+        (start, start_precision): (NaiveDate, DatePrecision),
+        end: Option<(NaiveDate, DatePrecision)>,
+        location_precision: LocationPrecision,
+        confidence: Confidence,
+        status: Option<Status>,
+        sources: Box<[Source]>,
+    ) -> Properties {
+        Properties {
+            name,
+            kind,
+            start,
+            end: end.map(|e| e.0),
+            start_precision,
+            end_precision: end.map(|e| e.1),
+            location_precision,
+            location_unsourced: false,
+            confidence,
+            status,
+            sources,
+            details: None,
+        }
+    }
+}
+
+impl Serialize for Properties {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.details();
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(description) = &d.description {
+            map.serialize_entry("description", description)?;
+        }
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("start", &self.start)?;
+        map.serialize_entry("start_precision", &self.start_precision)?;
+        map.serialize_entry("end", &self.end)?;
+        map.serialize_entry("end_precision", &self.end_precision)?;
+        map.serialize_entry("location_precision", &self.location_precision)?;
+        if let Some(note) = &d.location_note {
+            map.serialize_entry("location_note", note)?;
+        }
+        if self.location_unsourced {
+            map.serialize_entry("location_unsourced", &true)?;
+        }
+        map.serialize_entry("confidence", &self.confidence)?;
+        for (key, value) in [("site_id", &d.site_id)] {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        if let Some(status) = &self.status {
+            map.serialize_entry("status", status)?;
+        }
+        for (key, value) in [
+            ("operator", &d.operator),
+            ("target", &d.target),
+            ("actor", &d.actor),
+        ] {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        if !d.attribution.is_empty() {
+            map.serialize_entry("attribution", &d.attribution)?;
+        }
+        if let Some(casualties) = &d.casualties {
+            map.serialize_entry("casualties", casualties)?;
+        }
+        if !d.notes.is_empty() {
+            map.serialize_entry("notes", &d.notes)?;
+        }
+        if !d.fact_ids.is_empty() {
+            map.serialize_entry("fact_ids", &d.fact_ids)?;
+        }
+        map.serialize_entry("sources", &self.sources)?;
+        map.end()
+    }
 }
 
 /// A GeoJSON feature of a Footprint collection.
+///
+/// In files, the JSON-FG `time` member is optional (the loader checks it against `start`/`end`); on output it is
+/// always derived from them.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Feature {
@@ -339,12 +645,9 @@ pub struct Feature {
     #[serde(rename = "type")]
     pub kind: FeatureTag,
     /// Stable identifier, unique within its collection.
-    pub id: Box<str>,
+    pub id: CompactString,
     /// The location, or `None` when it could not be placed.
     pub geometry: Option<Point>,
-    /// JSON-FG `time` as read from a file; ignored (always derived from `start`/`end` on output).
-    #[serde(default, rename = "time")]
-    pub time_member: Option<serde_json::Value>,
     /// The properties.
     pub properties: Properties,
 }
@@ -423,11 +726,27 @@ mod tests {
 
     #[test]
     fn a_point_feature_round_trips_through_geojson() {
-        let f: Feature = serde_json::from_str(&minimal(r#"{"type":"Point","coordinates":[36.2,33.5]}"#, "null")).unwrap();
-        assert_eq!(f.geometry, Some(Point { lon: 36.2, lat: 33.5 }));
+        let f: Feature = serde_json::from_str(&minimal(
+            r#"{"type":"Point","coordinates":[36.2,33.5]}"#,
+            "null",
+        ))
+        .unwrap();
+        assert_eq!(
+            f.geometry,
+            Some(Point {
+                lon: 36.2,
+                lat: 33.5
+            })
+        );
         let v = serde_json::to_value(&f).unwrap();
-        assert_eq!(v["geometry"]["coordinates"], serde_json::json!([36.2, 33.5]));
-        assert_eq!(v["time"]["interval"], serde_json::json!(["2024-12-08", ".."]));
+        assert_eq!(
+            v["geometry"]["coordinates"],
+            serde_json::json!([36.2, 33.5])
+        );
+        assert_eq!(
+            v["time"]["interval"],
+            serde_json::json!(["2024-12-08", ".."])
+        );
         assert_eq!(f.span().last, Day::MAX);
     }
 
@@ -441,8 +760,16 @@ mod tests {
 
     #[test]
     fn lines_and_out_of_range_points_are_rejected() {
-        let line = minimal(r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#, "null");
-        assert!(serde_json::from_str::<Feature>(&line).unwrap_err().to_string().contains("LineString"));
+        let line = minimal(
+            r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#,
+            "null",
+        );
+        assert!(
+            serde_json::from_str::<Feature>(&line)
+                .unwrap_err()
+                .to_string()
+                .contains("LineString")
+        );
         let swapped = minimal(r#"{"type":"Point","coordinates":[35.4,135.9]}"#, "null");
         assert!(serde_json::from_str::<Feature>(&swapped).is_err());
     }
@@ -450,6 +777,11 @@ mod tests {
     #[test]
     fn unknown_properties_are_rejected() {
         let json = minimal("null", "null").replace(r#""kind""#, r#""colour":"red","kind""#);
-        assert!(serde_json::from_str::<Feature>(&json).unwrap_err().to_string().contains("colour"));
+        assert!(
+            serde_json::from_str::<Feature>(&json)
+                .unwrap_err()
+                .to_string()
+                .contains("colour")
+        );
     }
 }

@@ -8,7 +8,7 @@ pub mod time;
 
 pub use bbox::{Bbox, BboxError};
 pub use feature::{
-    Casualties, Claim, Confidence, Feature, FeatureTag, LocationPrecision, Point, Properties, Range, Report,
-    Source, Stance, Status, Text,
+    Casualties, Claim, Confidence, Details, Feature, FeatureTag, LocationPrecision, Point,
+    Properties, Range, Report, Source, Stance, Status, Text,
 };
-pub use time::{DatePrecision, Datetime, DatetimeError, Day, DaySpan};
+pub use time::{DatePrecision, Datetime, DatetimeError, Day, DaySpan, PartialDate};

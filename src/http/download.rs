@@ -69,20 +69,35 @@ pub async fn download(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let collection = find(&state, &path)?;
-    let params = Params::parse(req.query_string(), &filter_parameters(&DOWNLOAD_PARAMETERS, collection))?;
+    let params = Params::parse(
+        req.query_string(),
+        &filter_parameters(&DOWNLOAD_PARAMETERS, collection),
+    )?;
     let format = params.format(&["geojson", "csv"])?;
     let filter = params.filter(collection)?;
     let features = collection.all(&filter);
     let id = &collection.meta.id;
-    let stem = if filter.is_unrestricted() { format!("footprint-{id}") } else { format!("footprint-{id}-filtered") };
+    let stem = if filter.is_unrestricted() {
+        format!("footprint-{id}")
+    } else {
+        format!("footprint-{id}-filtered")
+    };
     if format == "csv" {
         return csv_response(&features, Some(&stem));
     }
-    let body = serde_json::to_vec(&Download { kind: "FeatureCollection", name: id, matched: features.len(), features: &features })
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = serde_json::to_vec(&Download {
+        kind: "FeatureCollection",
+        name: id,
+        matched: features.len(),
+        features: &features,
+    })
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok()
         .content_type(GEOJSON)
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.geojson\"")))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{stem}.geojson\""),
+        ))
         .body(body))
 }
 
@@ -92,7 +107,10 @@ pub fn csv_response(features: &[&Feature], stem: Option<&str>) -> Result<HttpRes
     let mut response = HttpResponse::Ok();
     response.content_type("text/csv; charset=utf-8");
     if let Some(stem) = stem {
-        response.insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.csv\"")));
+        response.insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{stem}.csv\""),
+        ));
     }
     Ok(response.body(body))
 }
@@ -104,16 +122,19 @@ pub fn to_csv(features: &[&Feature]) -> Result<Vec<u8>, csv::Error> {
     for feature in features {
         writer.write_record(row(feature))?;
     }
-    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
 }
 
 fn row(feature: &Feature) -> Vec<String> {
     let p = &feature.properties;
+    let d = p.details();
     let opt = |v: Option<&str>| v.unwrap_or_default().to_owned();
     let range = |r: Option<&Range>| (r.map(|r| r.min.to_string()), r.map(|r| r.max.to_string()));
-    let killed = range(p.casualties.as_ref().and_then(|c| c.killed.as_ref()));
-    let injured = range(p.casualties.as_ref().and_then(|c| c.injured.as_ref()));
-    let attribution = p
+    let killed = range(d.casualties.as_ref().and_then(|c| c.killed.as_ref()));
+    let injured = range(d.casualties.as_ref().and_then(|c| c.injured.as_ref()));
+    let attribution = d
         .attribution
         .iter()
         .map(|c| format!("{} by {}", c.stance.as_str(), c.by))
@@ -124,10 +145,16 @@ fn row(feature: &Feature) -> Vec<String> {
         .iter()
         .map(|s| {
             let mut text = s.publisher.to_string();
-            if let Some(via) = &s.via {
+            if let Some(via) = s.via() {
                 let _ = write!(text, " (via {via})");
             }
-            let _ = write!(text, ", {}, {}", s.date.as_deref().unwrap_or("date not recorded"), s.url);
+            let _ = write!(
+                text,
+                ", {}, {}",
+                s.date
+                    .map_or_else(|| "date not recorded".to_owned(), |d| d.to_string()),
+                s.url
+            );
             text
         })
         .collect::<Vec<_>>()
@@ -135,31 +162,40 @@ fn row(feature: &Feature) -> Vec<String> {
     vec![
         feature.id.to_string(),
         p.name.en.to_string(),
-        opt(p.name.ar.as_deref()),
-        opt(p.name.ru.as_deref()),
+        opt(p.name.ar()),
+        opt(p.name.ru()),
         p.kind.to_string(),
         p.start.to_string(),
         p.start_precision.to_string(),
         p.end.map(|d| d.to_string()).unwrap_or_default(),
         p.end_precision.map(|d| d.to_string()).unwrap_or_default(),
-        feature.geometry.map(|g| g.lon.to_string()).unwrap_or_default(),
-        feature.geometry.map(|g| g.lat.to_string()).unwrap_or_default(),
+        feature
+            .geometry
+            .map(|g| g.lon.to_string())
+            .unwrap_or_default(),
+        feature
+            .geometry
+            .map(|g| g.lat.to_string())
+            .unwrap_or_default(),
         p.location_precision.as_str().to_owned(),
         p.location_unsourced.to_string(),
-        opt(p.location_note.as_deref()),
+        opt(d.location_note.as_deref()),
         p.confidence.as_str().to_owned(),
-        opt(p.site_id.as_deref()),
+        opt(d.site_id.as_deref()),
         p.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        opt(p.operator.as_deref()),
-        opt(p.target.as_deref()),
-        opt(p.actor.as_deref()),
+        opt(d.operator.as_deref()),
+        opt(d.target.as_deref()),
+        opt(d.actor.as_deref()),
         attribution,
         killed.0.unwrap_or_default(),
         killed.1.unwrap_or_default(),
         injured.0.unwrap_or_default(),
         injured.1.unwrap_or_default(),
-        p.description.as_ref().map(|d| d.en.to_string()).unwrap_or_default(),
-        p.notes.join(" | "),
+        d.description
+            .as_ref()
+            .map(|t| t.en.to_string())
+            .unwrap_or_default(),
+        d.notes.join(" | "),
         sources,
         p.sources.len().to_string(),
     ]

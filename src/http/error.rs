@@ -47,20 +47,34 @@ pub enum ApiError {
 
 impl ApiError {
     /// Shorthand for [`ApiError::InvalidParameter`].
-    pub fn invalid(parameter: &str, reason: impl ToString) -> ApiError {
-        ApiError::InvalidParameter { parameter: parameter.to_owned(), reason: reason.to_string() }
+    pub fn invalid(parameter: &str, reason: impl std::fmt::Display) -> ApiError {
+        ApiError::InvalidParameter {
+            parameter: parameter.to_owned(),
+            reason: reason.to_string(),
+        }
     }
 
     /// The OGC-style exception code.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::InvalidParameter { .. } | ApiError::UnknownParameter { .. } | ApiError::RepeatedParameter(_) => {
-                "InvalidParameterValue"
-            }
-            ApiError::CollectionNotFound(_) | ApiError::FeatureNotFound { .. } | ApiError::NoRoute(_) => "NotFound",
+            ApiError::InvalidParameter { .. }
+            | ApiError::UnknownParameter { .. }
+            | ApiError::RepeatedParameter(_) => "InvalidParameterValue",
+            ApiError::CollectionNotFound(_)
+            | ApiError::FeatureNotFound { .. }
+            | ApiError::NoRoute(_) => "NotFound",
             ApiError::Internal(_) => "ServerError",
         }
     }
+}
+
+/// Cuts a message to at most `max` characters (echoed client input can be long).
+fn shorten(mut text: String, max: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
 }
 
 #[derive(Serialize)]
@@ -84,6 +98,9 @@ impl ResponseError for ApiError {
         }
         HttpResponse::build(self.status_code())
             .insert_header(("Cache-Control", "no-store"))
-            .json(Body { code: self.code(), description: self.to_string() })
+            .json(Body {
+                code: self.code(),
+                description: shorten(self.to_string(), 400),
+            })
     }
 }

@@ -40,8 +40,16 @@ pub struct AppState {
 impl AppState {
     /// Wraps a loaded dataset.
     pub fn new(dataset: Dataset, files: Arc<dyn DataFiles>) -> AppState {
-        let etag = format!("W/\"{}-{}\"", env!("CARGO_PKG_VERSION"), &dataset.content_hash[..20]);
-        AppState { dataset, files, etag }
+        let etag = format!(
+            "W/\"{}-{}\"",
+            env!("CARGO_PKG_VERSION"),
+            &dataset.content_hash[..20]
+        );
+        AppState {
+            dataset,
+            files,
+            etag,
+        }
     }
 }
 
@@ -58,9 +66,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/collections").route(get().to(ogc::collections)))
         .service(web::resource("/api/collections/{collection}").route(get().to(ogc::collection)))
         .service(web::resource("/api/collections/{collection}/items").route(get().to(ogc::items)))
-        .service(web::resource("/api/collections/{collection}/items/{feature}").route(get().to(ogc::item)))
-        .service(web::resource("/api/collections/{collection}/queryables").route(get().to(ogc::queryables)))
-        .service(web::resource("/api/collections/{collection}/download").route(get().to(download::download)))
+        .service(
+            web::resource("/api/collections/{collection}/items/{feature}")
+                .route(get().to(ogc::item)),
+        )
+        .service(
+            web::resource("/api/collections/{collection}/queryables")
+                .route(get().to(ogc::queryables)),
+        )
+        .service(
+            web::resource("/api/collections/{collection}/download")
+                .route(get().to(download::download)),
+        )
         .service(web::resource("/api/timeline").route(get().to(timeline::timeline)))
         .default_service(web::to(not_found));
 }
@@ -85,7 +102,10 @@ pub fn app(
         .max_age(86_400);
     App::new()
         .app_data(state)
-        .app_data(web::PathConfig::default().error_handler(|err, _| ApiError::invalid("path", err).into()))
+        .app_data(
+            web::PathConfig::default()
+                .error_handler(|err, _| ApiError::invalid("path", err).into()),
+        )
         .configure(routes)
         .wrap(from_fn(conditional_get))
         .wrap(Compress::default())
@@ -104,7 +124,9 @@ async fn conditional_get(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let cacheable = matches!(*req.method(), Method::GET | Method::HEAD) && req.path() != "/healthz";
-    let etag = req.app_data::<web::Data<AppState>>().map(|s| s.etag.clone());
+    let etag = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.etag.clone());
     let (Some(etag), true) = (etag, cacheable) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
@@ -131,7 +153,10 @@ async fn conditional_get(
             headers.insert(header::ETAG, value);
         }
         if !headers.contains_key(header::CACHE_CONTROL) {
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            );
         }
     }
     Ok(res)
@@ -143,7 +168,11 @@ async fn log_request(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
-    let (method, path, query) = (req.method().clone(), req.path().to_owned(), req.query_string().to_owned());
+    let (method, path, query) = (
+        req.method().clone(),
+        req.path().to_owned(),
+        req.query_string().to_owned(),
+    );
     let result = next.call(req).await;
     let status = match &result {
         Ok(res) => res.status().as_u16(),
@@ -179,7 +208,12 @@ pub struct Link {
 impl Link {
     /// A link without title.
     pub fn new(href: String, rel: &'static str, media_type: &'static str) -> Link {
-        Link { href, rel, media_type, title: None }
+        Link {
+            href,
+            rel,
+            media_type,
+            title: None,
+        }
     }
 
     /// The same link with a title.
@@ -202,7 +236,10 @@ pub const GEOJSON: &str = "application/geo+json";
 pub const JSON: &str = "application/json";
 
 /// A JSON response with the given media type.
-pub fn json_response(media_type: &'static str, body: &impl Serialize) -> Result<HttpResponse, ApiError> {
+pub fn json_response(
+    media_type: &'static str,
+    body: &impl Serialize,
+) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok().content_type(media_type).body(bytes))
 }

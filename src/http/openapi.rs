@@ -2,6 +2,8 @@
 //!
 //! Written by hand as JSON from the same constants the handlers use (parameter lists, queryables, conformance);
 //! a test requests every path it lists against the real route table, so it cannot drift from the routes.
+//! GDAL reads the items operation's parameters from it to send attribute filters (`-where kind = 'airstrike'`) to the
+//! server.
 
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
@@ -16,7 +18,10 @@ use super::{base_url, json_response};
 /// `GET /api/openapi.json`.
 pub async fn document(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
-    json_response("application/vnd.oai.openapi+json;version=3.0", &build(&base_url(&req)))
+    json_response(
+        "application/vnd.oai.openapi+json;version=3.0",
+        &build(&base_url(&req)),
+    )
 }
 
 fn param(name: &str, location: &str, description: &str, schema: &Value, required: bool) -> Value {
@@ -24,8 +29,10 @@ fn param(name: &str, location: &str, description: &str, schema: &Value, required
 }
 
 fn ok(description: &str, media: &[&str]) -> Value {
-    let content: serde_json::Map<String, Value> =
-        media.iter().map(|m| ((*m).to_owned(), json!({"schema": {"type": "object"}}))).collect();
+    let content: serde_json::Map<String, Value> = media
+        .iter()
+        .map(|m| ((*m).to_owned(), json!({"schema": {"type": "object"}})))
+        .collect();
     json!({
         "200": {"description": description, "content": content},
         "400": {"$ref": "#/components/responses/BadRequest"},
@@ -37,11 +44,38 @@ fn op(summary: &str, id: &str, params: &[Value], responses: &Value) -> Value {
     json!({"get": {"summary": summary, "operationId": id, "parameters": params, "responses": responses}})
 }
 
-/// The OpenAPI document for a server at `base`.
+/// `/healthz` sits outside `/api`: its path item overrides the server URL.
+fn healthz(base: &str) -> Value {
+    let mut item = op(
+        "Liveness",
+        "healthz",
+        &[],
+        &json!({"200": {"description": "The service is up; what data is loaded.", "content": {"application/json": {"schema": {"type": "object"}}}}}),
+    );
+    item["servers"] = json!([{"url": base}]);
+    item
+}
+
+/// The OpenAPI document for a server at `base`. Paths are relative to the server URL `{base}/api`, the way OGC API
+/// clients such as GDAL look operations up (`/collections/{collectionId}/items`).
 pub fn build(base: &str) -> Value {
     let string = json!({"type": "string"});
-    let collection = param("collectionId", "path", "Collection id (sites, strikes, events).", &string, true);
-    let format = |values: &[&str]| param("f", "query", "Output format.", &json!({"type": "string", "enum": values}), false);
+    let collection = param(
+        "collectionId",
+        "path",
+        "Collection id (sites, strikes, events).",
+        &string,
+        true,
+    );
+    let format = |values: &[&str]| {
+        param(
+            "f",
+            "query",
+            "Output format.",
+            &json!({"type": "string", "enum": values}),
+            false,
+        )
+    };
     let bbox = param(
         "bbox",
         "query",
@@ -49,7 +83,13 @@ pub fn build(base: &str) -> Value {
         &json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}),
         false,
     );
-    let bbox_crs = param("bbox-crs", "query", "Only CRS84.", &json!({"type": "string", "enum": [super::params::CRS84]}), false);
+    let bbox_crs = param(
+        "bbox-crs",
+        "query",
+        "Only CRS84.",
+        &json!({"type": "string", "enum": [super::params::CRS84]}),
+        false,
+    );
     let datetime = param(
         "datetime",
         "query",
@@ -64,15 +104,43 @@ pub fn build(base: &str) -> Value {
         &json!({"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT, "maximum": MAX_LIMIT}),
         false,
     );
-    let offset = param("offset", "query", "Index of the first feature returned.", &json!({"type": "integer", "minimum": 0, "default": 0}), false);
-    let sortby = param("sortby", "query", "Sort by start date: start or +start (oldest first, default), -start.", &json!({"type": "string", "enum": ["start", "+start", "-start"]}), false);
+    let offset = param(
+        "offset",
+        "query",
+        "Index of the first feature returned.",
+        &json!({"type": "integer", "minimum": 0, "default": 0}),
+        false,
+    );
+    let sortby = param(
+        "sortby",
+        "query",
+        "Sort by start date: start or +start (oldest first, default), -start.",
+        &json!({"type": "string", "enum": ["start", "+start", "-start"]}),
+        false,
+    );
     let mut filters: Vec<Value> = Queryable::ALL
         .iter()
         .map(|q| param(q.name(), "query", &format!("{} Comma-separated values match any (only for collections where it is a queryable).", q.description()), &string, false))
         .collect();
-    let mut items_params = vec![collection.clone(), format(&["geojson", "json", "csv"]), bbox.clone(), bbox_crs.clone(), datetime.clone(), limit, offset, sortby.clone()];
+    let mut items_params = vec![
+        collection.clone(),
+        format(&["geojson", "json", "csv"]),
+        bbox.clone(),
+        bbox_crs.clone(),
+        datetime.clone(),
+        limit,
+        offset,
+        sortby.clone(),
+    ];
     items_params.append(&mut filters.clone());
-    let mut download_params = vec![collection.clone(), format(&["geojson", "csv"]), bbox, bbox_crs, datetime.clone(), sortby];
+    let mut download_params = vec![
+        collection.clone(),
+        format(&["geojson", "csv"]),
+        bbox,
+        bbox_crs,
+        datetime.clone(),
+        sortby,
+    ];
     download_params.append(&mut filters);
     let json_only = format(&["json"]);
     json!({
@@ -83,24 +151,24 @@ pub fn build(base: &str) -> Value {
             "description": "Sourced, time-aware layers of strategic sites and reported events (OGC API – Features Part 1 Core + GeoJSON, Part 3 queryables), downloads and timeline counts.",
             "license": {"name": "CC-BY-4.0 (data)"},
         },
-        "servers": [{"url": base}],
+        "servers": [{"url": format!("{base}/api")}],
         "paths": {
-            "/api": op("Landing page", "landing", &[json_only.clone()], &ok("Links to the API definition, conformance and collections.", &["application/json"])),
-            "/api/conformance": op("Conformance classes", "conformance", &[json_only.clone()], &ok("The conformance classes implemented.", &["application/json"])),
-            "/api/openapi.json": op("This API definition", "openapi", &[json_only.clone()], &ok("OpenAPI 3.0 document.", &["application/vnd.oai.openapi+json;version=3.0"])),
-            "/api/collections": op("The collections", "collections", &[json_only.clone()], &ok("Metadata of every collection.", &["application/json"])),
-            "/api/collections/{collectionId}": op("One collection", "collection", &[collection.clone(), json_only.clone()], &ok("Collection metadata with spatial and temporal extent.", &["application/json"])),
-            "/api/collections/{collectionId}/items": op("Features of a collection", "items", &items_params, &ok("A page of features (GeoJSON FeatureCollection with numberMatched, numberReturned and next/prev links) or CSV.", &["application/geo+json", "text/csv"])),
-            "/api/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"])], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
-            "/api/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
-            "/api/collections/{collectionId}/download": op("Download a collection", "download", &download_params, &ok("Every matching feature as an attachment (GeoJSON or CSV).", &["application/geo+json", "text/csv"])),
-            "/api/timeline": op("Counts per day, week or month", "timeline", &[
+            "/": op("Landing page", "landing", std::slice::from_ref(&json_only), &ok("Links to the API definition, conformance and collections.", &["application/json"])),
+            "/conformance": op("Conformance classes", "conformance", std::slice::from_ref(&json_only), &ok("The conformance classes implemented.", &["application/json"])),
+            "/openapi.json": op("This API definition", "openapi", std::slice::from_ref(&json_only), &ok("OpenAPI 3.0 document.", &["application/vnd.oai.openapi+json;version=3.0"])),
+            "/collections": op("The collections", "collections", std::slice::from_ref(&json_only), &ok("Metadata of every collection.", &["application/json"])),
+            "/collections/{collectionId}": op("One collection", "collection", &[collection.clone(), json_only.clone()], &ok("Collection metadata with spatial and temporal extent.", &["application/json"])),
+            "/collections/{collectionId}/items": op("Features of a collection", "items", &items_params, &ok("A page of features (GeoJSON FeatureCollection with numberMatched, numberReturned and next/prev links) or CSV.", &["application/geo+json", "text/csv"])),
+            "/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"])], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
+            "/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
+            "/collections/{collectionId}/download": op("Download a collection", "download", &download_params, &ok("Every matching feature as an attachment (GeoJSON or CSV).", &["application/geo+json", "text/csv"])),
+            "/timeline": op("Counts per day, week or month", "timeline", &[
                 json_only,
                 datetime,
                 param("bucket", "query", "Bucket size (default week; ISO weeks start on Monday).", &json!({"type": "string", "enum": ["day", "week", "month"]}), false),
                 param("collections", "query", "Comma-separated collection ids (default all).", &string, false),
             ], &ok("Counts of features by start day, per bucket and collection.", &["application/json"])),
-            "/healthz": op("Liveness", "healthz", &[], &json!({"200": {"description": "The service is up; what data is loaded.", "content": {"application/json": {"schema": {"type": "object"}}}}})),
+            "/healthz": healthz(base),
         },
         "components": {
             "schemas": {

@@ -36,8 +36,12 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         let extent = c.extent();
         let span = format!(
             "{} to {}",
-            extent.first.map_or_else(|| "–".to_owned(), |d| d.to_string()),
-            extent.last.map_or_else(|| "ongoing".to_owned(), |d| d.to_string())
+            extent
+                .first
+                .map_or_else(|| "–".to_owned(), |d| d.to_string()),
+            extent
+                .last
+                .map_or_else(|| "ongoing".to_owned(), |d| d.to_string())
         );
         let unlocated = c.features().iter().filter(|f| f.geometry.is_none()).count();
         let _ = write!(
@@ -74,7 +78,9 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         title = escape_html(&catalog.title),
         description = escape_html(&catalog.description),
     );
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 /// `GET /healthz`: liveness plus what is loaded.
@@ -104,7 +110,12 @@ pub async fn data_file(
 ) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?;
     let name = path.into_inner();
-    let layer = state.dataset.catalog.collections.iter().any(|c| c.file == name);
+    let layer = state
+        .dataset
+        .catalog
+        .collections
+        .iter()
+        .any(|c| c.file == name);
     let media_type = match name.as_str() {
         "catalog.json" => JSON,
         "schema/feature.schema.json" => "application/schema+json",
@@ -112,8 +123,13 @@ pub async fn data_file(
         _ if layer => GEOJSON,
         _ => return Err(ApiError::NoRoute(format!("/data/{name}"))),
     };
-    let bytes = state.files.read(&name).map_err(|_| ApiError::NoRoute(format!("/data/{name}")))?;
-    Ok(HttpResponse::Ok().content_type(media_type).body(bytes.into_owned()))
+    let bytes = state
+        .files
+        .read(&name)
+        .map_err(|_| ApiError::NoRoute(format!("/data/{name}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(media_type)
+        .body(bytes.into_owned()))
 }
 
 #[cfg(test)]
@@ -122,6 +138,9 @@ mod tests {
 
     #[test]
     fn html_special_characters_are_escaped() {
-        assert_eq!(escape_html("<b a=\"x\">'&'</b>"), "&lt;b a=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;");
+        assert_eq!(
+            escape_html("<b a=\"x\">'&'</b>"),
+            "&lt;b a=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;"
+        );
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
-use crate::domain::{Datetime, Feature, LocationPrecision, Range};
+use crate::domain::{Feature, LocationPrecision, Range};
 
 use super::catalog::Role;
 
@@ -23,7 +23,11 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let feature = self.feature.as_deref().unwrap_or("-");
-        write!(f, "{}: {}: {}: {}", self.file, feature, self.field, self.message)
+        write!(
+            f,
+            "{}: {}: {}: {}",
+            self.file, feature, self.field, self.message
+        )
     }
 }
 
@@ -49,9 +53,15 @@ impl<'a> Findings<'a> {
 }
 
 /// Checks one parsed feature's own rules (precision, place, sources, ranges).
-pub(crate) fn check_feature(feature: &Feature, role: Role, out: &mut Findings<'_>) {
-    let id = Some(feature.id.as_ref());
+pub(crate) fn check_feature(
+    feature: &Feature,
+    time: Option<&serde_json::Value>,
+    role: Role,
+    out: &mut Findings<'_>,
+) {
+    let id = Some(feature.id.as_str());
     let p = &feature.properties;
+    let d = p.details();
     if feature.id.is_empty() {
         out.add(id, "id", "must not be empty");
     }
@@ -62,78 +72,127 @@ pub(crate) fn check_feature(feature: &Feature, role: Role, out: &mut Findings<'_
         out.add(
             id,
             "properties.start",
-            format!("{} is not the first day of its {}: a {0}-precision start must be", p.start, p.start_precision),
+            format!(
+                "{} is not the first day of its {}: a {0}-precision start must be",
+                p.start, p.start_precision
+            ),
         );
     }
     match (p.end, p.end_precision) {
         (Some(end), Some(precision)) => {
             if end < p.start {
-                out.add(id, "properties.end", format!("{end} is before the start {}", p.start));
+                out.add(
+                    id,
+                    "properties.end",
+                    format!("{end} is before the start {}", p.start),
+                );
             }
             if !precision.is_valid_end(end) {
-                out.add(id, "properties.end", format!("{end} is not the last day of its {precision}"));
+                out.add(
+                    id,
+                    "properties.end",
+                    format!("{end} is not the last day of its {precision}"),
+                );
             }
         }
-        (Some(_), None) => out.add(id, "properties.end_precision", "is required when end is given"),
-        (None, Some(_)) => out.add(id, "properties.end_precision", "must be null when end is null (open)"),
+        (Some(_), None) => out.add(
+            id,
+            "properties.end_precision",
+            "is required when end is given",
+        ),
+        (None, Some(_)) => out.add(
+            id,
+            "properties.end_precision",
+            "must be null when end is null (open)",
+        ),
         (None, None) => {}
     }
     match (&feature.geometry, p.location_precision) {
         (None, precision) if precision != LocationPrecision::Unknown => out.add(
             id,
             "properties.location_precision",
-            format!("is `{}` but geometry is null: use `unknown`", precision.as_str()),
+            format!(
+                "is `{}` but geometry is null: use `unknown`",
+                precision.as_str()
+            ),
         ),
         (Some(_), LocationPrecision::Unknown) => {
-            out.add(id, "geometry", "a feature with location_precision `unknown` must have null geometry");
+            out.add(
+                id,
+                "geometry",
+                "a feature with location_precision `unknown` must have null geometry",
+            );
         }
         _ => {}
     }
-    if let Some(time) = &feature.time_member {
+    if let Some(time) = time {
         let expected = serde_json::to_value(feature.time_member()).unwrap_or_default();
         if *time != expected {
-            out.add(id, "time", format!("{time} disagrees with start/end (expected {expected})"));
+            out.add(
+                id,
+                "time",
+                format!("{time} disagrees with start/end (expected {expected})"),
+            );
         }
     }
     if p.sources.is_empty() {
-        out.add(id, "properties.sources", "every feature needs at least one source");
+        out.add(
+            id,
+            "properties.sources",
+            "every feature needs at least one source",
+        );
     }
     for (i, source) in p.sources.iter().enumerate() {
         if source.publisher.trim().is_empty() {
-            out.add(id, &format!("properties.sources[{i}].publisher"), "must not be empty");
+            out.add(
+                id,
+                &format!("properties.sources[{i}].publisher"),
+                "must not be empty",
+            );
         }
         if !(source.url.starts_with("https://") || source.url.starts_with("http://")) {
-            out.add(id, &format!("properties.sources[{i}].url"), format!("`{}` is not an http(s) URL", source.url));
-        }
-        if let Some(date) = &source.date
-            && (date.contains('/') || date.contains('T') || Datetime::parse(date).is_err())
-        {
-            out.add(id, &format!("properties.sources[{i}].date"), format!("`{date}` is not YYYY, YYYY-MM or YYYY-MM-DD"));
+            out.add(
+                id,
+                &format!("properties.sources[{i}].url"),
+                format!("`{}` is not an http(s) URL", source.url),
+            );
         }
     }
     let n_sources = p.sources.len();
-    for (i, claim) in p.attribution.iter().enumerate() {
+    for (i, claim) in d.attribution.iter().enumerate() {
         if usize::from(claim.source) >= n_sources {
             out.add(
                 id,
                 &format!("properties.attribution[{i}].source"),
-                format!("index {} but the feature has {n_sources} sources", claim.source),
+                format!(
+                    "index {} but the feature has {n_sources} sources",
+                    claim.source
+                ),
             );
         }
     }
-    if let Some(casualties) = &p.casualties {
-        for (name, range) in [("killed", &casualties.killed), ("injured", &casualties.injured)] {
+    if let Some(casualties) = &d.casualties {
+        for (name, range) in [
+            ("killed", &casualties.killed),
+            ("injured", &casualties.injured),
+        ] {
             if let Some(range) = range {
-                check_range(range, &format!("properties.casualties.{name}"), n_sources, id, out);
+                check_range(
+                    range,
+                    &format!("properties.casualties.{name}"),
+                    n_sources,
+                    id,
+                    out,
+                );
             }
         }
     }
     match role {
         Role::SiteStatus => {
             for (field, missing) in [
-                ("properties.site_id", p.site_id.is_none()),
+                ("properties.site_id", d.site_id.is_none()),
                 ("properties.status", p.status.is_none()),
-                ("properties.operator", p.operator.is_none()),
+                ("properties.operator", d.operator.is_none()),
             ] {
                 if missing {
                     out.add(id, field, "is required for a site status period");
@@ -142,9 +201,9 @@ pub(crate) fn check_feature(feature: &Feature, role: Role, out: &mut Findings<'_
         }
         Role::Strike => {
             for (field, missing) in [
-                ("properties.target", p.target.is_none()),
-                ("properties.actor", p.actor.is_none()),
-                ("properties.attribution", p.attribution.is_empty()),
+                ("properties.target", d.target.is_none()),
+                ("properties.actor", d.actor.is_none()),
+                ("properties.attribution", d.attribution.is_empty()),
             ] {
                 if missing {
                     out.add(id, field, "is required for a strike (who is said to have hit what, according to whom)");
@@ -155,18 +214,30 @@ pub(crate) fn check_feature(feature: &Feature, role: Role, out: &mut Findings<'_
     }
 }
 
-fn check_range(range: &Range, field: &str, n_sources: usize, id: Option<&str>, out: &mut Findings<'_>) {
-    let (lo, hi) = range
-        .reports
-        .iter()
-        .fold((u32::MAX, 0), |(lo, hi), r| (lo.min(r.count), hi.max(r.count)));
+fn check_range(
+    range: &Range,
+    field: &str,
+    n_sources: usize,
+    id: Option<&str>,
+    out: &mut Findings<'_>,
+) {
+    let (lo, hi) = range.reports.iter().fold((u32::MAX, 0), |(lo, hi), r| {
+        (lo.min(r.count), hi.max(r.count))
+    });
     if range.reports.is_empty() {
-        out.add(id, &format!("{field}.reports"), "a range needs at least one report");
+        out.add(
+            id,
+            &format!("{field}.reports"),
+            "a range needs at least one report",
+        );
     } else if (range.min, range.max) != (lo, hi) {
         out.add(
             id,
             field,
-            format!("min/max {}–{} differ from the reports' {lo}–{hi}", range.min, range.max),
+            format!(
+                "min/max {}–{} differ from the reports' {lo}–{hi}",
+                range.min, range.max
+            ),
         );
     }
     for (i, report) in range.reports.iter().enumerate() {
@@ -174,7 +245,10 @@ fn check_range(range: &Range, field: &str, n_sources: usize, id: Option<&str>, o
             out.add(
                 id,
                 &format!("{field}.reports[{i}].source"),
-                format!("index {} but the feature has {n_sources} sources", report.source),
+                format!(
+                    "index {} but the feature has {n_sources} sources",
+                    report.source
+                ),
             );
         }
     }
@@ -184,14 +258,14 @@ fn check_range(range: &Range, field: &str, n_sources: usize, id: Option<&str>, o
 pub(crate) fn check_collection(features: &[Feature], role: Role, out: &mut Findings<'_>) {
     let mut seen = HashSet::with_capacity(features.len());
     for feature in features {
-        if !seen.insert(feature.id.as_ref()) {
+        if !seen.insert(feature.id.as_str()) {
             out.add(Some(&feature.id), "id", "duplicate id in this collection");
         }
     }
     if role == Role::SiteStatus {
         let mut by_site: BTreeMap<&str, Vec<&Feature>> = BTreeMap::new();
         for feature in features {
-            if let Some(site) = &feature.properties.site_id {
+            if let Some(site) = &feature.properties.details().site_id {
                 by_site.entry(site).or_default().push(feature);
             }
         }
@@ -202,7 +276,10 @@ pub(crate) fn check_collection(features: &[Feature], role: Role, out: &mut Findi
                     out.add(
                         Some(&pair[1].id),
                         "properties.start",
-                        format!("overlaps the previous status period `{}` of the same site", pair[0].id),
+                        format!(
+                            "overlaps the previous status period `{}` of the same site",
+                            pair[0].id
+                        ),
                     );
                 }
             }

@@ -70,7 +70,9 @@ impl Queryable {
             Queryable::LocationPrecision => {
                 "How precisely the place is known: exact-facility, town, district, governorate, region, unknown."
             }
-            Queryable::StartPrecision => "How precisely the start date is known: day, month or year.",
+            Queryable::StartPrecision => {
+                "How precisely the start date is known: day, month or year."
+            }
             Queryable::SiteId => "The site a status period belongs to.",
             Queryable::Status => "A site's status during the period.",
             Queryable::Operator => "Who operated the site.",
@@ -86,10 +88,10 @@ impl Queryable {
             Queryable::Confidence => Some(p.confidence.as_str()),
             Queryable::LocationPrecision => Some(p.location_precision.as_str()),
             Queryable::StartPrecision => Some(p.start_precision.as_str()),
-            Queryable::SiteId => p.site_id.as_deref(),
-            Queryable::Status => p.status.map(|s| s.as_str()),
-            Queryable::Operator => p.operator.as_deref(),
-            Queryable::Actor => p.actor.as_deref(),
+            Queryable::SiteId => p.details().site_id.as_deref(),
+            Queryable::Status => p.status.map(crate::domain::Status::as_str),
+            Queryable::Operator => p.details().operator.as_deref(),
+            Queryable::Actor => p.details().actor.as_deref(),
         }
     }
 }
@@ -112,7 +114,9 @@ pub struct PropertyFilter {
 impl PropertyFilter {
     /// Whether `feature` passes.
     pub fn matches(&self, feature: &Feature) -> bool {
-        self.queryable.value(feature).is_some_and(|v| self.values.iter().any(|want| want == v))
+        self.queryable
+            .value(feature)
+            .is_some_and(|v| self.values.iter().any(|want| want == v))
     }
 }
 

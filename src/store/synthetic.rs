@@ -4,12 +4,15 @@
 //! event lasts one day and has one source and one attributed claim, like the curated strikes. The same `n` and
 //! `seed` always give the same features.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
+use compact_str::format_compact;
 
 use crate::domain::{
-    Claim, Confidence, DatePrecision, Feature, LocationPrecision, Point, Properties, Source, Stance, Text,
+    Confidence, DatePrecision, Feature, FeatureTag, LocationPrecision, PartialDate, Point,
+    Properties, Source, Text,
 };
-use crate::domain::feature::FeatureTag;
 
 /// A tiny deterministic generator (SplitMix64), so benchmarks need no RNG crate.
 struct SplitMix(u64);
@@ -35,57 +38,61 @@ pub fn first_day() -> NaiveDate {
 
 /// `n` synthetic events.
 pub fn events(n: usize, seed: u64) -> Vec<Feature> {
-    const PUBLISHERS: [&str; 4] = ["Synthetic Wire", "Synthetic Monitor", "Synthetic Daily", "Synthetic Ministry"];
-    const KINDS: [&str; 3] = ["airstrike", "drone-strike", "shelling"];
+    let publishers: Vec<Arc<str>> = [
+        "Synthetic Wire",
+        "Synthetic Monitor",
+        "Synthetic Daily",
+        "Synthetic Ministry",
+    ]
+    .map(Arc::from)
+    .into();
+    let kinds: Vec<Arc<str>> = [
+        "airstrike",
+        "drone-strike",
+        "shelling",
+        "diplomatic-meeting",
+    ]
+    .map(Arc::from)
+    .into();
     let mut rng = SplitMix(seed);
     let first = first_day();
     (0..n)
         .map(|i| {
             let lon = 35.0 + 7.0 * rng.unit();
             let lat = 32.0 + 5.5 * rng.unit();
-            let offset = (rng.next() % 730) as u64;
-            let start = first + chrono::Days::new(offset);
+            let start = first + chrono::Days::new(rng.next() % 730);
             let pick = rng.next() as usize;
-            let publisher: Box<str> = PUBLISHERS[pick % PUBLISHERS.len()].into();
+            let source = Source::new(
+                publishers[pick % publishers.len()].clone(),
+                format!("https://example.org/synthetic/{i}").into(),
+                Some(PartialDate {
+                    first: start,
+                    precision: DatePrecision::Day,
+                }),
+                None,
+                None,
+            );
             Feature {
                 kind: FeatureTag::Feature,
-                id: format!("syn-{i:07}").into(),
-                geometry: Some(Point { lon: (lon * 1e5).round() / 1e5, lat: (lat * 1e5).round() / 1e5 }),
-                time_member: None,
-                properties: Properties {
-                    name: Text { en: format!("Synthetic strike {i}").into(), ar: None, ru: None },
-                    description: None,
-                    kind: KINDS[pick % KINDS.len()].into(),
-                    start,
-                    start_precision: DatePrecision::Day,
-                    end: Some(start),
-                    end_precision: Some(DatePrecision::Day),
-                    location_precision: if pick % 3 == 0 {
+                id: format_compact!("syn-{i:07}"),
+                geometry: Some(Point {
+                    lon: (lon * 1e5).round() / 1e5,
+                    lat: (lat * 1e5).round() / 1e5,
+                }),
+                properties: Properties::new(
+                    Text::new(format_compact!("Synthetic event {i}"), None, None),
+                    kinds[pick % kinds.len()].clone(),
+                    (start, DatePrecision::Day),
+                    Some((start, DatePrecision::Day)),
+                    if pick.is_multiple_of(3) {
                         LocationPrecision::ExactFacility
                     } else {
                         LocationPrecision::Town
                     },
-                    location_note: None,
-                    location_unsourced: false,
-                    confidence: [Confidence::High, Confidence::Medium, Confidence::Low][pick % 3],
-                    site_id: None,
-                    status: None,
-                    operator: None,
-                    target: Some("synthetic target".into()),
-                    actor: Some("Synthetic actor".into()),
-                    attribution: vec![Claim { stance: Stance::Attributed, by: publisher.clone(), source: 0 }].into(),
-                    casualties: None,
-                    notes: Box::default(),
-                    fact_ids: Box::default(),
-                    sources: vec![Source {
-                        publisher,
-                        via: None,
-                        url: format!("https://example.org/synthetic/{i}").into(),
-                        date: Some(start.format("%Y-%m-%d").to_string().into()),
-                        quote: None,
-                    }]
-                    .into(),
-                },
+                    [Confidence::High, Confidence::Medium, Confidence::Low][pick % 3],
+                    None,
+                    vec![source].into(),
+                ),
             }
         })
         .collect()

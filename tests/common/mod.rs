@@ -1,6 +1,14 @@
 //! Shared test helpers: the real route table over the curated data in `geodata/`.
 
-#![allow(dead_code, reason = "each test crate uses a different subset of the helpers")]
+#![allow(
+    dead_code,
+    reason = "each test crate uses a different subset of the helpers"
+)]
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,8 +32,11 @@ pub fn dataset() -> Dataset {
 }
 
 /// The production application over the curated data.
-pub async fn service()
--> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+pub async fn service() -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
     let state = web::Data::new(AppState::new(dataset(), Arc::new(Directory(geodata()))));
     test::init_service(app(state)).await
 }
@@ -62,12 +73,16 @@ where
     B: MessageBody,
 {
     let (status, _, body) = get(service, uri).await;
-    let json = serde_json::from_slice(&body)
-        .unwrap_or_else(|e| panic!("{uri}: body is not JSON ({e}): {}", String::from_utf8_lossy(&body)));
+    let json = serde_json::from_slice(&body).unwrap_or_else(|e| {
+        panic!(
+            "{uri}: body is not JSON ({e}): {}",
+            String::from_utf8_lossy(&body)
+        )
+    });
     (status, json)
 }
 
-/// The ids of the features of a FeatureCollection.
+/// The ids of the features of a `FeatureCollection`.
 pub fn ids(collection: &Value) -> Vec<String> {
     collection["features"]
         .as_array()
