@@ -62,18 +62,18 @@ fn benches(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("items");
     group.bench_function("1m_bbox_datetime_1k", |b| {
-        b.iter(|| query_and_serialise(&big, &q_big))
+        b.iter(|| query_and_serialise(&big, &q_big));
     });
     group.bench_function("10k_bbox_datetime_1k", |b| {
-        b.iter(|| query_and_serialise(&small, &q_small))
+        b.iter(|| query_and_serialise(&small, &q_small));
     });
     group.bench_function("1m_bbox_datetime_10", |b| {
-        b.iter(|| query_and_serialise(&big, &q_tiny))
+        b.iter(|| query_and_serialise(&big, &q_tiny));
     });
     group.finish();
     let span = Datetime::parse("2024-12-08/2026-12-07").unwrap().span();
     c.bench_function("timeline/1m_weekly", |b| {
-        b.iter(|| histogram(big.starts(), span, Bucket::Week).len())
+        b.iter(|| histogram(big.starts(), span, Bucket::Week).len());
     });
 }
 
