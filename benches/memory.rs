@@ -16,10 +16,7 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-#[expect(
-    clippy::print_stdout,
-    reason = "a benchmark reports its figures on stdout"
-)]
+#[expect(clippy::print_stdout, reason = "a benchmark reports its figures on stdout")]
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;

@@ -6,16 +6,13 @@
 //! - `timeline/1m_weekly`: weekly counts over the whole 1M layer.
 
 #![expect(clippy::unwrap_used, reason = "benchmark set-up fails loudly")]
-#![expect(
-    missing_docs,
-    reason = "criterion's macros generate undocumented functions"
-)]
+#![expect(missing_docs, reason = "criterion's macros generate undocumented functions")]
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use footprint::domain::timeline::{Bucket, histogram};
 use footprint::domain::{Bbox, Datetime};
-use footprint::store::timeline::{Bucket, histogram};
 use footprint::store::{Collection, CollectionMeta, FeatureProvider, Filter, Role, synthetic};
 
 fn collection(n: usize) -> Collection {

@@ -13,12 +13,7 @@ use crate::store::{DataFiles, Dataset, Directory, Embedded, LoadError};
 
 /// Footprint: a time-aware map service for strategic sites in the news.
 #[derive(Debug, Parser)]
-#[command(
-    name = "footprint",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "footprint", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// What to do (default: serve).
     #[command(subcommand)]
@@ -52,6 +47,9 @@ pub struct ServeArgs {
     /// Serve this data directory instead of the embedded data.
     #[arg(long, env = "FOOTPRINT_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Use this hosted MapLibre style instead of the embedded offline basemap.
+    #[arg(long, env = "FOOTPRINT_BASEMAP_STYLE", value_name = "URL")]
+    pub basemap_style: Option<String>,
 }
 
 fn files_for(dir: Option<PathBuf>) -> Arc<dyn DataFiles> {
@@ -81,12 +79,8 @@ pub fn check(dir: Option<PathBuf>) -> ExitCode {
             let mut out = std::io::stdout().lock();
             for c in &dataset.collections {
                 let unlocated = c.features().iter().filter(|f| f.geometry.is_none()).count();
-                let _ = writeln!(
-                    out,
-                    "{}: {} features ({unlocated} without geometry)",
-                    c.meta.file,
-                    c.features().len()
-                );
+                let _ =
+                    writeln!(out, "{}: {} features ({unlocated} without geometry)", c.meta.file, c.features().len());
             }
             let _ = writeln!(out, "{}: ok", files.describe());
             ExitCode::SUCCESS
@@ -115,7 +109,12 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         features = dataset.collections.iter().map(|c| c.features().len()).sum::<usize>(),
         "data loaded"
     );
-    let state = web::Data::new(AppState::new(dataset, files));
+    let mut state = AppState::new(dataset, files).with_basemap().await;
+    if state.tiles.is_none() && args.basemap_style.is_none() {
+        tracing::warn!("no embedded basemap: the map will have no background");
+    }
+    state.basemap_style = args.basemap_style;
+    let state = web::Data::new(state);
     let server = HttpServer::new(move || app(state.clone())).shutdown_timeout(10);
     let server = match server.bind((args.bind.as_str(), args.port)) {
         Ok(server) => server,

@@ -3,13 +3,18 @@
 //! The crate is layered the way the service is deployed:
 //! - [`domain`]: sites, events and strikes with time spans that carry their precision, locations with theirs, and
 //!   provenance. No HTTP and no I/O, so the browser crate can reuse it.
-//! - [`store`]: loading and validating the curated layers, and the in-memory spatio-temporal index that answers
+//! - `store`: loading and validating the curated layers, and the in-memory spatio-temporal index that answers
 //!   queries.
-//! - [`http`]: the actix-web layer (OGC API – Features, downloads, timeline), one route table shared by the binary
+//! - `http`: the actix-web layer (OGC API – Features, downloads, timeline), one route table shared by the binary
 //!   and the tests.
-//! - [`cli`]: the command line (`footprint serve`, `footprint check`).
+//! - `cli`: the command line (`footprint serve`, `footprint check`).
+//!
+//! Everything but [`domain`] needs the default `server` feature; the browser crate (`web/`) uses the domain alone.
 
+#[cfg(feature = "server")]
 pub mod cli;
 pub mod domain;
+#[cfg(feature = "server")]
 pub mod http;
+#[cfg(feature = "server")]
 pub mod store;

@@ -1,9 +1,6 @@
 //! HTTP tests against the production route table over the curated data: every endpoint, filter and error case.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on unexpected responses"
-)]
+#![expect(clippy::unwrap_used, reason = "a test fails loudly on unexpected responses")]
 
 mod common;
 
@@ -19,21 +16,11 @@ async fn the_landing_page_links_the_api_definition_conformance_and_collections()
     let app = service().await;
     let (status, body) = get_json(&app, "/api").await;
     assert_eq!(status, 200);
-    let rels: BTreeSet<&str> = body["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["rel"].as_str().unwrap())
-        .collect();
+    let rels: BTreeSet<&str> = body["links"].as_array().unwrap().iter().map(|l| l["rel"].as_str().unwrap()).collect();
     for rel in ["self", "service-desc", "conformance", "data"] {
         assert!(rels.contains(rel), "missing {rel} link");
     }
-    let desc = body["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["rel"] == "service-desc")
-        .unwrap();
+    let desc = body["links"].as_array().unwrap().iter().find(|l| l["rel"] == "service-desc").unwrap();
     assert_eq!(desc["href"], "http://localhost:8080/api/openapi.json");
     assert!(body["title"].as_str().unwrap().contains("Syria"));
 }
@@ -43,12 +30,7 @@ async fn conformance_declares_core_geojson_oas30_and_queryables() {
     let app = service().await;
     let (status, body) = get_json(&app, "/api/conformance").await;
     assert_eq!(status, 200);
-    let classes: Vec<&str> = body["conformsTo"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
+    let classes: Vec<&str> = body["conformsTo"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
     for class in ["conf/core", "conf/geojson", "conf/oas30", "conf/queryables"] {
         assert!(classes.iter().any(|c| c.ends_with(class)), "{class}");
     }
@@ -60,51 +42,29 @@ async fn collections_list_sites_strikes_and_events_with_extents() {
     let (status, body) = get_json(&app, "/api/collections").await;
     assert_eq!(status, 200);
     let collections = body["collections"].as_array().unwrap();
-    let names: Vec<&str> = collections
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = collections.iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(names, ["sites", "strikes", "events"]);
     for c in collections {
         assert!(c["extent"]["spatial"]["bbox"][0].as_array().unwrap().len() == 4);
         let interval = &c["extent"]["temporal"]["interval"][0];
+        assert!(interval[0].as_str().unwrap().ends_with("T00:00:00Z"), "{interval}");
         assert!(
-            interval[0].as_str().unwrap().ends_with("T00:00:00Z"),
-            "{interval}"
-        );
-        assert!(
-            c["links"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|l| l["rel"] == "items" && l["type"] == "application/geo+json")
+            c["links"].as_array().unwrap().iter().any(|l| l["rel"] == "items" && l["type"] == "application/geo+json")
         );
     }
     let (_, sites) = get_json(&app, "/api/collections/sites").await;
-    assert_eq!(
-        sites["extent"]["temporal"]["interval"][0][0], "1971-01-01T00:00:00Z",
-        "Tartus supply point, 1971"
-    );
-    assert!(
-        sites["extent"]["temporal"]["interval"][0][1].is_null(),
-        "ongoing status periods leave the end open"
-    );
+    assert_eq!(sites["extent"]["temporal"]["interval"][0][0], "1971-01-01T00:00:00Z", "Tartus supply point, 1971");
+    assert!(sites["extent"]["temporal"]["interval"][0][1].is_null(), "ongoing status periods leave the end open");
     let (_, strikes) = get_json(&app, "/api/collections/strikes").await;
-    assert_eq!(
-        strikes["extent"]["temporal"]["interval"][0][0],
-        "2024-12-08T00:00:00Z"
-    );
+    assert_eq!(strikes["extent"]["temporal"]["interval"][0][0], "2024-12-08T00:00:00Z");
 }
 
 #[actix_web::test]
 async fn an_unknown_collection_or_feature_is_a_json_404() {
     let app = service().await;
-    for uri in [
-        "/api/collections/bases",
-        "/api/collections/bases/items",
-        "/api/collections/sites/items/nope",
-        "/nowhere",
-    ] {
+    for uri in
+        ["/api/collections/bases", "/api/collections/bases/items", "/api/collections/sites/items/nope", "/nowhere"]
+    {
         let (status, body) = get_json(&app, uri).await;
         assert_eq!(status, 404, "{uri}");
         assert_eq!(body["code"], "NotFound", "{uri}");
@@ -121,30 +81,10 @@ async fn items_default_to_ten_features_with_counts_and_a_next_link() {
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["type"], "FeatureCollection");
     assert_eq!(body["numberReturned"], 10);
-    assert!(
-        body["numberMatched"].as_u64().unwrap() >= 45,
-        "at least 45 strikes"
-    );
-    let next = body["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["rel"] == "next")
-        .expect("next link");
-    assert!(
-        next["href"]
-            .as_str()
-            .unwrap()
-            .ends_with("/api/collections/strikes/items?offset=10")
-    );
-    assert!(
-        !body["links"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["rel"] == "prev"),
-        "no prev on the first page"
-    );
+    assert!(body["numberMatched"].as_u64().unwrap() >= 45, "at least 45 strikes");
+    let next = body["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").expect("next link");
+    assert!(next["href"].as_str().unwrap().ends_with("/api/collections/strikes/items?offset=10"));
+    assert!(!body["links"].as_array().unwrap().iter().any(|l| l["rel"] == "prev"), "no prev on the first page");
 }
 
 #[actix_web::test]
@@ -159,42 +99,18 @@ async fn following_next_links_visits_every_feature_once_in_date_order() {
         let (status, page) = get_json(&app, &uri).await;
         assert_eq!(status, 200);
         seen.extend(ids(&page));
-        let Some(next) = page["links"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["rel"] == "next")
-        else {
+        let Some(next) = page["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next") else {
             break;
         };
-        uri = next["href"]
-            .as_str()
-            .unwrap()
-            .trim_start_matches("http://localhost:8080")
-            .to_owned();
-        assert!(
-            uri.contains("limit=7"),
-            "next keeps the other parameters: {uri}"
-        );
+        uri = next["href"].as_str().unwrap().trim_start_matches("http://localhost:8080").to_owned();
+        assert!(uri.contains("limit=7"), "next keeps the other parameters: {uri}");
     }
     assert_eq!(seen, ids(&all));
-    let starts: Vec<&str> = all["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["properties"]["start"].as_str().unwrap())
-        .collect();
-    assert!(
-        starts.windows(2).all(|w| w[0] <= w[1]),
-        "sorted by start date"
-    );
+    let starts: Vec<&str> =
+        all["features"].as_array().unwrap().iter().map(|f| f["properties"]["start"].as_str().unwrap()).collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "sorted by start date");
     let (_, second) = get_json(&app, "/api/collections/strikes/items?limit=7&offset=7").await;
-    let prev = second["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["rel"] == "prev")
-        .unwrap();
+    let prev = second["links"].as_array().unwrap().iter().find(|l| l["rel"] == "prev").unwrap();
     assert!(prev["href"].as_str().unwrap().ends_with("limit=7&offset=0"));
 }
 
@@ -210,11 +126,7 @@ async fn a_limit_above_the_maximum_is_clamped_not_rejected() {
 async fn sortby_minus_start_reverses_the_order() {
     let app = service().await;
     let (_, asc) = get_json(&app, "/api/collections/events/items?limit=1000").await;
-    let (_, desc) = get_json(
-        &app,
-        "/api/collections/events/items?limit=1000&sortby=-start",
-    )
-    .await;
+    let (_, desc) = get_json(&app, "/api/collections/events/items?limit=1000&sortby=-start").await;
     let mut reversed = ids(&asc);
     reversed.reverse();
     assert_eq!(ids(&desc), reversed);
@@ -240,44 +152,21 @@ async fn a_bbox_returns_exactly_the_located_features_inside_it() {
         .map(|f| f["id"].as_str().unwrap().to_owned())
         .collect();
     assert!(expected.len() >= 5, "several strikes around Damascus");
-    let uri = format!(
-        "/api/collections/strikes/items?limit=1000&bbox={min_lon},{min_lat},{max_lon},{max_lat}"
-    );
+    let uri = format!("/api/collections/strikes/items?limit=1000&bbox={min_lon},{min_lat},{max_lon},{max_lat}");
     let (status, body) = get_json(&app, &uri).await;
     assert_eq!(status, 200);
     assert_eq!(ids(&body), expected);
-    assert_eq!(
-        body["numberMatched"].as_u64().unwrap() as usize,
-        expected.len()
-    );
+    assert_eq!(body["numberMatched"].as_u64().unwrap() as usize, expected.len());
 }
 
 #[actix_web::test]
 async fn a_bbox_never_matches_features_without_geometry_but_a_datetime_does() {
     let app = service().await;
-    let (_, world) = get_json(
-        &app,
-        "/api/collections/events/items?limit=1000&bbox=-180,-90,180,90",
-    )
-    .await;
+    let (_, world) = get_json(&app, "/api/collections/events/items?limit=1000&bbox=-180,-90,180,90").await;
+    assert!(world["features"].as_array().unwrap().iter().all(|f| !f["geometry"].is_null()));
+    let (_, dated) = get_json(&app, "/api/collections/events/items?limit=1000&datetime=2025-02-12").await;
     assert!(
-        world["features"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|f| !f["geometry"].is_null())
-    );
-    let (_, dated) = get_json(
-        &app,
-        "/api/collections/events/items?limit=1000&datetime=2025-02-12",
-    )
-    .await;
-    assert!(
-        dated["features"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["geometry"].is_null()),
+        dated["features"].as_array().unwrap().iter().any(|f| f["geometry"].is_null()),
         "the first Putin–Sharaa phone call (12 Feb 2025) has no place but is on the timeline"
     );
 }
@@ -294,41 +183,14 @@ fn status_of(body: &Value, site: &str) -> Option<String> {
 #[actix_web::test]
 async fn a_datetime_instant_gives_each_sites_status_on_that_day() {
     let app = service().await;
-    let (_, before) = get_json(
-        &app,
-        "/api/collections/sites/items?limit=100&datetime=2020-06-15T12:00:00Z",
-    )
-    .await;
-    assert_eq!(
-        status_of(&before, "khmeimim").as_deref(),
-        Some("russian-operated")
-    );
-    assert_eq!(
-        status_of(&before, "tartus").as_deref(),
-        Some("russian-operated")
-    );
-    assert_eq!(
-        status_of(&before, "qamishli").as_deref(),
-        Some("russian-operated")
-    );
-    let (_, after) = get_json(
-        &app,
-        "/api/collections/sites/items?limit=100&datetime=2025-06-01",
-    )
-    .await;
-    assert_eq!(
-        status_of(&after, "khmeimim").as_deref(),
-        Some("drawdown-reported")
-    );
-    assert_eq!(
-        status_of(&after, "qamishli").as_deref(),
-        Some("drawdown-reported")
-    );
-    let (_, later) = get_json(
-        &app,
-        "/api/collections/sites/items?limit=100&datetime=2026-02-01",
-    )
-    .await;
+    let (_, before) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=2020-06-15T12:00:00Z").await;
+    assert_eq!(status_of(&before, "khmeimim").as_deref(), Some("russian-operated"));
+    assert_eq!(status_of(&before, "tartus").as_deref(), Some("russian-operated"));
+    assert_eq!(status_of(&before, "qamishli").as_deref(), Some("russian-operated"));
+    let (_, after) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=2025-06-01").await;
+    assert_eq!(status_of(&after, "khmeimim").as_deref(), Some("drawdown-reported"));
+    assert_eq!(status_of(&after, "qamishli").as_deref(), Some("drawdown-reported"));
+    let (_, later) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=2026-02-01").await;
     assert_eq!(status_of(&later, "qamishli").as_deref(), Some("withdrawn"));
     // One status per site on any day: the periods never overlap.
     let sites: Vec<String> = later["features"]
@@ -343,85 +205,46 @@ async fn a_datetime_instant_gives_each_sites_status_on_that_day() {
 #[actix_web::test]
 async fn status_boundaries_are_inclusive_on_both_ends() {
     let app = service().await;
-    let (_, last_day) = get_json(
-        &app,
-        "/api/collections/sites/items?site_id=khmeimim&datetime=2024-12-06",
-    )
-    .await;
+    let (_, last_day) = get_json(&app, "/api/collections/sites/items?site_id=khmeimim&datetime=2024-12-06").await;
     assert_eq!(ids(&last_day), ["khmeimim/2015-09-30"]);
-    let (_, both) = get_json(
-        &app,
-        "/api/collections/sites/items?site_id=khmeimim&datetime=2024-12-06/2024-12-07",
-    )
-    .await;
+    let (_, both) =
+        get_json(&app, "/api/collections/sites/items?site_id=khmeimim&datetime=2024-12-06/2024-12-07").await;
     assert_eq!(ids(&both), ["khmeimim/2015-09-30", "khmeimim/2024-12-07"]);
 }
 
 #[actix_web::test]
 async fn datetime_intervals_with_open_ends_match_older_and_ongoing_features() {
     let app = service().await;
-    let (_, old) = get_json(
-        &app,
-        "/api/collections/sites/items?limit=100&datetime=../1990-01-01",
-    )
-    .await;
+    let (_, old) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=../1990-01-01").await;
     assert_eq!(ids(&old), ["tartus/1971-01-01"]);
-    let (_, empty_start) = get_json(
-        &app,
-        "/api/collections/sites/items?limit=100&datetime=/1990",
-    )
-    .await;
+    let (_, empty_start) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=/1990").await;
     assert_eq!(ids(&empty_start), ids(&old));
-    let (_, now) = get_json(
-        &app,
-        "/api/collections/sites/items?limit=100&datetime=2026-11-01/..",
-    )
-    .await;
-    assert!(
-        ids(&now).contains(&"khmeimim/2024-12-07".to_owned()),
-        "ongoing status matches"
-    );
-    assert!(
-        !ids(&now).iter().any(|id| id == "qamishli/2024-12-16"),
-        "ended periods do not"
-    );
+    let (_, now) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=2026-11-01/..").await;
+    assert!(ids(&now).contains(&"khmeimim/2024-12-07".to_owned()), "ongoing status matches");
+    assert!(!ids(&now).iter().any(|id| id == "qamishli/2024-12-16"), "ended periods do not");
 }
 
 #[actix_web::test]
 async fn a_partial_month_datetime_matches_the_whole_month() {
     let app = service().await;
-    let (_, month) = get_json(
-        &app,
-        "/api/collections/events/items?limit=100&datetime=2025-12",
-    )
-    .await;
+    let (_, month) = get_json(&app, "/api/collections/events/items?limit=100&datetime=2025-12").await;
     let ids = ids(&month);
-    assert!(
-        ids.contains(&"p08".to_owned()) && ids.contains(&"p09".to_owned()),
-        "23 and 24 Dec 2025: {ids:?}"
-    );
+    assert!(ids.contains(&"p08".to_owned()) && ids.contains(&"p09".to_owned()), "23 and 24 Dec 2025: {ids:?}");
 }
 
 #[actix_web::test]
 async fn property_filters_keep_only_matching_values() {
     let app = service().await;
-    let (status, body) = get_json(
-        &app,
-        "/api/collections/strikes/items?limit=1000&confidence=low,medium",
-    )
-    .await;
+    let (status, body) = get_json(&app, "/api/collections/strikes/items?limit=1000&confidence=low,medium").await;
     assert_eq!(status, 200);
     let features = body["features"].as_array().unwrap();
     assert!(!features.is_empty());
-    assert!(
-        features
-            .iter()
-            .all(|f| ["low", "medium"].contains(&f["properties"]["confidence"].as_str().unwrap()))
-    );
+    assert!(features.iter().all(|f| ["low", "medium"].contains(&f["properties"]["confidence"].as_str().unwrap())));
     let (_, withdrawn) = get_json(&app, "/api/collections/sites/items?status=withdrawn").await;
     assert_eq!(ids(&withdrawn), ["qamishli/2026-01-27"]);
     let (_, combined) =
-        get_json(&app, "/api/collections/strikes/items?limit=1000&location_precision=exact-facility&datetime=2024-12").await;
+        get_json(&app, "/api/collections/strikes/items?limit=1000&location_precision=exact-facility&datetime=2024-12")
+            .await;
     for f in combined["features"].as_array().unwrap() {
         assert_eq!(f["properties"]["location_precision"], "exact-facility");
         assert!(f["properties"]["start"].as_str().unwrap() <= "2024-12-31");
@@ -434,24 +257,12 @@ async fn a_single_feature_carries_time_sources_and_links() {
     let (status, f) = get_json(&app, "/api/collections/sites/items/khmeimim%2F2015-09-30").await;
     assert_eq!(status, 200);
     assert_eq!(f["type"], "Feature");
-    assert_eq!(
-        f["geometry"]["coordinates"],
-        serde_json::json!([35.945, 35.41167])
-    );
-    assert_eq!(
-        f["time"]["interval"],
-        serde_json::json!(["2015-09-30", "2024-12-06"])
-    );
+    assert_eq!(f["geometry"]["coordinates"], serde_json::json!([35.945, 35.41167]));
+    assert_eq!(f["time"]["interval"], serde_json::json!(["2015-09-30", "2024-12-06"]));
     let source = &f["properties"]["sources"][0];
     assert!(source["url"].as_str().unwrap().starts_with("http"));
     assert!(source["publisher"].as_str().unwrap().len() > 1);
-    assert!(
-        f["links"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["rel"] == "self")
-    );
+    assert!(f["links"].as_array().unwrap().iter().any(|l| l["rel"] == "self"));
 }
 
 #[actix_web::test]
@@ -459,20 +270,14 @@ async fn queryables_describe_the_filterable_properties_with_their_values() {
     let app = service().await;
     let (status, headers, body) = get(&app, "/api/collections/sites/queryables").await;
     assert_eq!(status, 200);
-    assert_eq!(
-        headers.get("content-type").unwrap(),
-        "application/schema+json"
-    );
+    assert_eq!(headers.get("content-type").unwrap(), "application/schema+json");
     let body: Value = serde_json::from_slice(&body).unwrap();
     let status_enum = body["properties"]["status"]["enum"].as_array().unwrap();
     assert!(status_enum.contains(&Value::from("withdrawn")));
     assert!(body["properties"]["kind"].is_object() && body["properties"]["confidence"].is_object());
     let (_, strikes) = get_json(&app, "/api/collections/strikes/queryables").await;
     assert!(strikes["properties"]["actor"].is_object());
-    assert!(
-        strikes["properties"]["status"].is_null(),
-        "sites-only queryables are not offered for strikes"
-    );
+    assert!(strikes["properties"]["status"].is_null(), "sites-only queryables are not offered for strikes");
 }
 
 #[actix_web::test]
@@ -480,127 +285,65 @@ async fn csv_downloads_have_a_filename_a_header_and_one_row_per_feature() {
     let app = service().await;
     let (status, headers, body) = get(&app, "/api/collections/strikes/download?f=csv").await;
     assert_eq!(status, 200);
-    assert!(
-        headers
-            .get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
-    assert_eq!(
-        headers.get("content-disposition").unwrap(),
-        "attachment; filename=\"footprint-strikes.csv\""
-    );
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/csv"));
+    assert_eq!(headers.get("content-disposition").unwrap(), "attachment; filename=\"footprint-strikes.csv\"");
     let mut reader = csv::Reader::from_reader(body.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(header, footprint::http::download::CSV_COLUMNS);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let (_, all) = get_json(&app, "/api/collections/strikes/items?limit=10000").await;
     assert_eq!(rows.len() as u64, all["numberMatched"].as_u64().unwrap());
-    assert!(
-        rows.iter().all(|r| r[27].contains("http")),
-        "every row lists its sources"
-    );
+    assert!(rows.iter().all(|r| r[27].contains("http")), "every row lists its sources");
     let unlocated = rows.iter().filter(|r| r[9].is_empty()).count();
-    let null_geometry = all["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["geometry"].is_null())
-        .count();
+    let null_geometry = all["features"].as_array().unwrap().iter().filter(|f| f["geometry"].is_null()).count();
     assert_eq!(unlocated, null_geometry, "no invented coordinates in CSV");
 }
 
 #[actix_web::test]
 async fn downloads_filter_like_items_and_name_the_file_accordingly() {
     let app = service().await;
-    let (status, headers, body) = get(
-        &app,
-        "/api/collections/strikes/download?datetime=2025-03&f=geojson",
-    )
-    .await;
+    let (status, headers, body) = get(&app, "/api/collections/strikes/download?datetime=2025-03&f=geojson").await;
     assert_eq!(status, 200);
     assert_eq!(
         headers.get("content-disposition").unwrap(),
         "attachment; filename=\"footprint-strikes-filtered.geojson\""
     );
     let body: Value = serde_json::from_slice(&body).unwrap();
-    let (_, items) = get_json(
-        &app,
-        "/api/collections/strikes/items?datetime=2025-03&limit=10000",
-    )
-    .await;
+    let (_, items) = get_json(&app, "/api/collections/strikes/items?datetime=2025-03&limit=10000").await;
     assert_eq!(ids(&body), ids(&items));
     assert!(!ids(&body).is_empty());
     let (_, _, csv_page) = get(&app, "/api/collections/events/items?f=csv&limit=3").await;
-    assert_eq!(
-        csv::Reader::from_reader(csv_page.as_slice())
-            .records()
-            .count(),
-        3,
-        "items?f=csv is paged"
-    );
+    assert_eq!(csv::Reader::from_reader(csv_page.as_slice()).records().count(), 3, "items?f=csv is paged");
 }
 
 #[actix_web::test]
 async fn the_timeline_counts_features_per_week_and_its_totals_match_the_items() {
     let app = service().await;
-    let (status, body) =
-        get_json(&app, "/api/timeline?bucket=week&collections=strikes,events").await;
+    let (status, body) = get_json(&app, "/api/timeline?bucket=week&collections=strikes,events").await;
     assert_eq!(status, 200);
     let series = body["collections"].as_array().unwrap();
     assert_eq!(series.len(), 2);
     let strikes = &series[0];
     let (_, all) = get_json(&app, "/api/collections/strikes/items?limit=1").await;
     assert_eq!(strikes["total"], all["numberMatched"]);
-    let sum: u64 = strikes["buckets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["count"].as_u64().unwrap())
-        .sum();
+    let sum: u64 = strikes["buckets"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).sum();
     assert_eq!(Some(sum), strikes["total"].as_u64());
-    assert_eq!(
-        series[1]["buckets"][0]["start"], "1970-12-28",
-        "shared buckets start at the earliest event (1971)"
-    );
+    assert_eq!(series[1]["buckets"][0]["start"], "1970-12-28", "shared buckets start at the earliest event (1971)");
     let (_, only) = get_json(&app, "/api/timeline?collections=strikes").await;
     assert_eq!(only["bucket"], "week", "weekly by default");
-    assert_eq!(
-        only["collections"][0]["buckets"][0]["start"], "2024-12-02",
-        "ISO weeks: 8 Dec 2024 was a Sunday"
-    );
+    assert_eq!(only["collections"][0]["buckets"][0]["start"], "2024-12-02", "ISO weeks: 8 Dec 2024 was a Sunday");
 
-    let (_, month) = get_json(
-        &app,
-        "/api/timeline?bucket=month&datetime=2025-03-01/2025-03-31&collections=strikes",
-    )
-    .await;
-    assert_eq!(
-        month["collections"][0]["buckets"].as_array().unwrap().len(),
-        1
-    );
-    let (_, march) = get_json(
-        &app,
-        "/api/collections/strikes/items?limit=1000&datetime=2025-03-01/2025-03-31",
-    )
-    .await;
+    let (_, month) =
+        get_json(&app, "/api/timeline?bucket=month&datetime=2025-03-01/2025-03-31&collections=strikes").await;
+    assert_eq!(month["collections"][0]["buckets"].as_array().unwrap().len(), 1);
+    let (_, march) = get_json(&app, "/api/collections/strikes/items?limit=1000&datetime=2025-03-01/2025-03-31").await;
     let starting_in_march = march["features"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["properties"]["start"].as_str().unwrap() >= "2025-03-01")
         .count() as u64;
-    assert_eq!(
-        month["collections"][0]["total"].as_u64(),
-        Some(starting_in_march)
-    );
+    assert_eq!(month["collections"][0]["total"].as_u64(), Some(starting_in_march));
 }
 
 #[actix_web::test]
@@ -608,26 +351,12 @@ async fn responses_carry_an_etag_and_a_matching_if_none_match_gets_304() {
     let app = service().await;
     let (status, headers, _) = get(&app, "/api/collections/sites/items").await;
     assert_eq!(status, 200);
-    let etag = headers
-        .get("etag")
-        .expect("etag")
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let etag = headers.get("etag").expect("etag").to_str().unwrap().to_owned();
     assert!(etag.starts_with("W/\""));
-    assert!(
-        headers
-            .get("cache-control")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("max-age")
-    );
+    assert!(headers.get("cache-control").unwrap().to_str().unwrap().contains("max-age"));
     let (status, headers, body) = get_with(
         &app,
-        TestRequest::get()
-            .uri("/api/collections/sites/items")
-            .insert_header(("If-None-Match", etag.as_str())),
+        TestRequest::get().uri("/api/collections/sites/items").insert_header(("If-None-Match", etag.as_str())),
     )
     .await;
     assert_eq!(status, 304);
@@ -635,9 +364,7 @@ async fn responses_carry_an_etag_and_a_matching_if_none_match_gets_304() {
     assert_eq!(headers.get("etag").unwrap().to_str().unwrap(), etag);
     let (status, _, _) = get_with(
         &app,
-        TestRequest::get()
-            .uri("/api/collections/sites/items")
-            .insert_header(("If-None-Match", "W/\"stale\"")),
+        TestRequest::get().uri("/api/collections/sites/items").insert_header(("If-None-Match", "W/\"stale\"")),
     )
     .await;
     assert_eq!(status, 200);
@@ -652,30 +379,22 @@ async fn responses_are_compressed_with_gzip_or_brotli_when_asked() {
     assert!(plain.get("content-encoding").is_none());
     let (_, headers, gz) = get_with(
         &app,
-        TestRequest::get()
-            .uri("/api/collections/strikes/items?limit=50")
-            .insert_header(("Accept-Encoding", "gzip")),
+        TestRequest::get().uri("/api/collections/strikes/items?limit=50").insert_header(("Accept-Encoding", "gzip")),
     )
     .await;
     assert_eq!(headers.get("content-encoding").unwrap(), "gzip");
     let mut unzipped = Vec::new();
-    flate2::read::GzDecoder::new(gz.as_slice())
-        .read_to_end(&mut unzipped)
-        .unwrap();
+    flate2::read::GzDecoder::new(gz.as_slice()).read_to_end(&mut unzipped).unwrap();
     assert_eq!(strip_timestamp(&unzipped), strip_timestamp(&plain_body));
     assert!(gz.len() < plain_body.len() / 2);
     let (_, headers, br) = get_with(
         &app,
-        TestRequest::get()
-            .uri("/api/collections/strikes/items?limit=50")
-            .insert_header(("Accept-Encoding", "br")),
+        TestRequest::get().uri("/api/collections/strikes/items?limit=50").insert_header(("Accept-Encoding", "br")),
     )
     .await;
     assert_eq!(headers.get("content-encoding").unwrap(), "br");
     let mut unbrotli = Vec::new();
-    brotli_decompressor::Decompressor::new(br.as_slice(), 4096)
-        .read_to_end(&mut unbrotli)
-        .unwrap();
+    brotli_decompressor::Decompressor::new(br.as_slice(), 4096).read_to_end(&mut unbrotli).unwrap();
     assert_eq!(strip_timestamp(&unbrotli), strip_timestamp(&plain_body));
 }
 
@@ -688,19 +407,11 @@ fn strip_timestamp(body: &[u8]) -> Value {
 #[actix_web::test]
 async fn cross_origin_gets_are_allowed_from_any_origin() {
     let app = service().await;
-    let (status, headers, _) = get_with(
-        &app,
-        TestRequest::get()
-            .uri("/api/collections")
-            .insert_header(("Origin", "https://news.example")),
-    )
-    .await;
+    let (status, headers, _) =
+        get_with(&app, TestRequest::get().uri("/api/collections").insert_header(("Origin", "https://news.example")))
+            .await;
     assert_eq!(status, 200);
-    let allowed = headers
-        .get("access-control-allow-origin")
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let allowed = headers.get("access-control-allow-origin").unwrap().to_str().unwrap();
     assert!(allowed == "*" || allowed == "https://news.example");
     let preflight = TestRequest::default()
         .method(actix_web::http::Method::OPTIONS)
@@ -709,14 +420,7 @@ async fn cross_origin_gets_are_allowed_from_any_origin() {
         .insert_header(("Access-Control-Request-Method", "GET"));
     let (status, headers, _) = get_with(&app, preflight).await;
     assert_eq!(status, 200);
-    assert!(
-        headers
-            .get("access-control-allow-methods")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("GET")
-    );
+    assert!(headers.get("access-control-allow-methods").unwrap().to_str().unwrap().contains("GET"));
 }
 
 #[actix_web::test]
@@ -736,22 +440,10 @@ async fn every_bad_parameter_is_a_400_naming_it_and_the_server_keeps_serving() {
         ("/api/collections/strikes/items?bbox=a,b,c,d", "bbox"),
         ("/api/collections/strikes/items?bbox=0,95,1,96", "bbox"),
         ("/api/collections/strikes/items?bbox=0,20,1,10", "bbox"),
-        (
-            "/api/collections/strikes/items?bbox=35,32,43,38&bbox-crs=EPSG:3857",
-            "bbox-crs",
-        ),
-        (
-            "/api/collections/strikes/items?datetime=yesterday",
-            "datetime",
-        ),
-        (
-            "/api/collections/strikes/items?datetime=2025-01-01/2024-01-01",
-            "datetime",
-        ),
-        (
-            "/api/collections/strikes/items?datetime=2024-02-30",
-            "datetime",
-        ),
+        ("/api/collections/strikes/items?bbox=35,32,43,38&bbox-crs=EPSG:3857", "bbox-crs"),
+        ("/api/collections/strikes/items?datetime=yesterday", "datetime"),
+        ("/api/collections/strikes/items?datetime=2025-01-01/2024-01-01", "datetime"),
+        ("/api/collections/strikes/items?datetime=2024-02-30", "datetime"),
         ("/api/collections/strikes/items?datetime=a/b/c", "datetime"),
         ("/api/collections/strikes/items?limit=0", "limit"),
         ("/api/collections/strikes/items?limit=-5", "limit"),
@@ -771,17 +463,16 @@ async fn every_bad_parameter_is_a_400_naming_it_and_the_server_keeps_serving() {
         ("/api/timeline?bucket=day&datetime=1000/3000", "datetime"),
         ("/api/collections?f=html", "f"),
         ("/api?x=1", "x"),
-        ("/?x=1", "x"),
+        ("/downloads?x=1", "x"),
+        ("/basemap/tiles/3/1/x.mvt", "y"),
+        ("/basemap/tiles/3/9/1.mvt", "z/x/y"),
     ];
     for (uri, parameter) in cases {
         let (status, body) = get_json(&app, uri).await;
         assert_eq!(status, 400, "{uri}");
         assert_eq!(body["code"], "InvalidParameterValue", "{uri}");
         let description = body["description"].as_str().unwrap();
-        assert!(
-            description.contains(&format!("`{parameter}`")),
-            "{uri}: {description}"
-        );
+        assert!(description.contains(&format!("`{parameter}`")), "{uri}: {description}");
     }
     let (status, _) = get_json(&app, "/api/collections/strikes/items").await;
     assert_eq!(status, 200, "still serving after bad requests");
@@ -792,13 +483,7 @@ async fn only_get_and_head_are_served() {
     let app = service().await;
     let (status, _, _) = get_with(&app, TestRequest::post().uri("/api/collections")).await;
     assert!(status == 404 || status == 405, "{status}");
-    let (status, _, _) = get_with(
-        &app,
-        TestRequest::default()
-            .method(actix_web::http::Method::HEAD)
-            .uri("/api"),
-    )
-    .await;
+    let (status, _, _) = get_with(&app, TestRequest::default().method(actix_web::http::Method::HEAD).uri("/api")).await;
     assert_eq!(status, 200);
 }
 
@@ -807,29 +492,18 @@ async fn every_path_in_the_openapi_document_is_served_and_every_route_is_documen
     let app = service().await;
     let (status, headers, body) = get(&app, "/api/openapi.json").await;
     assert_eq!(status, 200);
-    assert!(
-        headers
-            .get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("application/vnd.oai.openapi+json")
-    );
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("application/vnd.oai.openapi+json"));
     let doc: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(doc["openapi"], "3.0.3");
     assert_eq!(doc["servers"][0]["url"], "http://localhost:8080/api");
     let mut paths = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
-        let server = item["servers"][0]["url"]
-            .as_str()
-            .unwrap_or("http://localhost:8080/api");
+        let server = item["servers"][0]["url"].as_str().unwrap_or("http://localhost:8080/api");
         let full = format!("{server}{path}").replace("http://localhost:8080", "");
         paths.insert(full.trim_end_matches('/').to_owned());
     }
     for path in &paths {
-        let uri = path
-            .replace("{collectionId}", "sites")
-            .replace("{featureId}", "khmeimim%2F2015-09-30");
+        let uri = path.replace("{collectionId}", "sites").replace("{featureId}", "khmeimim%2F2015-09-30");
         let (status, _, _) = get(&app, &uri).await;
         assert_eq!(status, 200, "documented path {path} is not served");
     }
@@ -848,48 +522,26 @@ async fn every_path_in_the_openapi_document_is_served_and_every_route_is_documen
     ];
     for item in doc["paths"].as_object().unwrap().values() {
         for param in item["get"]["parameters"].as_array().unwrap() {
-            assert!(
-                param["schema"].is_object(),
-                "parameter without schema: {param}"
-            );
+            assert!(param["schema"].is_object(), "parameter without schema: {param}");
         }
     }
     for route in served {
-        assert!(
-            paths.contains(route),
-            "route {route} is missing from the OpenAPI document"
-        );
+        assert!(paths.contains(route), "route {route} is missing from the OpenAPI document");
     }
 }
 
 #[actix_web::test]
-async fn the_front_page_links_every_collection_and_its_downloads() {
+async fn the_downloads_page_links_every_collection_and_its_downloads() {
     let app = service().await;
-    let (status, headers, body) = get(&app, "/").await;
+    let (status, headers, body) = get(&app, "/downloads").await;
     assert_eq!(status, 200);
-    assert!(
-        headers
-            .get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
     let html = String::from_utf8(body).unwrap();
     for id in ["sites", "strikes", "events"] {
-        assert!(
-            html.contains(&format!("/api/collections/{id}/download?f=csv")),
-            "{id}"
-        );
-        assert!(
-            html.contains(&format!("/api/collections/{id}/download?f=geojson")),
-            "{id}"
-        );
+        assert!(html.contains(&format!("/api/collections/{id}/download?f=csv")), "{id}");
+        assert!(html.contains(&format!("/api/collections/{id}/download?f=geojson")), "{id}");
     }
-    assert!(
-        !html.contains("<canvas"),
-        "no fake map before the web map lands"
-    );
+    assert!(html.contains("href=\"/\""), "links the map");
     let (status, _, schema) = get(&app, "/data/schema/feature.schema.json").await;
     assert_eq!(status, 200);
     assert!(serde_json::from_slice::<Value>(&schema).is_ok());
@@ -897,4 +549,78 @@ async fn the_front_page_links_every_collection_and_its_downloads() {
     assert_eq!(status, 200);
     let (status, _, _) = get(&app, "/data/../Cargo.toml").await;
     assert_eq!(status, 404);
+}
+
+#[actix_web::test]
+async fn the_web_map_and_its_bundle_are_served_from_the_binary() {
+    let app = service().await;
+    let (status, headers, body) = get(&app, "/?t=2025-03-01&sel=sites:khmeimim/2015-09-30").await;
+    assert_eq!(status, 200);
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("/static/footprint_web.js"));
+    for (path, media) in [
+        ("/static/footprint_web.js", "text/javascript"),
+        ("/static/footprint_web_bg.wasm", "application/wasm"),
+        ("/static/maplibre-gl.mjs", "text/javascript"),
+        ("/static/maplibre-gl-worker.mjs", "text/javascript"),
+        ("/static/mapbox-gl-rtl-text.js", "text/javascript"),
+        ("/static/app.css", "text/css"),
+    ] {
+        let (status, headers, body) = get(&app, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with(media), "{path}");
+        assert!(!body.is_empty(), "{path}");
+    }
+    let (status, _, _) = get(&app, "/static/nope.js").await;
+    assert_eq!(status, 404);
+}
+
+#[actix_web::test]
+async fn the_offline_basemap_style_points_only_at_this_server() {
+    let app = service().await;
+    let (status, style) = get_json(&app, "/basemap/style.json").await;
+    assert_eq!(status, 200);
+    let text = style.to_string();
+    let urls: Vec<&str> = text.split('"').filter(|s| s.starts_with("http")).collect();
+    assert!(!urls.is_empty());
+    for url in urls {
+        assert!(url.starts_with("http://localhost:8080/basemap/"), "{url} leaves the server");
+    }
+    let glyphs = style["glyphs"].as_str().unwrap().replace("http://localhost:8080", "");
+    let font = style["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|l| l["layout"]["text-font"].as_array())
+        .expect("a labelled layer")
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(",");
+    for range in ["0-255", "1024-1279", "1536-1791", "65024-65279"] {
+        let path = glyphs.replace("{fontstack}", &font.replace(' ', "%20")).replace("{range}", range);
+        let (status, _, body) = get(&app, &path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.is_empty(), "{path}");
+    }
+    let sprite = style["sprite"].as_str().unwrap().replace("http://localhost:8080", "");
+    let (status, sprites) = get_json(&app, &format!("{sprite}.json")).await;
+    assert_eq!(status, 200);
+    for icon in ["airfield", "harbor", "town-hall", "marker"] {
+        assert!(sprites.get(icon).is_some(), "sprite {icon}");
+    }
+}
+
+#[actix_web::test]
+async fn basemap_tiles_come_from_the_embedded_pmtiles() {
+    let app = service().await;
+    // z5 tile over Syria.
+    let (status, headers, body) = get(&app, "/basemap/tiles/5/19/12.mvt").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("content-type").unwrap(), "application/vnd.mapbox-vector-tile");
+    assert!(body.len() > 100);
+    // Beyond the archive's zoom range: no content rather than an error, so the map logs nothing.
+    let (status, _, _) = get(&app, "/basemap/tiles/14/9000/6000.mvt").await;
+    assert_eq!(status, 204);
 }

@@ -15,30 +15,17 @@ use footprint::store::{Dataset, Directory, Embedded, LoadError};
 #[test]
 fn the_curated_geodata_loads_without_problems() {
     let dataset = common::dataset();
-    let counts: Vec<(String, usize)> = dataset
-        .collections
-        .iter()
-        .map(|c| (c.meta.id.clone(), c.features().len()))
-        .collect();
+    let counts: Vec<(String, usize)> =
+        dataset.collections.iter().map(|c| (c.meta.id.clone(), c.features().len())).collect();
     assert_eq!(counts.len(), 3);
-    assert!(
-        dataset.collection("strikes").unwrap().features().len() >= 45,
-        "{counts:?}"
-    );
-    assert!(
-        dataset.collection("events").unwrap().features().len() >= 20,
-        "{counts:?}"
-    );
+    assert!(dataset.collection("strikes").unwrap().features().len() >= 45, "{counts:?}");
+    assert!(dataset.collection("events").unwrap().features().len() >= 20, "{counts:?}");
 }
 
 #[test]
 fn the_embedded_copy_is_the_same_data_as_geodata() {
     let embedded = Dataset::load(&Embedded).unwrap();
-    assert_eq!(
-        embedded.content_hash,
-        common::dataset().content_hash,
-        "rebuild after editing geodata/"
-    );
+    assert_eq!(embedded.content_hash, common::dataset().content_hash, "rebuild after editing geodata/");
 }
 
 #[test]
@@ -47,11 +34,7 @@ fn every_feature_cites_a_source_with_publisher_and_url() {
         for f in collection.features() {
             assert!(!f.properties.sources.is_empty(), "{}", f.id);
             for s in &f.properties.sources {
-                assert!(
-                    !s.publisher.is_empty() && s.url.starts_with("http"),
-                    "{}",
-                    f.id
-                );
+                assert!(!s.publisher.is_empty() && s.url.starts_with("http"), "{}", f.id);
             }
         }
     }
@@ -60,17 +43,8 @@ fn every_feature_cites_a_source_with_publisher_and_url() {
 #[test]
 fn ids_are_unique_within_each_collection() {
     for collection in common::dataset().collections {
-        let ids: BTreeSet<&str> = collection
-            .features()
-            .iter()
-            .map(|f| f.id.as_str())
-            .collect();
-        assert_eq!(
-            ids.len(),
-            collection.features().len(),
-            "{}",
-            collection.meta.id
-        );
+        let ids: BTreeSet<&str> = collection.features().iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids.len(), collection.features().len(), "{}", collection.meta.id);
     }
 }
 
@@ -79,29 +53,17 @@ fn khmeimim_and_tartus_sit_at_the_fact_sheet_coordinates() {
     let dataset = common::dataset();
     let sites = dataset.collection("sites").unwrap();
     let at = |site: &str| {
-        let periods: Vec<_> = sites
-            .features()
-            .iter()
-            .filter(|f| f.properties.details().site_id.as_deref() == Some(site))
-            .collect();
+        let periods: Vec<_> =
+            sites.features().iter().filter(|f| f.properties.details().site_id.as_deref() == Some(site)).collect();
         assert!(!periods.is_empty(), "{site} present");
-        periods
-            .iter()
-            .map(|f| f.geometry.expect("located"))
-            .collect::<Vec<_>>()
+        periods.iter().map(|f| f.geometry.expect("located")).collect::<Vec<_>>()
     };
     // sites.csv S01: 35.41167, 35.94500 (lat, lon); S02: 34.913850, 35.874080 — the facility, not Tartus city.
     for p in at("khmeimim") {
-        assert!(
-            (p.lat - 35.41167).abs() < 1e-9 && (p.lon - 35.945).abs() < 1e-9,
-            "{p:?}"
-        );
+        assert!((p.lat - 35.41167).abs() < 1e-9 && (p.lon - 35.945).abs() < 1e-9, "{p:?}");
     }
     for p in at("tartus") {
-        assert!(
-            (p.lat - 34.91385).abs() < 1e-9 && (p.lon - 35.87408).abs() < 1e-9,
-            "{p:?}"
-        );
+        assert!((p.lat - 34.91385).abs() < 1e-9 && (p.lon - 35.87408).abs() < 1e-9, "{p:?}");
     }
 }
 
@@ -127,12 +89,7 @@ fn unlocated_features_have_null_geometry_and_unknown_precision() {
     let mut unlocated = 0;
     for c in &dataset.collections {
         for f in c.features() {
-            assert_eq!(
-                f.geometry.is_none(),
-                f.properties.location_precision == LocationPrecision::Unknown,
-                "{}",
-                f.id
-            );
+            assert_eq!(f.geometry.is_none(), f.properties.location_precision == LocationPrecision::Unknown, "{}", f.id);
             unlocated += usize::from(f.geometry.is_none());
         }
     }
@@ -148,12 +105,7 @@ fn write_bad_data(dir: &Path) {
              "license": "CC-BY-4.0", "attribution": "a"}]}"#,
     )
     .unwrap();
-    let feature = |id: &str,
-                   extra: &str,
-                   start: &str,
-                   precision: &str,
-                   geometry: &str,
-                   location: &str| {
+    let feature = |id: &str, extra: &str, start: &str, precision: &str, geometry: &str, location: &str| {
         format!(
             r#"{{"type": "Feature", "id": "{id}", "geometry": {geometry}, "properties": {{
                 "name": {{"en": "Strike {id}"}}, "kind": "airstrike", "start": "{start}", "start_precision": "{precision}",
@@ -182,10 +134,7 @@ fn write_bad_data(dir: &Path) {
     ];
     std::fs::write(
         dir.join("strikes.geojson"),
-        format!(
-            r#"{{"type": "FeatureCollection", "features": [{}]}}"#,
-            features.join(",")
-        ),
+        format!(r#"{{"type": "FeatureCollection", "features": [{}]}}"#, features.join(",")),
     )
     .unwrap();
 }
@@ -215,54 +164,26 @@ fn bad_data_lists_every_problem_by_file_feature_and_field() {
     };
     let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
     for expected in EXPECTED_PROBLEMS {
-        assert!(
-            lines.iter().any(|l| l.starts_with(expected)),
-            "missing `{expected}` in {lines:#?}"
-        );
+        assert!(lines.iter().any(|l| l.starts_with(expected)), "missing `{expected}` in {lines:#?}");
     }
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("strikes.geojson: swapped: geometry:")),
-        "{lines:#?}"
-    );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("no-kind") && l.contains("kind")),
-        "{lines:#?}"
-    );
+    assert!(lines.iter().any(|l| l.starts_with("strikes.geojson: swapped: geometry:")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("no-kind") && l.contains("kind")), "{lines:#?}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn footprint_check_passes_on_geodata_and_fails_listing_problems_on_bad_data() {
-    let ok = Command::new(env!("CARGO_BIN_EXE_footprint"))
-        .args(["check"])
-        .arg(common::geodata())
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    let ok = Command::new(env!("CARGO_BIN_EXE_footprint")).args(["check"]).arg(common::geodata()).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("strikes.geojson:"));
 
     let dir = scratch("cli");
     write_bad_data(&dir);
-    let bad = Command::new(env!("CARGO_BIN_EXE_footprint"))
-        .arg("check")
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let bad = Command::new(env!("CARGO_BIN_EXE_footprint")).arg("check").arg(&dir).output().unwrap();
     assert_eq!(bad.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&bad.stderr);
     for expected in EXPECTED_PROBLEMS {
-        assert!(
-            stderr.lines().any(|l| l.starts_with(expected)),
-            "missing `{expected}` in\n{stderr}"
-        );
+        assert!(stderr.lines().any(|l| l.starts_with(expected)), "missing `{expected}` in\n{stderr}");
     }
 
     let serve = Command::new(env!("CARGO_BIN_EXE_footprint"))
@@ -270,11 +191,7 @@ fn footprint_check_passes_on_geodata_and_fails_listing_problems_on_bad_data() {
         .arg(&dir)
         .output()
         .unwrap();
-    assert_eq!(
-        serve.status.code(),
-        Some(1),
-        "serve refuses bad data at start-up"
-    );
+    assert_eq!(serve.status.code(), Some(1), "serve refuses bad data at start-up");
     assert!(String::from_utf8_lossy(&serve.stderr).contains("month-not-first"));
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -284,8 +201,7 @@ fn serialising_a_feature_gives_back_the_curated_json_plus_its_time_member() {
     let dataset = common::dataset();
     for meta in &dataset.catalog.collections {
         let raw: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(common::geodata().join(&meta.file)).unwrap())
-                .unwrap();
+            serde_json::from_slice(&std::fs::read(common::geodata().join(&meta.file)).unwrap()).unwrap();
         let collection = dataset.collection(&meta.id).unwrap();
         for original in raw["features"].as_array().unwrap() {
             let id = original["id"].as_str().unwrap();
@@ -293,10 +209,7 @@ fn serialising_a_feature_gives_back_the_curated_json_plus_its_time_member() {
             let mut served = serde_json::to_value(feature).unwrap();
             assert!(served["time"].is_object(), "{id}: JSON-FG time member");
             served.as_object_mut().unwrap().remove("time");
-            assert_eq!(
-                &served, original,
-                "{id}: nothing lost or invented on the way through the domain types"
-            );
+            assert_eq!(&served, original, "{id}: nothing lost or invented on the way through the domain types");
         }
     }
 }

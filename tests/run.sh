@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-step "system packages: GDAL command line tools (the OGC API client under test)"
-if ! command -v ogrinfo >/dev/null || ! command -v ogr2ogr >/dev/null; then
+step "system packages: GDAL (the OGC API client under test) and Chromium (the browser under test)"
+if ! command -v ogrinfo >/dev/null || ! command -v ogr2ogr >/dev/null || ! [ -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gdal-bin
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gdal-bin chromium
 fi
 ogrinfo --version
+/usr/bin/chromium --version
 
 step "Rust components"
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
@@ -20,14 +21,21 @@ rustup component add clippy rustfmt >/dev/null 2>&1 || true
 step "format"
 cargo fmt --all -- --check
 
-step "lint"
-cargo clippy --locked --all-targets -- -D warnings
+step "lint (host, and the web app for wasm32)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  cargo clippy --locked -p footprint-web --target wasm32-unknown-unknown -- -D warnings
+fi
+
+step "the committed web bundle (web/dist) is what web/build.sh builds"
+bash web/build.sh --check
 
 step "data check"
 cargo run --locked --quiet -- check geodata
 
-step "Rust tests: unit, HTTP against the route table, data, doc tests"
-cargo test --locked
+step "Rust tests: unit, HTTP against the route table, data, doc tests, the web app's state/URL/filtering"
+cargo test --locked --workspace
 
 step "release build (what 'cargo run --release' serves)"
 cargo build --locked --release
@@ -36,3 +44,7 @@ step "client tests: GDAL's OGC API driver, downloads in GDAL, JSON Schema, bad i
 python3 -m venv target/clients-venv
 target/clients-venv/bin/pip install --quiet --disable-pip-version-check -r tests/clients/requirements.txt
 FOOTPRINT_BIN=target/release/footprint target/clients-venv/bin/pytest -q -p no:cacheprovider tests/clients
+
+step "end-to-end tests: Playwright driving Chromium against the running server (screenshots in target/e2e-screenshots)"
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/e2e && FOOTPRINT_BIN="$PWD/../../target/release/footprint" node --test --test-concurrency=1)

@@ -28,9 +28,7 @@ pub struct Bbox {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BboxError {
     /// Not 4 (or 6, with heights) comma-separated numbers.
-    #[error(
-        "expected 4 comma-separated numbers (min lon, min lat, max lon, max lat) or 6 with heights, got {0}"
-    )]
+    #[error("expected 4 comma-separated numbers (min lon, min lat, max lon, max lat) or 6 with heights, got {0}")]
     Arity(usize),
     /// One of the values is not a finite number.
     #[error("`{0}` is not a finite number")]
@@ -50,10 +48,7 @@ impl Bbox {
             .split(',')
             .map(|part| {
                 let part = part.trim();
-                part.parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| BboxError::NotANumber(part.to_owned()))
+                part.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| BboxError::NotANumber(part.to_owned()))
             })
             .collect::<Result<Vec<f64>, _>>();
         let values = match values {
@@ -80,12 +75,7 @@ impl Bbox {
         if min_lat > max_lat {
             return Err(BboxError::LatitudeReversed);
         }
-        Ok(Bbox {
-            min_lon,
-            min_lat,
-            max_lon,
-            max_lat,
-        })
+        Ok(Bbox { min_lon, min_lat, max_lon, max_lat })
     }
 
     /// Whether the box crosses the antimeridian (its western edge is east of its eastern edge).
@@ -96,16 +86,7 @@ impl Bbox {
     /// The box as one or two boxes that do not cross the antimeridian.
     pub fn split_at_antimeridian(&self) -> Vec<Bbox> {
         if self.crosses_antimeridian() {
-            vec![
-                Bbox {
-                    max_lon: 180.0,
-                    ..*self
-                },
-                Bbox {
-                    min_lon: -180.0,
-                    ..*self
-                },
-            ]
+            vec![Bbox { max_lon: 180.0, ..*self }, Bbox { min_lon: -180.0, ..*self }]
         } else {
             vec![*self]
         }
@@ -124,11 +105,7 @@ impl Bbox {
 
 impl fmt::Display for Bbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{},{},{},{}",
-            self.min_lon, self.min_lat, self.max_lon, self.max_lat
-        )
+        write!(f, "{},{},{},{}", self.min_lon, self.min_lat, self.max_lon, self.max_lat)
     }
 }
 
@@ -139,15 +116,7 @@ mod tests {
     #[test]
     fn a_four_number_bbox_parses_in_lon_lat_order() {
         let b = Bbox::parse(" 35.5, 32.3 ,42.4,37.4").unwrap();
-        assert_eq!(
-            b,
-            Bbox {
-                min_lon: 35.5,
-                min_lat: 32.3,
-                max_lon: 42.4,
-                max_lat: 37.4
-            }
-        );
+        assert_eq!(b, Bbox { min_lon: 35.5, min_lat: 32.3, max_lon: 42.4, max_lat: 37.4 });
         assert!(b.contains(35.87408, 34.91385));
         assert!(!b.contains(37.6173, 55.7558), "Moscow is outside Syria");
     }
@@ -155,15 +124,7 @@ mod tests {
     #[test]
     fn a_six_number_bbox_ignores_heights() {
         let b = Bbox::parse("35,32,-100,43,38,100").unwrap();
-        assert_eq!(
-            b,
-            Bbox {
-                min_lon: 35.0,
-                min_lat: 32.0,
-                max_lon: 43.0,
-                max_lat: 38.0
-            }
-        );
+        assert_eq!(b, Bbox { min_lon: 35.0, min_lat: 32.0, max_lon: 43.0, max_lat: 38.0 });
     }
 
     #[test]
@@ -183,26 +144,11 @@ mod tests {
     #[test]
     fn malformed_bboxes_are_rejected_with_reasons() {
         assert_eq!(Bbox::parse("1,2,3"), Err(BboxError::Arity(3)));
-        assert_eq!(
-            Bbox::parse("1,2,3,x"),
-            Err(BboxError::NotANumber("x".into()))
-        );
-        assert_eq!(
-            Bbox::parse("1,2,3,NaN"),
-            Err(BboxError::NotANumber("NaN".into()))
-        );
-        assert_eq!(
-            Bbox::parse("1,2,3,inf"),
-            Err(BboxError::NotANumber("inf".into()))
-        );
-        assert_eq!(
-            Bbox::parse("0,95,1,96"),
-            Err(BboxError::OutOfRange("the minimum latitude"))
-        );
-        assert_eq!(
-            Bbox::parse("0,10,181,20"),
-            Err(BboxError::OutOfRange("the maximum longitude"))
-        );
+        assert_eq!(Bbox::parse("1,2,3,x"), Err(BboxError::NotANumber("x".into())));
+        assert_eq!(Bbox::parse("1,2,3,NaN"), Err(BboxError::NotANumber("NaN".into())));
+        assert_eq!(Bbox::parse("1,2,3,inf"), Err(BboxError::NotANumber("inf".into())));
+        assert_eq!(Bbox::parse("0,95,1,96"), Err(BboxError::OutOfRange("the minimum latitude")));
+        assert_eq!(Bbox::parse("0,10,181,20"), Err(BboxError::OutOfRange("the maximum longitude")));
         assert_eq!(Bbox::parse("0,20,1,10"), Err(BboxError::LatitudeReversed));
         assert_eq!(Bbox::parse(""), Err(BboxError::Arity(1)));
     }

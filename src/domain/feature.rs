@@ -49,32 +49,19 @@ impl TryFrom<PointRepr> for Point {
 
     fn try_from(repr: PointRepr) -> Result<Self, Self::Error> {
         if repr.kind != "Point" {
-            return Err(format!(
-                "geometry type `{}` is not supported: features are Points or null",
-                repr.kind
-            ));
+            return Err(format!("geometry type `{}` is not supported: features are Points or null", repr.kind));
         }
-        let numbers: Option<Vec<f64>> = repr
-            .coordinates
-            .as_array()
-            .map(|items| items.iter().filter_map(serde_json::Value::as_f64).collect());
+        let numbers: Option<Vec<f64>> =
+            repr.coordinates.as_array().map(|items| items.iter().filter_map(serde_json::Value::as_f64).collect());
         let items = repr.coordinates.as_array().map_or(0, Vec::len);
         match numbers.as_deref() {
             Some([lon, lat] | [lon, lat, _]) if items == numbers.as_ref().map_or(0, Vec::len) => {
                 if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
-                    return Err(format!(
-                        "coordinates [{lon}, {lat}] are not [lon, lat] in WGS84 range"
-                    ));
+                    return Err(format!("coordinates [{lon}, {lat}] are not [lon, lat] in WGS84 range"));
                 }
-                Ok(Point {
-                    lon: *lon,
-                    lat: *lat,
-                })
+                Ok(Point { lon: *lon, lat: *lat })
             }
-            _ => Err(format!(
-                "a Point has coordinates [lon, lat], got {}",
-                repr.coordinates
-            )),
+            _ => Err(format!("a Point has coordinates [lon, lat], got {}", repr.coordinates)),
         }
     }
 }
@@ -124,12 +111,8 @@ impl From<TextRepr> for Text {
 impl Text {
     /// A text with optional Arabic and Russian.
     pub fn new(en: impl Into<CompactString>, ar: Option<Box<str>>, ru: Option<Box<str>>) -> Text {
-        let translations =
-            (ar.is_some() || ru.is_some()).then(|| Box::new(Translations { ar, ru }));
-        Text {
-            en: en.into(),
-            translations,
-        }
+        let translations = (ar.is_some() || ru.is_some()).then(|| Box::new(Translations { ar, ru }));
+        Text { en: en.into(), translations }
     }
 
     /// Arabic, where known.
@@ -370,14 +353,8 @@ impl Source {
         via: Option<Box<str>>,
         quote: Option<Box<str>>,
     ) -> Source {
-        let extra =
-            (via.is_some() || quote.is_some()).then(|| Box::new(SourceExtra { via, quote }));
-        Source {
-            publisher,
-            url,
-            date,
-            extra,
-        }
+        let extra = (via.is_some() || quote.is_some()).then(|| Box::new(SourceExtra { via, quote }));
+        Source { publisher, url, date, extra }
     }
 
     /// The wire service or original outlet the page cites.
@@ -548,10 +525,7 @@ impl From<PropertiesRepr> for Properties {
 
 impl Properties {
     /// Properties with no [`Details`].
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "mirrors the flat property list of the data files"
-    )]
+    #[expect(clippy::too_many_arguments, reason = "mirrors the flat property list of the data files")]
     pub fn new(
         name: Text,
         kind: Arc<str>,
@@ -608,11 +582,7 @@ impl Serialize for Properties {
         if let Some(status) = &self.status {
             map.serialize_entry("status", status)?;
         }
-        for (key, value) in [
-            ("operator", &d.operator),
-            ("target", &d.target),
-            ("actor", &d.actor),
-        ] {
+        for (key, value) in [("operator", &d.operator), ("target", &d.target), ("actor", &d.actor)] {
             if let Some(value) = value {
                 map.serialize_entry(key, value)?;
             }
@@ -726,27 +696,12 @@ mod tests {
 
     #[test]
     fn a_point_feature_round_trips_through_geojson() {
-        let f: Feature = serde_json::from_str(&minimal(
-            r#"{"type":"Point","coordinates":[36.2,33.5]}"#,
-            "null",
-        ))
-        .unwrap();
-        assert_eq!(
-            f.geometry,
-            Some(Point {
-                lon: 36.2,
-                lat: 33.5
-            })
-        );
+        let f: Feature =
+            serde_json::from_str(&minimal(r#"{"type":"Point","coordinates":[36.2,33.5]}"#, "null")).unwrap();
+        assert_eq!(f.geometry, Some(Point { lon: 36.2, lat: 33.5 }));
         let v = serde_json::to_value(&f).unwrap();
-        assert_eq!(
-            v["geometry"]["coordinates"],
-            serde_json::json!([36.2, 33.5])
-        );
-        assert_eq!(
-            v["time"]["interval"],
-            serde_json::json!(["2024-12-08", ".."])
-        );
+        assert_eq!(v["geometry"]["coordinates"], serde_json::json!([36.2, 33.5]));
+        assert_eq!(v["time"]["interval"], serde_json::json!(["2024-12-08", ".."]));
         assert_eq!(f.span().last, Day::MAX);
     }
 
@@ -760,16 +715,8 @@ mod tests {
 
     #[test]
     fn lines_and_out_of_range_points_are_rejected() {
-        let line = minimal(
-            r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#,
-            "null",
-        );
-        assert!(
-            serde_json::from_str::<Feature>(&line)
-                .unwrap_err()
-                .to_string()
-                .contains("LineString")
-        );
+        let line = minimal(r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#, "null");
+        assert!(serde_json::from_str::<Feature>(&line).unwrap_err().to_string().contains("LineString"));
         let swapped = minimal(r#"{"type":"Point","coordinates":[35.4,135.9]}"#, "null");
         assert!(serde_json::from_str::<Feature>(&swapped).is_err());
     }
@@ -777,11 +724,6 @@ mod tests {
     #[test]
     fn unknown_properties_are_rejected() {
         let json = minimal("null", "null").replace(r#""kind""#, r#""colour":"red","kind""#);
-        assert!(
-            serde_json::from_str::<Feature>(&json)
-                .unwrap_err()
-                .to_string()
-                .contains("colour")
-        );
+        assert!(serde_json::from_str::<Feature>(&json).unwrap_err().to_string().contains("colour"));
     }
 }

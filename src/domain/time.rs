@@ -120,10 +120,7 @@ pub struct DaySpan {
 
 impl DaySpan {
     /// The span covering every day.
-    pub const ALL: DaySpan = DaySpan {
-        first: Day::MIN,
-        last: Day::MAX,
-    };
+    pub const ALL: DaySpan = DaySpan { first: Day::MIN, last: Day::MAX };
 
     /// Whether two spans share at least one day.
     pub fn intersects(self, other: DaySpan) -> bool {
@@ -158,10 +155,7 @@ impl PartialDate {
             7 => DatePrecision::Month,
             _ => DatePrecision::Day,
         };
-        Ok(PartialDate {
-            first: span.first.date().ok_or_else(bad)?,
-            precision,
-        })
+        Ok(PartialDate { first: span.first.date().ok_or_else(bad)?, precision })
     }
 }
 
@@ -199,9 +193,7 @@ pub struct Datetime {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DatetimeError {
     /// A part is neither an RFC 3339 date-time, a date (`2024-12-08`), a month (`2024-12`) nor a year (`2024`).
-    #[error(
-        "`{0}` is not an RFC 3339 date-time, a date (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY)"
-    )]
+    #[error("`{0}` is not an RFC 3339 date-time, a date (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY)")]
     Unparseable(String),
     /// An interval whose start is after its end.
     #[error("the interval starts ({start}) after it ends ({end})")]
@@ -226,22 +218,14 @@ impl Datetime {
             return Err(DatetimeError::TooManyParts);
         };
         let span = match second {
-            None => {
-                parse_bound(first)?.ok_or_else(|| DatetimeError::Unparseable(first.to_owned()))?
-            }
+            None => parse_bound(first)?.ok_or_else(|| DatetimeError::Unparseable(first.to_owned()))?,
             Some(second) => {
                 let start = parse_bound(first)?.map_or(Day::MIN, |s| s.first);
                 let end = parse_bound(second)?.map_or(Day::MAX, |s| s.last);
                 if start > end {
-                    return Err(DatetimeError::Reversed {
-                        start: first.to_owned(),
-                        end: second.to_owned(),
-                    });
+                    return Err(DatetimeError::Reversed { start: first.to_owned(), end: second.to_owned() });
                 }
-                DaySpan {
-                    first: start,
-                    last: end,
-                }
+                DaySpan { first: start, last: end }
             }
         };
         Ok(Datetime { span })
@@ -275,24 +259,12 @@ fn parse_bound(raw: &str) -> Result<Option<DaySpan>, DatetimeError> {
     if raw.contains('T') || raw.contains('t') {
         let instant = DateTime::parse_from_rfc3339(raw).map_err(|_| bad())?;
         let day = Day::from_date(instant.naive_utc().date());
-        return Ok(Some(DaySpan {
-            first: day,
-            last: day,
-        }));
+        return Ok(Some(DaySpan { first: day, last: day }));
     }
     let (precision, first) = match raw.len() {
-        4 => (
-            DatePrecision::Year,
-            NaiveDate::parse_from_str(&format!("{raw}-01-01"), "%Y-%m-%d"),
-        ),
-        7 => (
-            DatePrecision::Month,
-            NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d"),
-        ),
-        10 => (
-            DatePrecision::Day,
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d"),
-        ),
+        4 => (DatePrecision::Year, NaiveDate::parse_from_str(&format!("{raw}-01-01"), "%Y-%m-%d")),
+        7 => (DatePrecision::Month, NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d")),
+        10 => (DatePrecision::Day, NaiveDate::parse_from_str(raw, "%Y-%m-%d")),
         _ => return Err(bad()),
     };
     if !raw.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
@@ -302,17 +274,12 @@ fn parse_bound(raw: &str) -> Result<Option<DaySpan>, DatetimeError> {
     let last = match precision {
         DatePrecision::Day => first,
         DatePrecision::Month => {
-            let next = first
-                .checked_add_months(chrono::Months::new(1))
-                .ok_or_else(bad)?;
+            let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(bad)?;
             next - Duration::days(1)
         }
         DatePrecision::Year => NaiveDate::from_ymd_opt(first.year(), 12, 31).ok_or_else(bad)?,
     };
-    Ok(Some(DaySpan {
-        first: Day::from_date(first),
-        last: Day::from_date(last),
-    }))
+    Ok(Some(DaySpan { first: Day::from_date(first), last: Day::from_date(last) }))
 }
 
 #[cfg(test)]
@@ -333,37 +300,19 @@ mod tests {
     #[test]
     fn an_rfc3339_instant_covers_its_utc_day() {
         let dt = Datetime::parse("2024-12-08T23:30:00-02:00").unwrap();
-        assert_eq!(
-            dt.span(),
-            DaySpan {
-                first: day(2024, 12, 9),
-                last: day(2024, 12, 9)
-            }
-        );
+        assert_eq!(dt.span(), DaySpan { first: day(2024, 12, 9), last: day(2024, 12, 9) });
     }
 
     #[test]
     fn a_partial_month_covers_the_whole_month_including_leap_days() {
         let dt = Datetime::parse("2024-02").unwrap();
-        assert_eq!(
-            dt.span(),
-            DaySpan {
-                first: day(2024, 2, 1),
-                last: day(2024, 2, 29)
-            }
-        );
+        assert_eq!(dt.span(), DaySpan { first: day(2024, 2, 1), last: day(2024, 2, 29) });
     }
 
     #[test]
     fn a_year_covers_the_whole_year() {
         let dt = Datetime::parse("1971").unwrap();
-        assert_eq!(
-            dt.span(),
-            DaySpan {
-                first: day(1971, 1, 1),
-                last: day(1971, 12, 31)
-            }
-        );
+        assert_eq!(dt.span(), DaySpan { first: day(1971, 1, 1), last: day(1971, 12, 31) });
     }
 
     #[test]
@@ -385,10 +334,7 @@ mod tests {
         for raw in ["../2015-09-30", "/2015-09-30"] {
             let dt = Datetime::parse(raw).unwrap();
             assert_eq!(dt.span().first, Day::MIN);
-            let soviet_era = DaySpan {
-                first: day(1971, 1, 1),
-                last: day(1971, 12, 31),
-            };
+            let soviet_era = DaySpan { first: day(1971, 1, 1), last: day(1971, 12, 31) };
             assert!(dt.span().intersects(soviet_era), "{raw}");
         }
     }
@@ -396,50 +342,22 @@ mod tests {
     #[test]
     fn a_datetime_interval_with_open_end_matches_ongoing_status() {
         let dt = Datetime::parse("2026-02-01/..").unwrap();
-        let ongoing = DaySpan {
-            first: day(2024, 12, 7),
-            last: Day::MAX,
-        };
+        let ongoing = DaySpan { first: day(2024, 12, 7), last: Day::MAX };
         assert!(dt.span().intersects(ongoing));
-        let ended = DaySpan {
-            first: day(2019, 11, 1),
-            last: day(2026, 1, 27),
-        };
+        let ended = DaySpan { first: day(2019, 11, 1), last: day(2026, 1, 27) };
         assert!(!dt.span().intersects(ended));
     }
 
     #[test]
     fn a_status_period_that_overlaps_the_query_only_at_its_last_day_matches() {
-        let period = DaySpan {
-            first: day(2015, 9, 30),
-            last: day(2024, 12, 6),
-        };
-        assert!(
-            Datetime::parse("2024-12-06/2024-12-31")
-                .unwrap()
-                .span()
-                .intersects(period)
-        );
-        assert!(
-            !Datetime::parse("2024-12-07/2024-12-31")
-                .unwrap()
-                .span()
-                .intersects(period)
-        );
+        let period = DaySpan { first: day(2015, 9, 30), last: day(2024, 12, 6) };
+        assert!(Datetime::parse("2024-12-06/2024-12-31").unwrap().span().intersects(period));
+        assert!(!Datetime::parse("2024-12-07/2024-12-31").unwrap().span().intersects(period));
     }
 
     #[test]
     fn malformed_datetimes_are_rejected_with_the_offending_text() {
-        for raw in [
-            "",
-            "yesterday",
-            "2024-13-01",
-            "2024-02-30",
-            "2024/2025/2026",
-            "20241",
-            "2024-1-1",
-            "+2024",
-        ] {
+        for raw in ["", "yesterday", "2024-13-01", "2024-02-30", "2024/2025/2026", "20241", "2024-1-1", "+2024"] {
             assert!(Datetime::parse(raw).is_err(), "{raw:?} should be rejected");
         }
         let err = Datetime::parse("2024-12-08/soon").unwrap_err();
@@ -457,10 +375,7 @@ mod tests {
         for raw in ["2024", "2024-12", "2024-12-08"] {
             assert_eq!(PartialDate::parse(raw).unwrap().to_string(), raw);
         }
-        assert_eq!(
-            PartialDate::parse("2019-11").unwrap().precision,
-            DatePrecision::Month
-        );
+        assert_eq!(PartialDate::parse("2019-11").unwrap().precision, DatePrecision::Month);
         for raw in ["2024-12-08/..", "2024-13", "19", "2024-12-08T00:00:00Z"] {
             assert!(PartialDate::parse(raw).is_err(), "{raw}");
         }

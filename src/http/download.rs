@@ -69,19 +69,12 @@ pub async fn download(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let collection = find(&state, &path)?;
-    let params = Params::parse(
-        req.query_string(),
-        &filter_parameters(&DOWNLOAD_PARAMETERS, collection),
-    )?;
+    let params = Params::parse(req.query_string(), &filter_parameters(&DOWNLOAD_PARAMETERS, collection))?;
     let format = params.format(&["geojson", "csv"])?;
     let filter = params.filter(collection)?;
     let features = collection.all(&filter);
     let id = &collection.meta.id;
-    let stem = if filter.is_unrestricted() {
-        format!("footprint-{id}")
-    } else {
-        format!("footprint-{id}-filtered")
-    };
+    let stem = if filter.is_unrestricted() { format!("footprint-{id}") } else { format!("footprint-{id}-filtered") };
     if format == "csv" {
         return csv_response(&features, Some(&stem));
     }
@@ -94,10 +87,7 @@ pub async fn download(
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok()
         .content_type(GEOJSON)
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{stem}.geojson\""),
-        ))
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.geojson\"")))
         .body(body))
 }
 
@@ -107,10 +97,7 @@ pub fn csv_response(features: &[&Feature], stem: Option<&str>) -> Result<HttpRes
     let mut response = HttpResponse::Ok();
     response.content_type("text/csv; charset=utf-8");
     if let Some(stem) = stem {
-        response.insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{stem}.csv\""),
-        ));
+        response.insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.csv\"")));
     }
     Ok(response.body(body))
 }
@@ -122,9 +109,7 @@ pub fn to_csv(features: &[&Feature]) -> Result<Vec<u8>, csv::Error> {
     for feature in features {
         writer.write_record(row(feature))?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))
+    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 fn row(feature: &Feature) -> Vec<String> {
@@ -134,12 +119,8 @@ fn row(feature: &Feature) -> Vec<String> {
     let range = |r: Option<&Range>| (r.map(|r| r.min.to_string()), r.map(|r| r.max.to_string()));
     let killed = range(d.casualties.as_ref().and_then(|c| c.killed.as_ref()));
     let injured = range(d.casualties.as_ref().and_then(|c| c.injured.as_ref()));
-    let attribution = d
-        .attribution
-        .iter()
-        .map(|c| format!("{} by {}", c.stance.as_str(), c.by))
-        .collect::<Vec<_>>()
-        .join(" | ");
+    let attribution =
+        d.attribution.iter().map(|c| format!("{} by {}", c.stance.as_str(), c.by)).collect::<Vec<_>>().join(" | ");
     let sources = p
         .sources
         .iter()
@@ -151,8 +132,7 @@ fn row(feature: &Feature) -> Vec<String> {
             let _ = write!(
                 text,
                 ", {}, {}",
-                s.date
-                    .map_or_else(|| "date not recorded".to_owned(), |d| d.to_string()),
+                s.date.map_or_else(|| "date not recorded".to_owned(), |d| d.to_string()),
                 s.url
             );
             text
@@ -169,14 +149,8 @@ fn row(feature: &Feature) -> Vec<String> {
         p.start_precision.to_string(),
         p.end.map(|d| d.to_string()).unwrap_or_default(),
         p.end_precision.map(|d| d.to_string()).unwrap_or_default(),
-        feature
-            .geometry
-            .map(|g| g.lon.to_string())
-            .unwrap_or_default(),
-        feature
-            .geometry
-            .map(|g| g.lat.to_string())
-            .unwrap_or_default(),
+        feature.geometry.map(|g| g.lon.to_string()).unwrap_or_default(),
+        feature.geometry.map(|g| g.lat.to_string()).unwrap_or_default(),
         p.location_precision.as_str().to_owned(),
         p.location_unsourced.to_string(),
         opt(d.location_note.as_deref()),
@@ -191,10 +165,7 @@ fn row(feature: &Feature) -> Vec<String> {
         killed.1.unwrap_or_default(),
         injured.0.unwrap_or_default(),
         injured.1.unwrap_or_default(),
-        d.description
-            .as_ref()
-            .map(|t| t.en.to_string())
-            .unwrap_or_default(),
+        d.description.as_ref().map(|t| t.en.to_string()).unwrap_or_default(),
         d.notes.join(" | "),
         sources,
         p.sources.len().to_string(),

@@ -48,33 +48,38 @@ pub enum ApiError {
 impl ApiError {
     /// Shorthand for [`ApiError::InvalidParameter`].
     pub fn invalid(parameter: &str, reason: impl std::fmt::Display) -> ApiError {
-        ApiError::InvalidParameter {
-            parameter: parameter.to_owned(),
-            reason: reason.to_string(),
-        }
+        ApiError::InvalidParameter { parameter: parameter.to_owned(), reason: reason.to_string() }
     }
 
     /// The OGC-style exception code.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::InvalidParameter { .. }
-            | ApiError::UnknownParameter { .. }
-            | ApiError::RepeatedParameter(_) => "InvalidParameterValue",
-            ApiError::CollectionNotFound(_)
-            | ApiError::FeatureNotFound { .. }
-            | ApiError::NoRoute(_) => "NotFound",
+            ApiError::InvalidParameter { .. } | ApiError::UnknownParameter { .. } | ApiError::RepeatedParameter(_) => {
+                "InvalidParameterValue"
+            }
+            ApiError::CollectionNotFound(_) | ApiError::FeatureNotFound { .. } | ApiError::NoRoute(_) => "NotFound",
             ApiError::Internal(_) => "ServerError",
         }
     }
 }
 
-/// Cuts a message to at most `max` characters (echoed client input can be long).
-fn shorten(mut text: String, max: usize) -> String {
-    if let Some((cut, _)) = text.char_indices().nth(max) {
-        text.truncate(cut);
-        text.push('…');
+/// Shortens every `quoted` piece of client input in a message to at most `max` characters (plus `…`), so a 10 KB
+/// parameter still gets a readable error that names it.
+fn shorten(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * max));
+    for (i, piece) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        match piece.char_indices().nth(max) {
+            Some((cut, _)) if i % 2 == 1 => {
+                out.push_str(&piece[..cut]);
+                out.push('…');
+            }
+            _ => out.push_str(piece),
+        }
     }
-    text
+    out
 }
 
 #[derive(Serialize)]
@@ -98,9 +103,19 @@ impl ResponseError for ApiError {
         }
         HttpResponse::build(self.status_code())
             .insert_header(("Cache-Control", "no-store"))
-            .json(Body {
-                code: self.code(),
-                description: shorten(self.to_string(), 400),
-            })
+            .json(Body { code: self.code(), description: shorten(&self.to_string(), 100) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn long_quoted_input_is_shortened_but_still_quoted() {
+        let long = "x".repeat(500);
+        let message = shorten(&format!("unknown parameter `{long}`; this endpoint takes: `limit`"), 100);
+        assert!(message.starts_with(&format!("unknown parameter `{}…`", "x".repeat(100))));
+        assert!(message.ends_with("takes: `limit`"));
     }
 }

@@ -5,6 +5,7 @@
 //! `If-None-Match`, `Cache-Control`, gzip/brotli compression, CORS for GET from any origin, and one structured
 //! `tracing` event per request.
 
+pub mod assets;
 pub mod download;
 pub mod error;
 pub mod ogc;
@@ -35,28 +36,36 @@ pub struct AppState {
     pub files: Arc<dyn DataFiles>,
     /// The `ETag` of every data-dependent response: crate version + content hash.
     pub etag: String,
+    /// The embedded basemap's vector tiles, once opened (see [`AppState::with_basemap`]).
+    pub tiles: Option<Arc<assets::Tiles>>,
+    /// A hosted basemap style to use instead of the embedded one (`--basemap-style`).
+    pub basemap_style: Option<String>,
 }
 
 impl AppState {
     /// Wraps a loaded dataset.
     pub fn new(dataset: Dataset, files: Arc<dyn DataFiles>) -> AppState {
-        let etag = format!(
-            "W/\"{}-{}\"",
-            env!("CARGO_PKG_VERSION"),
-            &dataset.content_hash[..20]
-        );
-        AppState {
-            dataset,
-            files,
-            etag,
-        }
+        let etag = format!("W/\"{}-{}\"", env!("CARGO_PKG_VERSION"), &dataset.content_hash[..20]);
+        AppState { dataset, files, etag, tiles: None, basemap_style: None }
+    }
+
+    /// Opens the embedded basemap's tiles.
+    #[must_use]
+    pub async fn with_basemap(mut self) -> AppState {
+        self.tiles = assets::Tiles::open().await;
+        self
     }
 }
 
 /// The route table. Production ([`app`]) and tests use exactly this.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let get = || web::route().guard(guard::Any(guard::Get()).or(guard::Head()));
-    cfg.service(web::resource("/").route(get().to(pages::index)))
+    cfg.service(web::resource("/").route(get().to(assets::index)))
+        .service(web::resource("/downloads").route(get().to(pages::index)))
+        .service(web::resource("/static/{file:.*}").route(get().to(assets::static_file)))
+        .service(web::resource("/basemap/style.json").route(get().to(assets::style)))
+        .service(web::resource("/basemap/tiles/{z}/{x}/{y}").route(get().to(assets::tile)))
+        .service(web::resource("/basemap/{file:.*}").route(get().to(assets::basemap_file)))
         .service(web::resource("/healthz").route(get().to(pages::healthz)))
         .service(web::resource("/data/{file:.*}").route(get().to(pages::data_file)))
         .service(web::resource("/api").route(get().to(ogc::landing)))
@@ -66,18 +75,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/collections").route(get().to(ogc::collections)))
         .service(web::resource("/api/collections/{collection}").route(get().to(ogc::collection)))
         .service(web::resource("/api/collections/{collection}/items").route(get().to(ogc::items)))
-        .service(
-            web::resource("/api/collections/{collection}/items/{feature}")
-                .route(get().to(ogc::item)),
-        )
-        .service(
-            web::resource("/api/collections/{collection}/queryables")
-                .route(get().to(ogc::queryables)),
-        )
-        .service(
-            web::resource("/api/collections/{collection}/download")
-                .route(get().to(download::download)),
-        )
+        .service(web::resource("/api/collections/{collection}/items/{feature}").route(get().to(ogc::item)))
+        .service(web::resource("/api/collections/{collection}/queryables").route(get().to(ogc::queryables)))
+        .service(web::resource("/api/collections/{collection}/download").route(get().to(download::download)))
         .service(web::resource("/api/timeline").route(get().to(timeline::timeline)))
         .default_service(web::to(not_found));
 }
@@ -102,10 +102,7 @@ pub fn app(
         .max_age(86_400);
     App::new()
         .app_data(state)
-        .app_data(
-            web::PathConfig::default()
-                .error_handler(|err, _| ApiError::invalid("path", err).into()),
-        )
+        .app_data(web::PathConfig::default().error_handler(|err, _| ApiError::invalid("path", err).into()))
         .configure(routes)
         .wrap(from_fn(conditional_get))
         .wrap(Compress::default())
@@ -124,21 +121,17 @@ async fn conditional_get(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let cacheable = matches!(*req.method(), Method::GET | Method::HEAD) && req.path() != "/healthz";
-    let etag = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.etag.clone());
+    let etag = req.app_data::<web::Data<AppState>>().map(|s| s.etag.clone());
     let (Some(etag), true) = (etag, cacheable) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let matches = req
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|candidate| {
-            let candidate = candidate.trim();
-            candidate == "*" || candidate.trim_start_matches("W/") == etag.trim_start_matches("W/")
-        });
+    let matches =
+        req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+            |candidate| {
+                let candidate = candidate.trim();
+                candidate == "*" || candidate.trim_start_matches("W/") == etag.trim_start_matches("W/")
+            },
+        );
     if matches {
         let response = HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
@@ -153,10 +146,7 @@ async fn conditional_get(
             headers.insert(header::ETAG, value);
         }
         if !headers.contains_key(header::CACHE_CONTROL) {
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=300"),
-            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
         }
     }
     Ok(res)
@@ -168,11 +158,7 @@ async fn log_request(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
-    let (method, path, query) = (
-        req.method().clone(),
-        req.path().to_owned(),
-        req.query_string().to_owned(),
-    );
+    let (method, path, query) = (req.method().clone(), req.path().to_owned(), req.query_string().to_owned());
     let result = next.call(req).await;
     let status = match &result {
         Ok(res) => res.status().as_u16(),
@@ -208,12 +194,7 @@ pub struct Link {
 impl Link {
     /// A link without title.
     pub fn new(href: String, rel: &'static str, media_type: &'static str) -> Link {
-        Link {
-            href,
-            rel,
-            media_type,
-            title: None,
-        }
+        Link { href, rel, media_type, title: None }
     }
 
     /// The same link with a title.
@@ -236,10 +217,7 @@ pub const GEOJSON: &str = "application/geo+json";
 pub const JSON: &str = "application/json";
 
 /// A JSON response with the given media type.
-pub fn json_response(
-    media_type: &'static str,
-    body: &impl Serialize,
-) -> Result<HttpResponse, ApiError> {
+pub fn json_response(media_type: &'static str, body: &impl Serialize) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok().content_type(media_type).body(bytes))
 }

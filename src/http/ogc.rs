@@ -21,15 +21,10 @@ pub const CONFORMANCE: [&str; 5] = [
 ];
 
 /// Parameters of the items endpoint besides the collection's queryables.
-pub const ITEMS_PARAMETERS: [&str; 7] = [
-    "f", "bbox", "bbox-crs", "datetime", "limit", "offset", "sortby",
-];
+pub const ITEMS_PARAMETERS: [&str; 7] = ["f", "bbox", "bbox-crs", "datetime", "limit", "offset", "sortby"];
 
 /// `GET /api`: the landing page.
-pub async fn landing(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
     let base = base_url(&req);
     let catalog = &state.dataset.catalog;
@@ -58,18 +53,10 @@ pub async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 }
 
 /// `GET /api/collections`.
-pub async fn collections(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn collections(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
     let base = base_url(&req);
-    let collections: Vec<Value> = state
-        .dataset
-        .collections
-        .iter()
-        .map(|c| describe(c, &base))
-        .collect();
+    let collections: Vec<Value> = state.dataset.collections.iter().map(|c| describe(c, &base)).collect();
     json_response(
         JSON,
         &json!({
@@ -92,19 +79,14 @@ pub async fn collection(
 
 /// The collection with this id, or a 404.
 pub fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Collection, ApiError> {
-    state
-        .dataset
-        .collection(id)
-        .ok_or_else(|| ApiError::CollectionNotFound(id.to_owned()))
+    state.dataset.collection(id).ok_or_else(|| ApiError::CollectionNotFound(id.to_owned()))
 }
 
 fn describe(collection: &Collection, base: &str) -> Value {
     let meta = &collection.meta;
     let id = &meta.id;
     let extent = collection.extent();
-    let bbox = extent
-        .bbox
-        .map_or_else(|| vec![[-180.0, -90.0, 180.0, 90.0]], |b| vec![b]);
+    let bbox = extent.bbox.map_or_else(|| vec![[-180.0, -90.0, 180.0, 90.0]], |b| vec![b]);
     let instant = |day: Option<crate::domain::Day>| day.map(|d| format!("{d}T00:00:00Z"));
     let last = extent.last.map(|d| format!("{d}T23:59:59Z"));
     let items = format!("{base}/api/collections/{id}/items");
@@ -165,10 +147,7 @@ pub async fn items(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let collection = find(&state, &path)?;
-    let params = Params::parse(
-        req.query_string(),
-        &filter_parameters(&ITEMS_PARAMETERS, collection),
-    )?;
+    let params = Params::parse(req.query_string(), &filter_parameters(&ITEMS_PARAMETERS, collection))?;
     let format = params.format(&["geojson", "json", "csv"])?;
     let filter = params.filter(collection)?;
     let (offset, limit) = (params.offset()?, params.limit()?);
@@ -188,32 +167,18 @@ pub async fn items(
         Link::new(
             format!(
                 "{here}{}",
-                if req.query_string().is_empty() {
-                    String::new()
-                } else {
-                    format!("?{}", req.query_string())
-                }
+                if req.query_string().is_empty() { String::new() } else { format!("?{}", req.query_string()) }
             ),
             "self",
             GEOJSON,
         ),
-        Link::new(
-            format!("{base}/api/collections/{}", collection.meta.id),
-            "collection",
-            JSON,
-        ),
+        Link::new(format!("{base}/api/collections/{}", collection.meta.id), "collection", JSON),
     ];
     if offset.saturating_add(page.features.len()) < page.matched {
-        links.push(
-            Link::new(with_offset(offset + page.features.len()), "next", GEOJSON)
-                .titled("Next page"),
-        );
+        links.push(Link::new(with_offset(offset + page.features.len()), "next", GEOJSON).titled("Next page"));
     }
     if offset > 0 {
-        links.push(
-            Link::new(with_offset(offset.saturating_sub(limit)), "prev", GEOJSON)
-                .titled("Previous page"),
-        );
+        links.push(Link::new(with_offset(offset.saturating_sub(limit)), "prev", GEOJSON).titled("Previous page"));
     }
     json_response(
         GEOJSON,
@@ -239,24 +204,13 @@ pub async fn item(
     Params::parse(req.query_string(), &["f"])?.format(&["geojson", "json"])?;
     let feature = collection
         .feature(&feature_id)
-        .ok_or_else(|| ApiError::FeatureNotFound {
-            collection: collection_id.clone(),
-            feature: feature_id.clone(),
-        })?;
+        .ok_or_else(|| ApiError::FeatureNotFound { collection: collection_id.clone(), feature: feature_id.clone() })?;
     let base = base_url(&req);
     let mut body = serde_json::to_value(feature).map_err(|e| ApiError::Internal(e.to_string()))?;
     let encoded: String = form_urlencoded::byte_serialize(feature_id.as_bytes()).collect();
     body["links"] = json!([
-        Link::new(
-            format!("{base}/api/collections/{collection_id}/items/{encoded}"),
-            "self",
-            GEOJSON
-        ),
-        Link::new(
-            format!("{base}/api/collections/{collection_id}"),
-            "collection",
-            JSON
-        ),
+        Link::new(format!("{base}/api/collections/{collection_id}/items/{encoded}"), "self", GEOJSON),
+        Link::new(format!("{base}/api/collections/{collection_id}"), "collection", JSON),
     ]);
     json_response(GEOJSON, &body)
 }

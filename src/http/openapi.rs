@@ -18,10 +18,7 @@ use super::{base_url, json_response};
 /// `GET /api/openapi.json`.
 pub async fn document(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
-    json_response(
-        "application/vnd.oai.openapi+json;version=3.0",
-        &build(&base_url(&req)),
-    )
+    json_response("application/vnd.oai.openapi+json;version=3.0", &build(&base_url(&req)))
 }
 
 fn param(name: &str, location: &str, description: &str, schema: &Value, required: bool) -> Value {
@@ -29,10 +26,8 @@ fn param(name: &str, location: &str, description: &str, schema: &Value, required
 }
 
 fn ok(description: &str, media: &[&str]) -> Value {
-    let content: serde_json::Map<String, Value> = media
-        .iter()
-        .map(|m| ((*m).to_owned(), json!({"schema": {"type": "object"}})))
-        .collect();
+    let content: serde_json::Map<String, Value> =
+        media.iter().map(|m| ((*m).to_owned(), json!({"schema": {"type": "object"}}))).collect();
     json!({
         "200": {"description": description, "content": content},
         "400": {"$ref": "#/components/responses/BadRequest"},
@@ -60,22 +55,9 @@ fn healthz(base: &str) -> Value {
 /// clients such as GDAL look operations up (`/collections/{collectionId}/items`).
 pub fn build(base: &str) -> Value {
     let string = json!({"type": "string"});
-    let collection = param(
-        "collectionId",
-        "path",
-        "Collection id (sites, strikes, events).",
-        &string,
-        true,
-    );
-    let format = |values: &[&str]| {
-        param(
-            "f",
-            "query",
-            "Output format.",
-            &json!({"type": "string", "enum": values}),
-            false,
-        )
-    };
+    let collection = param("collectionId", "path", "Collection id (sites, strikes, events).", &string, true);
+    let format =
+        |values: &[&str]| param("f", "query", "Output format.", &json!({"type": "string", "enum": values}), false);
     let bbox = param(
         "bbox",
         "query",
@@ -83,13 +65,8 @@ pub fn build(base: &str) -> Value {
         &json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}),
         false,
     );
-    let bbox_crs = param(
-        "bbox-crs",
-        "query",
-        "Only CRS84.",
-        &json!({"type": "string", "enum": [super::params::CRS84]}),
-        false,
-    );
+    let bbox_crs =
+        param("bbox-crs", "query", "Only CRS84.", &json!({"type": "string", "enum": [super::params::CRS84]}), false);
     let datetime = param(
         "datetime",
         "query",
@@ -120,7 +97,18 @@ pub fn build(base: &str) -> Value {
     );
     let mut filters: Vec<Value> = Queryable::ALL
         .iter()
-        .map(|q| param(q.name(), "query", &format!("{} Comma-separated values match any (only for collections where it is a queryable).", q.description()), &string, false))
+        .map(|q| {
+            param(
+                q.name(),
+                "query",
+                &format!(
+                    "{} Comma-separated values match any (only for collections where it is a queryable).",
+                    q.description()
+                ),
+                &string,
+                false,
+            )
+        })
         .collect();
     let mut items_params = vec![
         collection.clone(),
@@ -133,14 +121,8 @@ pub fn build(base: &str) -> Value {
         sortby.clone(),
     ];
     items_params.append(&mut filters.clone());
-    let mut download_params = vec![
-        collection.clone(),
-        format(&["geojson", "csv"]),
-        bbox,
-        bbox_crs,
-        datetime.clone(),
-        sortby,
-    ];
+    let mut download_params =
+        vec![collection.clone(), format(&["geojson", "csv"]), bbox, bbox_crs, datetime.clone(), sortby];
     download_params.append(&mut filters);
     let json_only = format(&["json"]);
     json!({

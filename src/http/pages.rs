@@ -1,5 +1,5 @@
-//! The plain HTML front page (collections and downloads, until the web map lands), `/healthz`, and the raw data
-//! files under `/data/` (catalog, schema, methodology, layers).
+//! The plain HTML page of collections and downloads (`/downloads`; it needs no JavaScript), `/healthz`, and the
+//! raw data files under `/data/` (catalog, schema, methodology, layers).
 
 use std::fmt::Write as _;
 
@@ -26,7 +26,7 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// `GET /`: what Footprint is, its collections, their downloads and the API.
+/// `GET /downloads`: what Footprint is, its collections, their downloads and the API.
 pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?;
     let catalog = &state.dataset.catalog;
@@ -36,12 +36,8 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         let extent = c.extent();
         let span = format!(
             "{} to {}",
-            extent
-                .first
-                .map_or_else(|| "–".to_owned(), |d| d.to_string()),
-            extent
-                .last
-                .map_or_else(|| "ongoing".to_owned(), |d| d.to_string())
+            extent.first.map_or_else(|| "–".to_owned(), |d| d.to_string()),
+            extent.last.map_or_else(|| "ongoing".to_owned(), |d| d.to_string())
         );
         let unlocated = c.features().iter().filter(|f| f.geometry.is_none()).count();
         let _ = write!(
@@ -66,7 +62,7 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
          <title>{title}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}\
          a{{color:#0645ad}}section{{border-top:1px solid #ccc;margin-top:1.5rem}}code{{background:#f3f3f3;padding:0 .2em}}</style></head>\
          <body><h1>{title}</h1><p>{description}</p>\
-         <p>The interactive map is not built yet; meanwhile these are the sourced layers. Every feature cites its sources; \
+         <p><a href=\"/\">Open the interactive map</a>. These are its sourced layers. Every feature cites its sources; \
          dates and locations carry their precision. Read the <a href=\"/data/METHODOLOGY.md\">methodology</a> \
          for what counts as a source and how to submit a correction.</p>{rows}\
          <section><h2>For analysts and GIS clients</h2><ul>\
@@ -78,27 +74,20 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         title = escape_html(&catalog.title),
         description = escape_html(&catalog.description),
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
 }
 
 /// `GET /healthz`: liveness plus what is loaded.
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let counts: serde_json::Map<String, serde_json::Value> = state
-        .dataset
-        .collections
-        .iter()
-        .map(|c| (c.meta.id.clone(), json!(c.features().len())))
-        .collect();
+    let counts: serde_json::Map<String, serde_json::Value> =
+        state.dataset.collections.iter().map(|c| (c.meta.id.clone(), json!(c.features().len()))).collect();
     let mut response = json_response(
         JSON,
         &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "data": state.dataset.origin, "content_hash": state.dataset.content_hash, "features": counts}),
     )?;
-    response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
+    response
+        .headers_mut()
+        .insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -110,12 +99,7 @@ pub async fn data_file(
 ) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?;
     let name = path.into_inner();
-    let layer = state
-        .dataset
-        .catalog
-        .collections
-        .iter()
-        .any(|c| c.file == name);
+    let layer = state.dataset.catalog.collections.iter().any(|c| c.file == name);
     let media_type = match name.as_str() {
         "catalog.json" => JSON,
         "schema/feature.schema.json" => "application/schema+json",
@@ -123,13 +107,8 @@ pub async fn data_file(
         _ if layer => GEOJSON,
         _ => return Err(ApiError::NoRoute(format!("/data/{name}"))),
     };
-    let bytes = state
-        .files
-        .read(&name)
-        .map_err(|_| ApiError::NoRoute(format!("/data/{name}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type(media_type)
-        .body(bytes.into_owned()))
+    let bytes = state.files.read(&name).map_err(|_| ApiError::NoRoute(format!("/data/{name}")))?;
+    Ok(HttpResponse::Ok().content_type(media_type).body(bytes.into_owned()))
 }
 
 #[cfg(test)]
@@ -138,9 +117,6 @@ mod tests {
 
     #[test]
     fn html_special_characters_are_escaped() {
-        assert_eq!(
-            escape_html("<b a=\"x\">'&'</b>"),
-            "&lt;b a=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;"
-        );
+        assert_eq!(escape_html("<b a=\"x\">'&'</b>"), "&lt;b a=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;");
     }
 }

@@ -6,9 +6,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
+use crate::domain::timeline::{Bucket, MAX_BUCKETS, histogram};
 use crate::domain::{Datetime, DaySpan};
 use crate::store::Collection;
-use crate::store::timeline::{Bucket, MAX_BUCKETS, histogram};
 
 use super::error::ApiError;
 use super::params::Params;
@@ -36,20 +36,14 @@ struct Body<'a> {
 }
 
 /// Handler.
-pub async fn timeline(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(
-        req.query_string(),
-        &["f", "datetime", "bucket", "collections"],
-    )?;
+pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let params = Params::parse(req.query_string(), &["f", "datetime", "bucket", "collections"])?;
     params.format(&["json"])?;
     let bucket = match params.raw("bucket") {
         None => Bucket::Week,
-        Some(raw) => Bucket::parse(raw).ok_or_else(|| {
-            ApiError::invalid("bucket", format!("`{raw}`: use day, week or month"))
-        })?,
+        Some(raw) => {
+            Bucket::parse(raw).ok_or_else(|| ApiError::invalid("bucket", format!("`{raw}`: use day, week or month")))?
+        }
     };
     let chosen: Vec<&Collection> = match params.raw("collections") {
         None => state.dataset.collections.iter().collect(),
@@ -57,35 +51,20 @@ pub async fn timeline(
             .split(',')
             .map(str::trim)
             .map(|id| {
-                state.dataset.collection(id).ok_or_else(|| {
-                    ApiError::invalid("collections", format!("no collection `{id}`"))
-                })
+                state
+                    .dataset
+                    .collection(id)
+                    .ok_or_else(|| ApiError::invalid("collections", format!("no collection `{id}`")))
             })
             .collect::<Result<_, _>>()?,
     };
     let requested = params.datetime()?.map_or(DaySpan::ALL, Datetime::span);
-    let first_start = chosen
-        .iter()
-        .filter_map(|c| c.starts().first())
-        .min()
-        .copied();
-    let last_start = chosen
-        .iter()
-        .filter_map(|c| c.starts().last())
-        .max()
-        .copied();
+    let first_start = chosen.iter().filter_map(|c| c.starts().first()).min().copied();
+    let last_start = chosen.iter().filter_map(|c| c.starts().last()).max().copied();
     let span = match (first_start, last_start) {
         (Some(lo), Some(hi)) => Some(DaySpan {
-            first: if requested.first == DaySpan::ALL.first {
-                lo
-            } else {
-                requested.first
-            },
-            last: if requested.last == DaySpan::ALL.last {
-                hi
-            } else {
-                requested.last
-            },
+            first: if requested.first == DaySpan::ALL.first { lo } else { requested.first },
+            last: if requested.last == DaySpan::ALL.last { hi } else { requested.last },
         })
         .filter(|s| s.first <= s.last),
         _ => None,
@@ -95,9 +74,7 @@ pub async fn timeline(
     {
         return Err(ApiError::invalid(
             "datetime",
-            format!(
-                "the range needs more than {MAX_BUCKETS} {bucket:?} buckets: narrow it or use a coarser bucket"
-            ),
+            format!("the range needs more than {MAX_BUCKETS} {bucket:?} buckets: narrow it or use a coarser bucket"),
         ));
     }
     let collections = chosen
@@ -107,25 +84,10 @@ pub async fn timeline(
                 .map(|span| histogram(c.starts(), span, bucket))
                 .unwrap_or_default()
                 .into_iter()
-                .map(|b| Bar {
-                    start: b.first.to_string(),
-                    end: b.last.to_string(),
-                    count: b.count,
-                })
+                .map(|b| Bar { start: b.first.to_string(), end: b.last.to_string(), count: b.count })
                 .collect();
-            Series {
-                id: &c.meta.id,
-                total: buckets.iter().map(|b| b.count).sum(),
-                buckets,
-            }
+            Series { id: &c.meta.id, total: buckets.iter().map(|b| b.count).sum(), buckets }
         })
         .collect();
-    json_response(
-        JSON,
-        &Body {
-            bucket,
-            datetime: span.map(|s| Datetime::from_span(s).to_string()),
-            collections,
-        },
-    )
+    json_response(JSON, &Body { bucket, datetime: span.map(|s| Datetime::from_span(s).to_string()), collections })
 }

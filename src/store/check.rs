@@ -23,11 +23,7 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let feature = self.feature.as_deref().unwrap_or("-");
-        write!(
-            f,
-            "{}: {}: {}: {}",
-            self.file, feature, self.field, self.message
-        )
+        write!(f, "{}: {}: {}: {}", self.file, feature, self.field, self.message)
     }
 }
 
@@ -53,12 +49,7 @@ impl<'a> Findings<'a> {
 }
 
 /// Checks one parsed feature's own rules (precision, place, sources, ranges).
-pub(crate) fn check_feature(
-    feature: &Feature,
-    time: Option<&serde_json::Value>,
-    role: Role,
-    out: &mut Findings<'_>,
-) {
+pub(crate) fn check_feature(feature: &Feature, time: Option<&serde_json::Value>, role: Role, out: &mut Findings<'_>) {
     let id = Some(feature.id.as_str());
     let p = &feature.properties;
     let d = p.details();
@@ -72,90 +63,48 @@ pub(crate) fn check_feature(
         out.add(
             id,
             "properties.start",
-            format!(
-                "{} is not the first day of its {}: a {0}-precision start must be",
-                p.start, p.start_precision
-            ),
+            format!("{} is not the first day of its {}: a {0}-precision start must be", p.start, p.start_precision),
         );
     }
     match (p.end, p.end_precision) {
         (Some(end), Some(precision)) => {
             if end < p.start {
-                out.add(
-                    id,
-                    "properties.end",
-                    format!("{end} is before the start {}", p.start),
-                );
+                out.add(id, "properties.end", format!("{end} is before the start {}", p.start));
             }
             if !precision.is_valid_end(end) {
-                out.add(
-                    id,
-                    "properties.end",
-                    format!("{end} is not the last day of its {precision}"),
-                );
+                out.add(id, "properties.end", format!("{end} is not the last day of its {precision}"));
             }
         }
-        (Some(_), None) => out.add(
-            id,
-            "properties.end_precision",
-            "is required when end is given",
-        ),
-        (None, Some(_)) => out.add(
-            id,
-            "properties.end_precision",
-            "must be null when end is null (open)",
-        ),
+        (Some(_), None) => out.add(id, "properties.end_precision", "is required when end is given"),
+        (None, Some(_)) => out.add(id, "properties.end_precision", "must be null when end is null (open)"),
         (None, None) => {}
     }
     match (&feature.geometry, p.location_precision) {
         (None, precision) if precision != LocationPrecision::Unknown => out.add(
             id,
             "properties.location_precision",
-            format!(
-                "is `{}` but geometry is null: use `unknown`",
-                precision.as_str()
-            ),
+            format!("is `{}` but geometry is null: use `unknown`", precision.as_str()),
         ),
         (Some(_), LocationPrecision::Unknown) => {
-            out.add(
-                id,
-                "geometry",
-                "a feature with location_precision `unknown` must have null geometry",
-            );
+            out.add(id, "geometry", "a feature with location_precision `unknown` must have null geometry");
         }
         _ => {}
     }
     if let Some(time) = time {
         let expected = serde_json::to_value(feature.time_member()).unwrap_or_default();
         if *time != expected {
-            out.add(
-                id,
-                "time",
-                format!("{time} disagrees with start/end (expected {expected})"),
-            );
+            out.add(id, "time", format!("{time} disagrees with start/end (expected {expected})"));
         }
     }
     if p.sources.is_empty() {
-        out.add(
-            id,
-            "properties.sources",
-            "every feature needs at least one source",
-        );
+        out.add(id, "properties.sources", "every feature needs at least one source");
     }
     for (i, source) in p.sources.iter().enumerate() {
         if source.publisher.trim().is_empty() {
-            out.add(
-                id,
-                &format!("properties.sources[{i}].publisher"),
-                "must not be empty",
-            );
+            out.add(id, &format!("properties.sources[{i}].publisher"), "must not be empty");
         }
         if !(source.url.starts_with("https://") || source.url.starts_with("http://")) {
-            out.add(
-                id,
-                &format!("properties.sources[{i}].url"),
-                format!("`{}` is not an http(s) URL", source.url),
-            );
+            out.add(id, &format!("properties.sources[{i}].url"), format!("`{}` is not an http(s) URL", source.url));
         }
     }
     let n_sources = p.sources.len();
@@ -164,26 +113,14 @@ pub(crate) fn check_feature(
             out.add(
                 id,
                 &format!("properties.attribution[{i}].source"),
-                format!(
-                    "index {} but the feature has {n_sources} sources",
-                    claim.source
-                ),
+                format!("index {} but the feature has {n_sources} sources", claim.source),
             );
         }
     }
     if let Some(casualties) = &d.casualties {
-        for (name, range) in [
-            ("killed", &casualties.killed),
-            ("injured", &casualties.injured),
-        ] {
+        for (name, range) in [("killed", &casualties.killed), ("injured", &casualties.injured)] {
             if let Some(range) = range {
-                check_range(
-                    range,
-                    &format!("properties.casualties.{name}"),
-                    n_sources,
-                    id,
-                    out,
-                );
+                check_range(range, &format!("properties.casualties.{name}"), n_sources, id, out);
             }
         }
     }
@@ -214,41 +151,19 @@ pub(crate) fn check_feature(
     }
 }
 
-fn check_range(
-    range: &Range,
-    field: &str,
-    n_sources: usize,
-    id: Option<&str>,
-    out: &mut Findings<'_>,
-) {
-    let (lo, hi) = range.reports.iter().fold((u32::MAX, 0), |(lo, hi), r| {
-        (lo.min(r.count), hi.max(r.count))
-    });
+fn check_range(range: &Range, field: &str, n_sources: usize, id: Option<&str>, out: &mut Findings<'_>) {
+    let (lo, hi) = range.reports.iter().fold((u32::MAX, 0), |(lo, hi), r| (lo.min(r.count), hi.max(r.count)));
     if range.reports.is_empty() {
-        out.add(
-            id,
-            &format!("{field}.reports"),
-            "a range needs at least one report",
-        );
+        out.add(id, &format!("{field}.reports"), "a range needs at least one report");
     } else if (range.min, range.max) != (lo, hi) {
-        out.add(
-            id,
-            field,
-            format!(
-                "min/max {}–{} differ from the reports' {lo}–{hi}",
-                range.min, range.max
-            ),
-        );
+        out.add(id, field, format!("min/max {}–{} differ from the reports' {lo}–{hi}", range.min, range.max));
     }
     for (i, report) in range.reports.iter().enumerate() {
         if usize::from(report.source) >= n_sources {
             out.add(
                 id,
                 &format!("{field}.reports[{i}].source"),
-                format!(
-                    "index {} but the feature has {n_sources} sources",
-                    report.source
-                ),
+                format!("index {} but the feature has {n_sources} sources", report.source),
             );
         }
     }
@@ -276,10 +191,7 @@ pub(crate) fn check_collection(features: &[Feature], role: Role, out: &mut Findi
                     out.add(
                         Some(&pair[1].id),
                         "properties.start",
-                        format!(
-                            "overlaps the previous status period `{}` of the same site",
-                            pair[0].id
-                        ),
+                        format!("overlaps the previous status period `{}` of the same site", pair[0].id),
                     );
                 }
             }

@@ -48,9 +48,7 @@ impl DataFiles for Embedded {
     fn read(&self, name: &str) -> Result<Cow<'static, [u8]>, FilesError> {
         EmbeddedGeodata::get(name)
             .map(|file| file.data)
-            .ok_or_else(|| FilesError::Missing {
-                location: format!("embedded geodata/{name}"),
-            })
+            .ok_or_else(|| FilesError::Missing { location: format!("embedded geodata/{name}") })
     }
 
     fn describe(&self) -> String {
@@ -68,9 +66,7 @@ impl DataFiles for Directory {
         let location = path.display().to_string();
         match std::fs::read(&path) {
             Ok(bytes) => Ok(Cow::Owned(bytes)),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                Err(FilesError::Missing { location })
-            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(FilesError::Missing { location }),
             Err(source) => Err(FilesError::Io { location, source }),
         }
     }

@@ -38,72 +38,37 @@ impl SpaceTimeIndex {
                 Some(point) => {
                     let span = feature.span();
                     let (lon, lat) = (point.lon as f32, point.lat as f32);
-                    let rect = Rectangle::from_corners(
-                        [lon, lat, day_f32(span.first.0)],
-                        [lon, lat, day_f32(span.last.0)],
-                    );
+                    let rect =
+                        Rectangle::from_corners([lon, lat, day_f32(span.first.0)], [lon, lat, day_f32(span.last.0)]);
                     entries.push(GeomWithData::new(rect, pos));
                 }
                 None => unlocated.push(pos),
             }
         }
-        SpaceTimeIndex {
-            tree: RTree::bulk_load(entries),
-            unlocated,
-        }
+        SpaceTimeIndex { tree: RTree::bulk_load(entries), unlocated }
     }
 
     /// Appends to `out` the positions of features in `bbox` (if given) whose span intersects `span`.
     /// The order of `out` is unspecified.
-    pub fn search(
-        &self,
-        features: &[Feature],
-        bbox: Option<&Bbox>,
-        span: DaySpan,
-        out: &mut Vec<u32>,
-    ) {
+    pub fn search(&self, features: &[Feature], bbox: Option<&Bbox>, span: DaySpan, out: &mut Vec<u32>) {
         let (t0, t1) = (day_f32(span.first.0), day_f32(span.last.0));
         let boxes = bbox.map_or_else(
-            || {
-                vec![Bbox {
-                    min_lon: -180.0,
-                    min_lat: -90.0,
-                    max_lon: 180.0,
-                    max_lat: 90.0,
-                }]
-            },
+            || vec![Bbox { min_lon: -180.0, min_lat: -90.0, max_lon: 180.0, max_lat: 90.0 }],
             Bbox::split_at_antimeridian,
         );
         for b in &boxes {
             let envelope = AABB::from_corners(
-                [
-                    (b.min_lon as f32).next_down(),
-                    (b.min_lat as f32).next_down(),
-                    t0,
-                ],
-                [
-                    (b.max_lon as f32).next_up(),
-                    (b.max_lat as f32).next_up(),
-                    t1,
-                ],
+                [(b.min_lon as f32).next_down(), (b.min_lat as f32).next_down(), t0],
+                [(b.max_lon as f32).next_up(), (b.max_lat as f32).next_up(), t1],
             );
-            out.extend(
-                self.tree
-                    .locate_in_envelope_intersecting(&envelope)
-                    .filter_map(|entry| {
-                        let feature = &features[entry.data as usize];
-                        let exact = feature.geometry.is_some_and(|p| b.contains(p.lon, p.lat));
-                        (exact && feature.span().intersects(span)).then_some(entry.data)
-                    }),
-            );
+            out.extend(self.tree.locate_in_envelope_intersecting(&envelope).filter_map(|entry| {
+                let feature = &features[entry.data as usize];
+                let exact = feature.geometry.is_some_and(|p| b.contains(p.lon, p.lat));
+                (exact && feature.span().intersects(span)).then_some(entry.data)
+            }));
         }
         if bbox.is_none() {
-            out.extend(
-                self.unlocated
-                    .iter()
-                    .copied()
-                    .filter(|&pos| features[pos as usize].span().intersects(span)),
-            );
+            out.extend(self.unlocated.iter().copied().filter(|&pos| features[pos as usize].span().intersects(span)));
         }
     }
 }

@@ -11,7 +11,6 @@ pub mod files;
 pub mod index;
 pub mod query;
 pub mod synthetic;
-pub mod timeline;
 
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
@@ -85,30 +84,14 @@ pub struct Collection {
 impl Collection {
     /// Builds a collection from features (any order) and indexes them.
     pub fn new(meta: CollectionMeta, mut features: Vec<Feature>) -> Collection {
-        features.sort_by(|a, b| {
-            a.properties
-                .start
-                .cmp(&b.properties.start)
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        features.sort_by(|a, b| a.properties.start.cmp(&b.properties.start).then_with(|| a.id.cmp(&b.id)));
         let mut by_id: Vec<u32> = (0..features.len() as u32).collect();
         by_id.sort_by(|&a, &b| features[a as usize].id.cmp(&features[b as usize].id));
         let starts = features.iter().map(|f| f.span().first).collect();
         let index = SpaceTimeIndex::build(&features);
         let extent = extent_of(&features);
-        let queryables = Queryable::ALL
-            .into_iter()
-            .filter(|q| features.iter().any(|f| q.value(f).is_some()))
-            .collect();
-        Collection {
-            meta,
-            features,
-            by_id,
-            starts,
-            index,
-            extent,
-            queryables,
-        }
+        let queryables = Queryable::ALL.into_iter().filter(|q| features.iter().any(|f| q.value(f).is_some())).collect();
+        Collection { meta, features, by_id, starts, index, extent, queryables }
     }
 
     /// The features, sorted by start date then id.
@@ -128,10 +111,7 @@ impl Collection {
 
     /// The distinct values of a queryable, sorted (for the queryables document).
     pub fn values_of(&self, queryable: Queryable) -> BTreeSet<&str> {
-        self.features
-            .iter()
-            .filter_map(|f| queryable.value(f))
-            .collect()
+        self.features.iter().filter_map(|f| queryable.value(f)).collect()
     }
 
     /// Start days of the features, sorted.
@@ -144,12 +124,9 @@ impl Collection {
         let mut positions: Vec<u32> = if filter.bbox.is_none() && filter.datetime.is_none() {
             (0..self.features.len() as u32).collect()
         } else {
-            let span = filter
-                .datetime
-                .map_or(DaySpan::ALL, crate::domain::Datetime::span);
+            let span = filter.datetime.map_or(DaySpan::ALL, crate::domain::Datetime::span);
             let mut found = Vec::new();
-            self.index
-                .search(&self.features, filter.bbox.as_ref(), span, &mut found);
+            self.index.search(&self.features, filter.bbox.as_ref(), span, &mut found);
             found.sort_unstable();
             found.dedup();
             found
@@ -171,41 +148,20 @@ impl FeatureProvider for Collection {
     fn page(&self, filter: &Filter, offset: usize, limit: usize) -> Page<'_> {
         if filter.is_unrestricted() && filter.sort == SortOrder::StartAscending {
             let end = offset.saturating_add(limit).min(self.features.len());
-            let features = self
-                .features
-                .get(offset..end)
-                .map(|s| s.iter().collect())
-                .unwrap_or_default();
-            return Page {
-                matched: self.features.len(),
-                features,
-            };
+            let features = self.features.get(offset..end).map(|s| s.iter().collect()).unwrap_or_default();
+            return Page { matched: self.features.len(), features };
         }
         let positions = self.matching(filter);
-        let features = positions
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|&pos| &self.features[pos as usize])
-            .collect();
-        Page {
-            matched: positions.len(),
-            features,
-        }
+        let features = positions.iter().skip(offset).take(limit).map(|&pos| &self.features[pos as usize]).collect();
+        Page { matched: positions.len(), features }
     }
 
     fn all(&self, filter: &Filter) -> Vec<&Feature> {
-        self.matching(filter)
-            .into_iter()
-            .map(|pos| &self.features[pos as usize])
-            .collect()
+        self.matching(filter).into_iter().map(|pos| &self.features[pos as usize]).collect()
     }
 
     fn feature(&self, id: &str) -> Option<&Feature> {
-        let found = self
-            .by_id
-            .binary_search_by(|&pos| self.features[pos as usize].id.as_str().cmp(id))
-            .ok()?;
+        let found = self.by_id.binary_search_by(|&pos| self.features[pos as usize].id.as_str().cmp(id)).ok()?;
         Some(&self.features[self.by_id[found] as usize])
     }
 }
@@ -214,19 +170,10 @@ fn extent_of(features: &[Feature]) -> Extent {
     let mut bbox: Option<[f64; 4]> = None;
     for point in features.iter().filter_map(|f| f.geometry) {
         let b = bbox.get_or_insert([point.lon, point.lat, point.lon, point.lat]);
-        *b = [
-            b[0].min(point.lon),
-            b[1].min(point.lat),
-            b[2].max(point.lon),
-            b[3].max(point.lat),
-        ];
+        *b = [b[0].min(point.lon), b[1].min(point.lat), b[2].max(point.lon), b[3].max(point.lat)];
     }
     let first = features.iter().map(|f| f.span().first).min();
-    let last = features
-        .iter()
-        .map(|f| f.span().last)
-        .max()
-        .filter(|&d| d != Day::MAX);
+    let last = features.iter().map(|f| f.span().last).max().filter(|&d| d != Day::MAX);
     Extent { bbox, first, last }
 }
 
@@ -289,12 +236,7 @@ impl Dataset {
             let _ = write!(hex, "{b:02x}");
             hex
         });
-        Ok(Dataset {
-            catalog,
-            collections,
-            content_hash,
-            origin: files.describe(),
-        })
+        Ok(Dataset { catalog, collections, content_hash, origin: files.describe() })
     }
 
     /// The collection with this id, if any.
@@ -321,10 +263,7 @@ fn parse_layer(bytes: &[u8], role: Role, out: &mut check::Findings<'_>) -> Vec<F
     };
     let mut features = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let label = item
-            .get("id")
-            .and_then(|id| id.as_str())
-            .map_or_else(|| format!("#{i}"), str::to_owned);
+        let label = item.get("id").and_then(|id| id.as_str()).map_or_else(|| format!("#{i}"), str::to_owned);
         // The JSON-FG `time` member is derived on output; in a file it is optional and checked against start/end.
         let mut item = item.clone();
         let time = item.as_object_mut().and_then(|o| o.remove("time"));

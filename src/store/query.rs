@@ -70,9 +70,7 @@ impl Queryable {
             Queryable::LocationPrecision => {
                 "How precisely the place is known: exact-facility, town, district, governorate, region, unknown."
             }
-            Queryable::StartPrecision => {
-                "How precisely the start date is known: day, month or year."
-            }
+            Queryable::StartPrecision => "How precisely the start date is known: day, month or year.",
             Queryable::SiteId => "The site a status period belongs to.",
             Queryable::Status => "A site's status during the period.",
             Queryable::Operator => "Who operated the site.",
@@ -114,9 +112,7 @@ pub struct PropertyFilter {
 impl PropertyFilter {
     /// Whether `feature` passes.
     pub fn matches(&self, feature: &Feature) -> bool {
-        self.queryable
-            .value(feature)
-            .is_some_and(|v| self.values.iter().any(|want| want == v))
+        self.queryable.value(feature).is_some_and(|v| self.values.iter().any(|want| want == v))
     }
 }
 

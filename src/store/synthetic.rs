@@ -10,8 +10,7 @@ use chrono::NaiveDate;
 use compact_str::format_compact;
 
 use crate::domain::{
-    Confidence, DatePrecision, Feature, FeatureTag, LocationPrecision, PartialDate, Point,
-    Properties, Source, Text,
+    Confidence, DatePrecision, Feature, FeatureTag, LocationPrecision, PartialDate, Point, Properties, Source, Text,
 };
 
 /// A tiny deterministic generator (SplitMix64), so benchmarks need no RNG crate.
@@ -38,22 +37,9 @@ pub fn first_day() -> NaiveDate {
 
 /// `n` synthetic events.
 pub fn events(n: usize, seed: u64) -> Vec<Feature> {
-    let publishers: Vec<Arc<str>> = [
-        "Synthetic Wire",
-        "Synthetic Monitor",
-        "Synthetic Daily",
-        "Synthetic Ministry",
-    ]
-    .map(Arc::from)
-    .into();
-    let kinds: Vec<Arc<str>> = [
-        "airstrike",
-        "drone-strike",
-        "shelling",
-        "diplomatic-meeting",
-    ]
-    .map(Arc::from)
-    .into();
+    let publishers: Vec<Arc<str>> =
+        ["Synthetic Wire", "Synthetic Monitor", "Synthetic Daily", "Synthetic Ministry"].map(Arc::from).into();
+    let kinds: Vec<Arc<str>> = ["airstrike", "drone-strike", "shelling", "diplomatic-meeting"].map(Arc::from).into();
     let mut rng = SplitMix(seed);
     let first = first_day();
     (0..n)
@@ -65,30 +51,20 @@ pub fn events(n: usize, seed: u64) -> Vec<Feature> {
             let source = Source::new(
                 publishers[pick % publishers.len()].clone(),
                 format!("https://example.org/synthetic/{i}").into(),
-                Some(PartialDate {
-                    first: start,
-                    precision: DatePrecision::Day,
-                }),
+                Some(PartialDate { first: start, precision: DatePrecision::Day }),
                 None,
                 None,
             );
             Feature {
                 kind: FeatureTag::Feature,
                 id: format_compact!("syn-{i:07}"),
-                geometry: Some(Point {
-                    lon: (lon * 1e5).round() / 1e5,
-                    lat: (lat * 1e5).round() / 1e5,
-                }),
+                geometry: Some(Point { lon: (lon * 1e5).round() / 1e5, lat: (lat * 1e5).round() / 1e5 }),
                 properties: Properties::new(
                     Text::new(format_compact!("Synthetic event {i}"), None, None),
                     kinds[pick % kinds.len()].clone(),
                     (start, DatePrecision::Day),
                     Some((start, DatePrecision::Day)),
-                    if pick.is_multiple_of(3) {
-                        LocationPrecision::ExactFacility
-                    } else {
-                        LocationPrecision::Town
-                    },
+                    if pick.is_multiple_of(3) { LocationPrecision::ExactFacility } else { LocationPrecision::Town },
                     [Confidence::High, Confidence::Medium, Confidence::Low][pick % 3],
                     None,
                     vec![source].into(),

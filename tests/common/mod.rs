@@ -1,14 +1,7 @@
 //! Shared test helpers: the real route table over the curated data in `geodata/`.
 
-#![allow(
-    dead_code,
-    reason = "each test crate uses a different subset of the helpers"
-)]
-#![expect(
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers fail loudly"
-)]
+#![allow(dead_code, reason = "each test crate uses a different subset of the helpers")]
+#![expect(clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,12 +25,10 @@ pub fn dataset() -> Dataset {
 }
 
 /// The production application over the curated data.
-pub async fn service() -> impl Service<
-    actix_http::Request,
-    Response = ServiceResponse<impl MessageBody>,
-    Error = actix_web::Error,
-> {
-    let state = web::Data::new(AppState::new(dataset(), Arc::new(Directory(geodata()))));
+pub async fn service()
+-> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+    let state = AppState::new(dataset(), Arc::new(Directory(geodata()))).with_basemap().await;
+    let state = web::Data::new(state);
     test::init_service(app(state)).await
 }
 
@@ -73,12 +64,8 @@ where
     B: MessageBody,
 {
     let (status, _, body) = get(service, uri).await;
-    let json = serde_json::from_slice(&body).unwrap_or_else(|e| {
-        panic!(
-            "{uri}: body is not JSON ({e}): {}",
-            String::from_utf8_lossy(&body)
-        )
-    });
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("{uri}: body is not JSON ({e}): {}", String::from_utf8_lossy(&body)));
     (status, json)
 }
 

@@ -5,15 +5,15 @@
 //! requested span. Counting is two binary searches per bucket over the collection's sorted start days.
 
 use chrono::{Datelike, Months};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::domain::{Day, DaySpan};
+use super::time::{Day, DaySpan};
 
 /// The most buckets one request may ask for.
 pub const MAX_BUCKETS: usize = 10_000;
 
 /// Histogram bucket size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bucket {
     /// One UTC day.
@@ -49,9 +49,7 @@ impl Bucket {
         match (self, start.date()) {
             (Bucket::Day, _) | (_, None) => start.plus(1),
             (Bucket::Week, _) => start.plus(7),
-            (Bucket::Month, Some(date)) => date
-                .checked_add_months(Months::new(1))
-                .map_or(Day::MAX, Day::from_date),
+            (Bucket::Month, Some(date)) => date.checked_add_months(Months::new(1)).map_or(Day::MAX, Day::from_date),
         }
     }
 
@@ -86,11 +84,7 @@ pub fn histogram(starts: &[Day], span: DaySpan, bucket: Bucket) -> Vec<BucketCou
         let next = bucket.next(start);
         let (lo, hi) = (start.max(span.first), next.plus(-1).min(span.last));
         let count = starts.partition_point(|&d| d <= hi) - starts.partition_point(|&d| d < lo);
-        out.push(BucketCount {
-            first: start,
-            last: next.plus(-1),
-            count,
-        });
+        out.push(BucketCount { first: start, last: next.plus(-1), count });
         if next <= start {
             break;
         }
@@ -109,37 +103,18 @@ mod tests {
 
     #[test]
     fn weekly_buckets_start_on_monday_and_count_starts_inside_the_span() {
-        let starts = [
-            d(2024, 12, 8),
-            d(2024, 12, 8),
-            d(2024, 12, 9),
-            d(2024, 12, 16),
-            d(2025, 1, 1),
-        ];
-        let span = DaySpan {
-            first: d(2024, 12, 8),
-            last: d(2024, 12, 22),
-        };
+        let starts = [d(2024, 12, 8), d(2024, 12, 8), d(2024, 12, 9), d(2024, 12, 16), d(2025, 1, 1)];
+        let span = DaySpan { first: d(2024, 12, 8), last: d(2024, 12, 22) };
         let bars = histogram(&starts, span, Bucket::Week);
         assert_eq!(bars.len(), 3);
         assert_eq!(bars[0].first, d(2024, 12, 2), "8 Dec 2024 was a Sunday");
-        assert_eq!(
-            bars.iter().map(|b| b.count).collect::<Vec<_>>(),
-            vec![2, 1, 1]
-        );
+        assert_eq!(bars.iter().map(|b| b.count).collect::<Vec<_>>(), vec![2, 1, 1]);
     }
 
     #[test]
     fn monthly_buckets_follow_calendar_months() {
         let starts = [d(2025, 1, 31), d(2025, 2, 1), d(2025, 2, 28)];
-        let bars = histogram(
-            &starts,
-            DaySpan {
-                first: d(2025, 1, 15),
-                last: d(2025, 3, 1),
-            },
-            Bucket::Month,
-        );
+        let bars = histogram(&starts, DaySpan { first: d(2025, 1, 15), last: d(2025, 3, 1) }, Bucket::Month);
         assert_eq!(
             bars.iter().map(|b| (b.first, b.count)).collect::<Vec<_>>(),
             vec![(d(2025, 1, 1), 1), (d(2025, 2, 1), 2), (d(2025, 3, 1), 0)]
@@ -150,14 +125,7 @@ mod tests {
     #[test]
     fn counts_are_clipped_to_the_span_inside_a_bucket() {
         let starts = [d(2024, 12, 2), d(2024, 12, 8)];
-        let bars = histogram(
-            &starts,
-            DaySpan {
-                first: d(2024, 12, 5),
-                last: d(2024, 12, 8),
-            },
-            Bucket::Week,
-        );
+        let bars = histogram(&starts, DaySpan { first: d(2024, 12, 5), last: d(2024, 12, 8) }, Bucket::Week);
         assert_eq!(bars[0].count, 1);
     }
 }

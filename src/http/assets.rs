@@ -1,0 +1,152 @@
+//! The web map and its offline basemap, embedded in the binary: the app bundle (`web/dist`) under `/` and
+//! `/static/`, and the basemap (`geodata/basemap`) under `/basemap/`: the style (made absolute for the requesting
+//! origin), vector tiles read from the PMTiles archive, SDF glyphs and sprites. Nothing the page loads comes from
+//! another server.
+
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::Bytes;
+use pmtiles::{AsyncBackend, AsyncPmTilesReader, BackendResponse, Compression, PmtResult, TileCoord};
+use rust_embed::RustEmbed;
+
+use super::error::ApiError;
+use super::params::Params;
+use super::{AppState, base_url};
+
+/// The built web app (`web/dist`).
+#[derive(RustEmbed)]
+#[folder = "web/dist/"]
+struct WebDist;
+
+/// The offline basemap (`geodata/basemap`).
+#[derive(RustEmbed)]
+#[folder = "geodata/basemap/"]
+#[exclude = "*.sh"]
+#[exclude = "*.py"]
+#[exclude = "*.csv"]
+struct Basemap;
+
+/// The PMTiles archive held in memory, as a `pmtiles` backend.
+pub struct MemoryBackend(Bytes);
+
+impl AsyncBackend for MemoryBackend {
+    async fn read(&self, offset: u64, length: usize) -> PmtResult<BackendResponse> {
+        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(self.0.len());
+        let end = start.saturating_add(length).min(self.0.len());
+        Ok(BackendResponse::new(self.0.slice(start..end)))
+    }
+}
+
+/// The basemap tiles.
+pub struct Tiles {
+    reader: AsyncPmTilesReader<MemoryBackend>,
+}
+
+impl Tiles {
+    /// Opens the embedded `basemap.pmtiles`; `None` if the binary was built without a basemap.
+    pub async fn open() -> Option<Arc<Tiles>> {
+        let file = Basemap::get("basemap.pmtiles")?;
+        let bytes = match file.data {
+            std::borrow::Cow::Borrowed(b) => Bytes::from_static(b),
+            std::borrow::Cow::Owned(v) => Bytes::from(v),
+        };
+        match AsyncPmTilesReader::try_from_source(MemoryBackend(bytes)).await {
+            Ok(reader) => Some(Arc::new(Tiles { reader })),
+            Err(err) => {
+                tracing::error!(%err, "the embedded basemap.pmtiles cannot be read");
+                None
+            }
+        }
+    }
+}
+
+fn media_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "pbf" => "application/x-protobuf",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn embedded(file: Option<rust_embed::EmbeddedFile>, path: &str) -> Result<HttpResponse, ApiError> {
+    let file = file.ok_or_else(|| ApiError::NoRoute(path.to_owned()))?;
+    Ok(HttpResponse::Ok().content_type(media_type(path)).body(file.data.into_owned()))
+}
+
+/// `GET /`: the web map.
+pub async fn index(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    // The page's state lives in its query string (decoded by the app), so any parameter is accepted here.
+    let _ = req;
+    embedded(WebDist::get("index.html"), "index.html")
+}
+
+/// `GET /static/{file}`: the app bundle.
+pub async fn static_file(path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let name = path.into_inner();
+    embedded(WebDist::get(&name), &format!("/static/{name}"))
+}
+
+/// `GET /basemap/style.json`: the basemap style with its URLs made absolute for this origin (or a redirect to the
+/// hosted style given with `--basemap-style`).
+pub async fn style(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Params::parse(req.query_string(), &[])?;
+    if let Some(hosted) = &state.basemap_style {
+        return Ok(HttpResponse::Found().insert_header((header::LOCATION, hosted.as_str())).finish());
+    }
+    let file = Basemap::get("style.json").ok_or_else(|| ApiError::NoRoute("/basemap/style.json".into()))?;
+    let text = String::from_utf8_lossy(&file.data).replace("\"/basemap/", &format!("\"{}/basemap/", base_url(&req)));
+    Ok(HttpResponse::Ok().content_type("application/json").body(text))
+}
+
+/// `GET /basemap/{file}`: glyphs and sprites. A glyph range the fonts have no characters in is an empty (valid)
+/// glyph set, so the map never logs a failed request for it.
+pub async fn basemap_file(path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let name = path.into_inner();
+    if name.ends_with(".pmtiles") {
+        return Err(ApiError::NoRoute(format!("/basemap/{name}")));
+    }
+    if let Some(file) = Basemap::get(&name) {
+        return Ok(HttpResponse::Ok().content_type(media_type(&name)).body(file.data.into_owned()));
+    }
+    let empty_glyph_range =
+        name.strip_prefix("glyphs/").and_then(|rest| rest.rsplit_once('/')).is_some_and(|(stack, range)| {
+            Basemap::get(&format!("glyphs/{stack}/0-255.pbf")).is_some()
+                && range.strip_suffix(".pbf").and_then(|r| r.split_once('-')).is_some_and(|(a, b)| {
+                    a.parse::<u32>().is_ok_and(|a| a % 256 == 0 && a < 65_536) && b.parse::<u32>().is_ok()
+                })
+        });
+    if empty_glyph_range {
+        return Ok(HttpResponse::Ok().content_type("application/x-protobuf").finish());
+    }
+    Err(ApiError::NoRoute(format!("/basemap/{name}")))
+}
+
+/// `GET /basemap/tiles/{z}/{x}/{y}.mvt`: one vector tile; `204` where the archive has none.
+pub async fn tile(state: web::Data<AppState>, path: web::Path<(u8, u32, String)>) -> Result<HttpResponse, ApiError> {
+    let (z, x, y) = path.into_inner();
+    let y: u32 = y
+        .strip_suffix(".mvt")
+        .and_then(|y| y.parse().ok())
+        .ok_or_else(|| ApiError::invalid("y", "expected {y}.mvt with a whole number"))?;
+    let coord = TileCoord::new(z, x, y).map_err(|e| ApiError::invalid("z/x/y", e))?;
+    let tiles = state.tiles.as_ref().ok_or_else(|| ApiError::NoRoute("/basemap/tiles".into()))?;
+    let data = tiles.reader.get_tile(coord).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let Some(data) = data else {
+        return Ok(HttpResponse::NoContent().finish());
+    };
+    let mut response = HttpResponse::Ok();
+    response.content_type("application/vnd.mapbox-vector-tile");
+    if tiles.reader.get_header().tile_compression == Compression::Gzip {
+        response.insert_header((header::CONTENT_ENCODING, "gzip"));
+    }
+    Ok(response.body(data))
+}

@@ -1,0 +1,86 @@
+// Web map benchmarks (figures, not pass/fail): `cd tests/e2e && node bench.mjs` with a release server binary.
+//  1. first full render of / in headless Chromium (navigation start to data, style and tiles loaded, app rendered);
+//  2. time to apply one timeline step with a synthetic 10,000-event layer (visibility + map GeoJSON + page update);
+//  3. gzip size of the wasm and of everything / loads before the basemap tiles.
+import { gzipSync } from "node:zlib";
+
+import { launch, openPage, ready, startServer } from "./harness.mjs";
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function syntheticEvents(n) {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const first = Date.UTC(2024, 11, 1);
+  const features = [];
+  for (let i = 0; i < n; i++) {
+    const day = new Date(first + Math.floor(rand() * 420) * 86_400_000).toISOString().slice(0, 10);
+    features.push({
+      type: "Feature",
+      id: `syn-${i}`,
+      geometry: { type: "Point", coordinates: [35 + 7 * rand(), 32 + 5.5 * rand()] },
+      properties: {
+        name: { en: `Synthetic event ${i}` },
+        kind: "diplomatic-meeting",
+        start: day,
+        start_precision: "day",
+        end: day,
+        end_precision: "day",
+        location_precision: "town",
+        confidence: "medium",
+        sources: [{ publisher: "Synthetic", url: `https://example.org/${i}`, date: day }],
+      },
+    });
+  }
+  return JSON.stringify({ type: "FeatureCollection", features });
+}
+
+const server = await startServer();
+const browser = await launch();
+try {
+  const renders = [];
+  for (let run = 0; run < 5; run++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(`${server.base}/`, { waitUntil: "load" });
+    await ready(page);
+    renders.push(Date.now() - started);
+    await context.close();
+  }
+  console.log(`first full render of /: median ${median(renders)} ms over 5 runs (${renders.join(", ")}) — target <= 2000 ms`);
+
+  const { page, context } = await openPage(browser, `${server.base}/?mode=window&w=30`);
+  const json = syntheticEvents(10_000);
+  const step = await page.evaluate(async (json) => {
+    const app = await import("/static/footprint_web.js");
+    return app.benchmarkSteps(json, 100);
+  }, json);
+  console.log(`one timeline step with 10,000 synthetic events: median ${step.toFixed(2)} ms over 100 steps — target <= 8 ms`);
+  await context.close();
+
+  const context2 = await browser.newContext();
+  const page2 = await context2.newPage();
+  const urls = new Set();
+  page2.on("response", (r) => urls.add(r.url()));
+  await page2.goto(`${server.base}/`, { waitUntil: "load" });
+  await ready(page2);
+  let total = 0;
+  const rows = [];
+  for (const url of urls) {
+    if (url.includes("/basemap/tiles/") || url.startsWith("data:")) continue;
+    const body = Buffer.from(await (await fetch(url)).arrayBuffer());
+    const gz = gzipSync(body, { level: 9 }).length;
+    total += gz;
+    rows.push([gz, url.replace(server.base, "")]);
+  }
+  rows.sort((a, b) => b[0] - a[0]);
+  for (const [gz, url] of rows) console.log(`  ${(gz / 1024).toFixed(1).padStart(7)} KB gzip  ${decodeURIComponent(url)}`);
+  const wasm = rows.find((r) => r[1].endsWith(".wasm"));
+  console.log(`wasm: ${(wasm[0] / 1024).toFixed(1)} KB gzip — target <= 250 KB`);
+  console.log(`everything / loads before the basemap tiles: ${(total / 1024).toFixed(1)} KB gzip`);
+  await context2.close();
+} finally {
+  await browser.close();
+  server.child.kill("SIGTERM");
+}

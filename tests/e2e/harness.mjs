@@ -1,0 +1,123 @@
+// Shared set-up of the end-to-end tests and benchmarks: a real `footprint serve` process and Debian's Chromium
+// (SwiftShader WebGL) driven by Playwright. Every page records console errors, page errors and any request that
+// would leave 127.0.0.1.
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const shots = path.join(root, "target", "e2e-screenshots");
+mkdirSync(shots, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** Starts the server binary (FOOTPRINT_BIN, default target/release/footprint) and waits for /healthz. */
+export async function startServer() {
+  const bin = process.env.FOOTPRINT_BIN || path.join(root, "target", "release", "footprint");
+  const port = await freePort();
+  const env = { ...process.env };
+  delete env.FOOTPRINT_DATA;
+  const child = spawn(bin, ["serve", "--bind", "127.0.0.1", "--port", String(port)], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  child.stderr.on("data", (d) => (log += d));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { base, child, log: () => log };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error(`server did not start: ${log}`);
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--use-angle=swiftshader",
+      "--enable-unsafe-swiftshader",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** A new page that records problems; `problems()` lists console errors, page errors and outside requests. */
+export async function openPage(browser, url, options = {}) {
+  const context = await browser.newContext({
+    viewport: options.viewport || { width: 1280, height: 800 },
+    reducedMotion: options.reducedMotion || "no-preference",
+  });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!(u.startsWith("http://127.0.0.1:") || u.startsWith("data:") || u.startsWith("blob:"))) {
+      problems.push(`request outside 127.0.0.1: ${u}`);
+    }
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  await page.goto(url, { waitUntil: "load" });
+  await ready(page);
+  return { page, context, problems };
+}
+
+/** Waits until the data is loaded, the map style and tiles are loaded and the app has rendered. */
+export async function ready(page) {
+  await page.waitForFunction(
+    () =>
+      document.querySelector("#counts")?.hasAttribute("data-strikes") &&
+      window.__footprintMap?.loaded() &&
+      window.__footprintMap.areTilesLoaded() &&
+      document.querySelector("#histogram-cursor"),
+    null,
+    { timeout: 30_000 },
+  );
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`) });
+}
+
+/** Rendered features of one of Footprint's map layers. */
+export function rendered(page, layer) {
+  return page.evaluate(
+    (layer) => window.__footprintMap.queryRenderedFeatures({ layers: [layer] }).map((f) => f.properties),
+    layer,
+  );
+}
+
+/** Screen position (page coordinates) of a lon/lat on the map. */
+export async function screenPosition(page, lon, lat) {
+  const box = await page.locator("#map").boundingBox();
+  const p = await page.evaluate(([lon, lat]) => window.__footprintMap.project([lon, lat]), [lon, lat]);
+  return { x: box.x + p.x, y: box.y + p.y };
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Builds the web app into web/dist (committed, embedded in the server binary).
+#
+#   bash web/build.sh            # build into web/dist
+#   bash web/build.sh --check    # build into a temporary directory and fail if web/dist differs (stale bundle)
+#
+# Works on a fresh machine: it adds the wasm32 target with rustup (falling back to Debian's rustc-web toolchain,
+# see below), installs wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock (under
+# target/tools), and takes wasm-opt (binaryen) and MapLibre GL JS from npm, pinned in web/package-lock.json.
+set -euo pipefail
+web="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$web")"
+cd "$root"
+
+out="$web/dist"
+check=0
+if [ "${1:-}" = "--check" ]; then
+  check=1
+  out="$(mktemp -d)"
+  trap 'rm -rf "$out"' EXIT
+fi
+
+step() { printf '\n--> %s\n' "$*" >&2; }
+
+# 1. The wasm32 target: rustup, else Debian's rustc-web toolchain with -Z build-std.
+cargo_wasm=(cargo build --locked -p footprint-web --target wasm32-unknown-unknown --profile wasm-release)
+if rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+  step "wasm32 target from rustup"
+  build_env=()
+else
+  step "rustup could not add wasm32; using Debian's rustc-web toolchain"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22
+  mkdir -p "$root/target/tools/lld" && ln -sf "$(command -v lld-22 || echo /usr/lib/llvm-22/bin/lld)" "$root/target/tools/lld/rust-lld"
+  build_env=(env PATH="/usr/bin:/bin:$root/target/tools/lld" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1)
+  cargo_wasm=(/usr/bin/cargo build --locked -p footprint-web --target wasm32-unknown-unknown --profile wasm-release
+    -Z build-std=std,panic_abort)
+fi
+
+# 2. wasm-bindgen-cli at the crate's exact version.
+version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+bindgen="$root/target/tools/bin/wasm-bindgen"
+if ! { [ -x "$bindgen" ] && "$bindgen" --version | grep -qx "wasm-bindgen $version"; }; then
+  step "installing wasm-bindgen-cli $version (a few minutes, once)"
+  cargo install --quiet wasm-bindgen-cli --version "$version" --root "$root/target/tools"
+fi
+
+# 3. npm packages (MapLibre GL JS, the RTL text plugin, binaryen's wasm-opt), exactly as locked.
+step "npm packages"
+(cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+
+# 4. Compile (paths remapped so the bundle does not depend on where the repository or cargo home are).
+step "compiling the app to WebAssembly"
+export RUSTFLAGS="--remap-path-prefix=$root=/footprint --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+"${build_env[@]}" "${cargo_wasm[@]}"
+wasm="$root/target/wasm32-unknown-unknown/wasm-release/footprint_web.wasm"
+
+# 5. Bindings, size optimisation, static files.
+step "wasm-bindgen, wasm-opt, static files"
+mkdir -p "$out"
+rm -rf "${out:?}"/*
+"$bindgen" --target web --no-typescript --out-dir "$out" "$wasm"
+"$web/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  "$out/footprint_web_bg.wasm" -o "$out/footprint_web_bg.wasm"
+rm -f "$out/package.json"
+cp "$web/static/index.html" "$web/static/app.css" "$out/"
+cp "$web/node_modules/maplibre-gl/dist/maplibre-gl.mjs" "$web/node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs" \
+  "$web/node_modules/maplibre-gl/dist/maplibre-gl.css" "$out/"
+cp "$web/node_modules/@mapbox/mapbox-gl-rtl-text/dist/mapbox-gl-rtl-text.js" "$out/"
+cp "$web/node_modules/maplibre-gl/LICENSE.txt" "$out/maplibre-gl.LICENSE.txt"
+cp "$web/node_modules/@mapbox/mapbox-gl-rtl-text/LICENSE.md" "$out/mapbox-gl-rtl-text.LICENSE.md"
+
+if [ "$check" = 1 ]; then
+  step "comparing with the committed web/dist"
+  if ! diff -r "$out" "$web/dist" >/dev/null; then
+    diff -rq "$out" "$web/dist" || true
+    echo "web/dist is stale: run 'bash web/build.sh' and commit web/dist" >&2
+    exit 1
+  fi
+  echo "web/dist is up to date" >&2
+else
+  ls -l "$out" >&2
+  gzip -9 -c "$out/footprint_web_bg.wasm" | wc -c | xargs printf 'wasm gzip bytes: %s\n' >&2
+fi

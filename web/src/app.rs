@@ -1,0 +1,785 @@
+//! The browser side: loads the layers from the API, wires the page's controls and the map bridge to [`State`],
+//! and renders. Data text is always set as text (`textContent`), never as HTML.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use footprint::domain::{Confidence, DaySpan, Feature, LocationPrecision};
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+
+use crate::model::{Layer, Model};
+use crate::state::{Action, Mode, SPEEDS, Selection, State, View, WINDOWS};
+use crate::view::{Visible, geojson, visible};
+use crate::{format, style, url};
+
+#[wasm_bindgen(module = "/js/bridge.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createMap)]
+    fn create_map(
+        container: &str,
+        style_url: &str,
+        lon: f64,
+        lat: f64,
+        zoom: f64,
+        sources: &str,
+        layers: &str,
+        on_ready: &Closure<dyn FnMut()>,
+        on_click: &Closure<dyn FnMut(String, u32)>,
+        on_move: &Closure<dyn FnMut(f64, f64, f64)>,
+    );
+    #[wasm_bindgen(js_name = setData)]
+    fn set_data(source: &str, geojson: &str);
+    #[wasm_bindgen(js_name = setVisible)]
+    fn set_visible(layer_ids: &str, visible: bool);
+    #[wasm_bindgen(js_name = setPaint)]
+    fn set_paint(layer: &str, property: &str, value: f64);
+    #[wasm_bindgen(js_name = jumpTo)]
+    fn jump_to(lon: f64, lat: f64, zoom: f64, animate: bool);
+}
+
+/// How a render records the state in the browser history.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum History {
+    /// A new entry (a discrete choice: back returns to before it).
+    Push,
+    /// Replace the current entry (scrubbing, playing, panning).
+    Replace,
+    /// Leave the history alone (restoring from it).
+    Keep,
+}
+
+#[derive(Deserialize)]
+struct TimelineSeries {
+    id: String,
+    buckets: Vec<TimelineBucket>,
+}
+
+#[derive(Deserialize)]
+struct TimelineBucket {
+    start: String,
+    count: usize,
+}
+
+#[derive(Deserialize)]
+struct TimelineResponse {
+    collections: Vec<TimelineSeries>,
+}
+
+struct App {
+    model: Model,
+    timeline: DaySpan,
+    state: State,
+    visible: Visible,
+    map_ready: bool,
+    last_frame: Option<f64>,
+    pulse_started: Option<f64>,
+    reduced_motion: bool,
+    animating: bool,
+    /// Milliseconds the last render took (read by the benchmark).
+    last_render_ms: f64,
+    /// The GeoJSON last handed to the map, per layer (unchanged data is not sent again).
+    sent: [String; 3],
+    /// What the list shows (it is rebuilt only when that changes).
+    listed: Option<Vec<(Layer, u32)>>,
+}
+
+type Shared = Rc<RefCell<App>>;
+type FrameCallback = Closure<dyn FnMut(f64)>;
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect_throw("no window")
+}
+
+fn document() -> Document {
+    window().document().expect_throw("no document")
+}
+
+fn element(id: &str) -> Element {
+    document().get_element_by_id(id).unwrap_or_else(|| wasm_bindgen::throw_str(&format!("missing #{id}")))
+}
+
+fn input(id: &str) -> HtmlInputElement {
+    element(id).unchecked_into()
+}
+
+fn now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Entry point: called when the module loads.
+#[wasm_bindgen(start)]
+pub fn start() {
+    wasm_bindgen_futures::spawn_local(async {
+        if let Err(err) = run().await {
+            let message = err.as_string().unwrap_or_else(|| format!("{err:?}"));
+            web_sys::console::error_1(&JsValue::from_str(&message));
+            let status = element("status");
+            status.set_text_content(Some(&format!("Could not load the map data: {message}")));
+        }
+    });
+}
+
+async fn run() -> Result<(), JsValue> {
+    // Start every request at once (a JS promise starts its request when created), and the map with them.
+    let downloads =
+        Layer::ALL.map(|l| window().fetch_with_str(&format!("/api/collections/{}/download?f=geojson", l.id())));
+    let histogram =
+        window().fetch_with_str("/api/timeline?bucket=week&collections=strikes,events&datetime=2024-12-01/..");
+    let query = window().location().search()?;
+    start_map(url::decode(&query, DaySpan { first: footprint::domain::Day(0), last: footprint::domain::Day(0) }).view);
+    let mut model = Model::default();
+    for (layer, promise) in Layer::ALL.into_iter().zip(downloads) {
+        let text = response_text(promise).await?;
+        model.set_layer(layer, &text).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    }
+    let timeline = model.timeline_span();
+    let state = url::decode(&query, timeline);
+    let reduced_motion =
+        window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
+    let app = Rc::new(RefCell::new(App {
+        visible: visible(&model, &state, timeline),
+        model,
+        timeline,
+        state,
+        map_ready: MAP_READY.with(std::cell::Cell::get),
+        last_frame: None,
+        pulse_started: None,
+        reduced_motion,
+        animating: false,
+        last_render_ms: 0.0,
+        sent: Default::default(),
+        listed: None,
+    }));
+    APP.with(|cell| *cell.borrow_mut() = Some(app.clone()));
+    build_controls(&app);
+    wire(&app);
+    render(&app, History::Replace);
+    element("status").set_text_content(None);
+    draw_histogram(&app, &response_text(histogram).await?);
+    render(&app, History::Keep);
+    Ok(())
+}
+
+async fn response_text(promise: js_sys::Promise) -> Result<String, JsValue> {
+    let response: web_sys::Response = JsFuture::from(promise).await?.dyn_into()?;
+    if !response.ok() {
+        return Err(JsValue::from_str(&format!("{}: HTTP {}", response.url(), response.status())));
+    }
+    JsFuture::from(response.text()?).await?.as_string().ok_or_else(|| JsValue::from_str("not text"))
+}
+
+fn with_app(f: impl FnOnce(&Shared)) {
+    if let Some(app) = APP.with(|cell| cell.borrow().clone()) {
+        f(&app);
+    }
+}
+
+fn start_map(view: View) {
+    let ready = Closure::<dyn FnMut()>::new(move || {
+        MAP_READY.with(|r| r.set(true));
+        with_app(|app| {
+            app.borrow_mut().map_ready = true;
+            render(app, History::Keep);
+        });
+    });
+    let click = Closure::<dyn FnMut(String, u32)>::new(move |source: String, i: u32| {
+        let Some(layer) = Layer::from_id(&source) else { return };
+        with_app(|app| {
+            let id = app.borrow().model.layer(layer).get(i as usize).map(|f| f.id.to_string());
+            if let Some(id) = id {
+                dispatch(app, Action::Select(Some(Selection { layer, id })), History::Push);
+            }
+        });
+    });
+    let moved = Closure::<dyn FnMut(f64, f64, f64)>::new(move |lon, lat, zoom| {
+        with_app(|app| dispatch(app, Action::SetView(View { lon, lat, zoom }), History::Replace));
+    });
+    create_map(
+        "map",
+        "/basemap/style.json",
+        view.lon,
+        view.lat,
+        view.zoom,
+        &style::sources().to_string(),
+        &style::layers().to_string(),
+        &ready,
+        &click,
+        &moved,
+    );
+    ready.forget();
+    click.forget();
+    moved.forget();
+}
+
+fn dispatch(app: &Shared, action: Action, history: History) {
+    let changed = {
+        let mut a = app.borrow_mut();
+        let timeline = a.timeline;
+        a.state.apply(action, timeline)
+    };
+    if changed {
+        render(app, history);
+    }
+}
+
+fn listen(id: &str, event: &str, app: &Shared, handler: impl Fn(&Shared, web_sys::Event) + 'static) {
+    let app = app.clone();
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| handler(&app, e));
+    let _ = element(id).add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    closure.forget();
+}
+
+fn build_controls(app: &Shared) {
+    let doc = document();
+    let speed: HtmlSelectElement = element("speed").unchecked_into();
+    for s in SPEEDS {
+        if let Ok(option) = doc.create_element("option") {
+            option.set_text_content(Some(&format!("{s}×")));
+            let _ = option.set_attribute("value", &s.to_string());
+            let _ = speed.append_child(&option);
+        }
+    }
+    let window_select: HtmlSelectElement = element("window").unchecked_into();
+    for days in WINDOWS {
+        if let Ok(option) = doc.create_element("option") {
+            option.set_text_content(Some(&format!("{days} days")));
+            let _ = option.set_attribute("value", &days.to_string());
+            let _ = window_select.append_child(&option);
+        }
+    }
+    let slider = input("scrubber");
+    let a = app.borrow();
+    let _ = slider.set_attribute("max", &(a.timeline.last.0 - a.timeline.first.0).to_string());
+    element("timeline-start").set_text_content(Some(&format::day(a.timeline.first)));
+    element("timeline-end").set_text_content(Some(&format::day(a.timeline.last)));
+}
+
+fn wire(app: &Shared) {
+    listen("play", "click", app, |app, _| {
+        dispatch(app, Action::TogglePlay, History::Replace);
+        ensure_animation(app);
+    });
+    for (id, days) in [("back-week", -7), ("back-day", -1), ("forward-day", 1), ("forward-week", 7)] {
+        listen(id, "click", app, move |app, _| dispatch(app, Action::Step(days), History::Replace));
+    }
+    listen("scrubber", "input", app, |app, _| {
+        let first = app.borrow().timeline.first;
+        let offset = input("scrubber").value().parse::<i32>().unwrap_or(0);
+        dispatch(app, Action::Scrub(first.plus(offset)), History::Replace);
+    });
+    listen("scrubber", "keydown", app, |app, e| {
+        let Some(key) = e.dyn_ref::<KeyboardEvent>() else { return };
+        if key.shift_key() {
+            let step = match key.key().as_str() {
+                "ArrowRight" | "ArrowUp" => 7,
+                "ArrowLeft" | "ArrowDown" => -7,
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch(app, Action::Step(step), History::Replace);
+        }
+    });
+    listen("speed", "change", app, |app, _| {
+        let value: HtmlSelectElement = element("speed").unchecked_into();
+        if let Some(i) = SPEEDS.iter().position(|s| s.to_string() == value.value()) {
+            dispatch(app, Action::SetSpeed(i), History::Push);
+        }
+    });
+    listen("mode", "change", app, |app, _| {
+        let value: HtmlSelectElement = element("mode").unchecked_into();
+        let mode = if value.value() == "cumulative" { Mode::Cumulative } else { Mode::Window };
+        dispatch(app, Action::SetMode(mode), History::Push);
+    });
+    listen("window", "change", app, |app, _| {
+        let value: HtmlSelectElement = element("window").unchecked_into();
+        if let Ok(days) = value.value().parse() {
+            dispatch(app, Action::SetWindow(days), History::Push);
+        }
+    });
+    for layer in Layer::ALL {
+        listen(&format!("layer-{}", layer.id()), "change", app, move |app, _| {
+            dispatch(app, Action::ToggleLayer(layer), History::Push);
+        });
+    }
+    for (c, name) in [(Confidence::High, "high"), (Confidence::Medium, "medium"), (Confidence::Low, "low")] {
+        listen(&format!("confidence-{name}"), "change", app, move |app, _| {
+            dispatch(app, Action::ToggleConfidence(c), History::Push);
+        });
+    }
+    listen("panel-close", "click", app, |app, _| close_panel(app));
+    // One listener for every entry of the list (entries are rebuilt as time moves).
+    listen("window-list", "click", app, |app, e| {
+        let entry = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("[data-feature]").ok().flatten())
+            .and_then(|t| t.get_attribute("data-feature"));
+        let Some((layer, id)) = entry.as_deref().and_then(|e| e.split_once(':')) else { return };
+        if let Some(layer) = Layer::from_id(layer) {
+            dispatch(app, Action::Select(Some(Selection { layer, id: id.to_owned() })), History::Push);
+        }
+    });
+    listen("copy-link", "click", app, |_, _| copy_link());
+    let key_app = app.clone();
+    let keys = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+        if e.key() == "Escape" && key_app.borrow().state.selected.is_some() {
+            close_panel(&key_app);
+        }
+        let typing = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "BUTTON" | "A" | "TEXTAREA"));
+        if e.key() == " " && !typing {
+            e.prevent_default();
+            dispatch(&key_app, Action::TogglePlay, History::Replace);
+            ensure_animation(&key_app);
+        }
+    });
+    let _ = document().add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
+    keys.forget();
+    let pop_app = app.clone();
+    let pop = Closure::<dyn FnMut()>::new(move || {
+        let query = window().location().search().unwrap_or_default();
+        {
+            let mut a = pop_app.borrow_mut();
+            a.state = url::decode(&query, a.timeline);
+        }
+        let view = pop_app.borrow().state.view;
+        jump_to(view.lon, view.lat, view.zoom, false);
+        render(&pop_app, History::Keep);
+    });
+    let _ = window().add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
+    pop.forget();
+}
+
+fn close_panel(app: &Shared) {
+    let selected = app.borrow().state.selected.clone();
+    dispatch(app, Action::Select(None), History::Push);
+    // Return focus to the list entry or the map.
+    let target = selected
+        .and_then(|s| {
+            document().query_selector(&format!("[data-feature=\"{}:{}\"]", s.layer.id(), s.id)).ok().flatten()
+        })
+        .unwrap_or_else(|| element("map"));
+    if let Some(target) = target.dyn_ref::<HtmlElement>() {
+        let _ = target.focus();
+    }
+}
+
+fn copy_link() {
+    let href = window().location().href().unwrap_or_default();
+    let clipboard = window().navigator().clipboard();
+    let _ = clipboard.write_text(&href);
+    element("copy-status").set_text_content(Some("Link copied"));
+}
+
+/// Keeps a `requestAnimationFrame` loop running while playing or while a pulse fades.
+fn ensure_animation(app: &Shared) {
+    if app.borrow().animating {
+        return;
+    }
+    app.borrow_mut().animating = true;
+    let holder: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
+    let next = holder.clone();
+    let app = app.clone();
+    *holder.borrow_mut() = Some(Closure::new(move |time: f64| {
+        let (playing, pulsing) = {
+            let mut a = app.borrow_mut();
+            let dt = a.last_frame.map_or(0.0, |last| time - last);
+            a.last_frame = Some(time);
+            let timeline = a.timeline;
+            let changed = a.state.apply(Action::Tick(dt), timeline);
+            drop(a);
+            if changed {
+                render(&app, History::Replace);
+            }
+            let a = app.borrow();
+            (a.state.playing, a.pulse_started.is_some())
+        };
+        if pulsing {
+            animate_pulse(&app, time);
+        }
+        if playing || app.borrow().pulse_started.is_some() {
+            if let Some(callback) = next.borrow().as_ref() {
+                let _ = window().request_animation_frame(callback.as_ref().unchecked_ref());
+            }
+        } else {
+            let mut a = app.borrow_mut();
+            a.animating = false;
+            a.last_frame = None;
+        }
+    }));
+    if let Some(callback) = holder.borrow().as_ref() {
+        let _ = window().request_animation_frame(callback.as_ref().unchecked_ref());
+    }
+    std::mem::forget(holder);
+}
+
+fn animate_pulse(app: &Shared, time: f64) {
+    let started = app.borrow().pulse_started;
+    let Some(started) = started else { return };
+    let t = ((time - started) / 900.0).clamp(0.0, 1.0);
+    if app.borrow().map_ready {
+        set_paint("fp-strikes-pulse", "circle-radius", 8.0 + 18.0 * t);
+        set_paint("fp-strikes-pulse", "circle-stroke-opacity", 1.0 - t);
+    }
+    if t >= 1.0 {
+        app.borrow_mut().pulse_started = None;
+    }
+}
+
+fn render(app: &Shared, history: History) {
+    let started = now();
+    let mut a = app.borrow_mut();
+    let timeline = a.timeline;
+    let previous_new: Vec<u32> = a.visible.strikes.clone();
+    a.visible = visible(&a.model, &a.state, timeline);
+    if a.map_ready {
+        for (n, layer) in Layer::ALL.into_iter().enumerate() {
+            let source = format!("fp-{}", layer.id());
+            let data = geojson(&a.model, &a.visible, layer, &a.state);
+            if a.sent[n] != data {
+                set_data(&source, &data);
+                a.sent[n] = data;
+            }
+            set_visible(&style::layer_ids(&source).join(","), a.state.shows(layer));
+        }
+    }
+    let appeared = a.visible.strikes.iter().any(|i| !previous_new.contains(i));
+    if appeared && !a.reduced_motion && a.state.shows(Layer::Strikes) {
+        a.pulse_started = Some(now());
+    }
+    render_controls(&a);
+    render_list(&mut a);
+    render_panel(&a);
+    render_histogram_cursor(&a);
+    let query = url::encode(&a.state);
+    if history != History::Keep
+        && let Ok(h) = window().history()
+    {
+        let href = format!("?{query}");
+        let _ = if history == History::Push {
+            h.push_state_with_url(&JsValue::NULL, "", Some(&href))
+        } else {
+            h.replace_state_with_url(&JsValue::NULL, "", Some(&href))
+        };
+    }
+    a.last_render_ms = now() - started;
+    let _ = element("app").set_attribute("data-render-ms", &format!("{:.3}", a.last_render_ms));
+    let pulsing = a.pulse_started.is_some();
+    drop(a);
+    if pulsing {
+        ensure_animation(app);
+    }
+}
+
+fn render_controls(a: &App) {
+    let s = &a.state;
+    let label = format::day(s.day);
+    element("current-date").set_text_content(Some(&label));
+    let slider = input("scrubber");
+    slider.set_value(&(s.day.0 - a.timeline.first.0).to_string());
+    let _ = slider.set_attribute("aria-valuetext", &label);
+    let play = element("play");
+    play.set_text_content(Some(if s.playing { "Pause" } else { "Play" }));
+    let _ = play.set_attribute("aria-pressed", if s.playing { "true" } else { "false" });
+    let speed: HtmlSelectElement = element("speed").unchecked_into();
+    speed.set_value(&SPEEDS[s.speed].to_string());
+    let mode: HtmlSelectElement = element("mode").unchecked_into();
+    mode.set_value(if s.mode == Mode::Window { "window" } else { "cumulative" });
+    let window_select: HtmlSelectElement = element("window").unchecked_into();
+    if !WINDOWS.contains(&s.window_days)
+        && let Ok(option) = document().create_element("option")
+    {
+        option.set_text_content(Some(&format!("{} days", s.window_days)));
+        let _ = option.set_attribute("value", &s.window_days.to_string());
+        let _ = window_select.append_child(&option);
+    }
+    window_select.set_value(&s.window_days.to_string());
+    window_select.set_disabled(s.mode == Mode::Cumulative);
+    for layer in Layer::ALL {
+        input(&format!("layer-{}", layer.id())).set_checked(s.shows(layer));
+    }
+    for (i, name) in ["high", "medium", "low"].into_iter().enumerate() {
+        input(&format!("confidence-{name}")).set_checked(s.confidence[i]);
+    }
+    let w = s.window(a.timeline);
+    let unlocated = |layer: Layer| {
+        a.visible.of(layer).iter().filter(|&&i| a.model.layer(layer)[i as usize].geometry.is_none()).count()
+    };
+    let range = if s.mode == Mode::Window {
+        format!("{} – {}", format::day(w.first), format::day(w.last))
+    } else {
+        format!("up to {}", format::day(w.last))
+    };
+    element("counts").set_text_content(Some(&format!(
+        "{range}: {} strikes ({} unlocated), {} events ({} unlocated)",
+        a.visible.strikes.len(),
+        unlocated(Layer::Strikes),
+        a.visible.events.len(),
+        unlocated(Layer::Events)
+    )));
+    let _ = element("counts").set_attribute("data-strikes", &a.visible.strikes.len().to_string());
+    let _ = element("counts").set_attribute("data-events", &a.visible.events.len().to_string());
+}
+
+fn text_element(tag: &str, class: &str, text: &str) -> Element {
+    let el = document().create_element(tag).expect_throw("create element");
+    if !class.is_empty() {
+        el.set_class_name(class);
+    }
+    el.set_text_content(Some(text));
+    el
+}
+
+fn render_list(a: &mut App) {
+    let mut items: Vec<(Layer, u32)> = Vec::new();
+    for layer in [Layer::Strikes, Layer::Events] {
+        if a.state.shows(layer) {
+            items.extend(a.visible.of(layer).iter().map(|&i| (layer, i)));
+        }
+    }
+    if a.listed.as_ref() == Some(&items) {
+        return;
+    }
+    let list = element("window-list");
+    list.set_text_content(None);
+    let mut sorted: Vec<(Layer, &Feature)> =
+        items.iter().map(|&(layer, i)| (layer, &a.model.layer(layer)[i as usize])).collect();
+    sorted.sort_by_key(|item| std::cmp::Reverse(item.1.properties.start));
+    for (layer, f) in sorted.iter().take(LIST_LIMIT) {
+        let li = document().create_element("li").expect_throw("li");
+        let button = text_element("button", "list-item", "");
+        let _ = button.set_attribute("type", "button");
+        let _ = button.set_attribute("data-feature", &format!("{}:{}", layer.id(), f.id));
+        button.append_child(&text_element("span", "list-date", &format::span(f))).ok();
+        button.append_child(&text_element("span", &format!("list-kind {}", layer.id()), layer_word(*layer))).ok();
+        button.append_child(&text_element("span", "list-name", &f.properties.name.en)).ok();
+        if f.geometry.is_none() {
+            button.append_child(&text_element("span", "list-unlocated", "location unknown")).ok();
+        }
+        let _ = li.append_child(&button);
+        let _ = list.append_child(&li);
+    }
+    if sorted.len() > LIST_LIMIT {
+        let more = format!("… and {} more (narrow the window to see them)", sorted.len() - LIST_LIMIT);
+        let _ = list.append_child(&text_element("li", "list-more", &more));
+    }
+    a.listed = Some(items);
+}
+
+/// The most entries the list shows.
+const LIST_LIMIT: usize = 100;
+
+thread_local! {
+    static APP: RefCell<Option<Shared>> = const { RefCell::new(None) };
+    static MAP_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn layer_word(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Sites => "site",
+        Layer::Strikes => "strike",
+        Layer::Events => "event",
+    }
+}
+
+fn precision_words(p: LocationPrecision) -> &'static str {
+    match p {
+        LocationPrecision::ExactFacility => "exact facility",
+        LocationPrecision::Town => "town (the site itself was not located)",
+        LocationPrecision::District => "district",
+        LocationPrecision::Governorate => "governorate",
+        LocationPrecision::Region => "region",
+        LocationPrecision::Unknown => "unknown (not on the map)",
+    }
+}
+
+fn render_panel(a: &App) {
+    let panel = element("panel");
+    let body = element("panel-body");
+    body.set_text_content(None);
+    let Some(sel) = &a.state.selected else {
+        let _ = panel.set_attribute("hidden", "");
+        return;
+    };
+    let Some(f) = a.model.find(sel.layer, &sel.id) else {
+        let _ = panel.set_attribute("hidden", "");
+        return;
+    };
+    let _ = panel.remove_attribute("hidden");
+    let p = &f.properties;
+    let d = p.details();
+    let add = |el: Element| {
+        let _ = body.append_child(&el);
+    };
+    add(text_element("h2", "panel-title", &p.name.en));
+    for other in [p.name.ar(), p.name.ru()].into_iter().flatten() {
+        add(text_element("p", "panel-alt-name", other));
+    }
+    let facts = document().create_element("dl").expect_throw("dl");
+    let fact = |term: &str, value: &str| {
+        let _ = facts.append_child(&text_element("dt", "", term));
+        let _ = facts.append_child(&text_element("dd", "", value));
+    };
+    fact("What", &p.kind.replace('-', " "));
+    fact("When", &format::span(f));
+    if let Some(status) = p.status {
+        let label = style::STATUSES.iter().find(|s| s.0 == status.as_str()).map_or(status.as_str(), |s| s.3);
+        fact("Status", label);
+    }
+    if let Some(target) = &d.target {
+        fact("Reportedly hit", target);
+    }
+    if let Some(actor) = &d.actor {
+        fact("Attributed to", actor);
+    }
+    let mut place = precision_words(p.location_precision).to_owned();
+    if p.location_unsourced {
+        place.push_str("; the coordinate is an unsourced estimate — verify before use");
+    }
+    fact("Location precision", &place);
+    if let Some(note) = &d.location_note {
+        fact("Location source", note);
+    }
+    fact("Confidence", p.confidence.as_str());
+    if let Some(casualties) = &d.casualties {
+        for (word, range) in [("Killed", &casualties.killed), ("Injured", &casualties.injured)] {
+            if let Some(r) = range {
+                let figure = if r.min == r.max { r.min.to_string() } else { format!("{}–{}", r.min, r.max) };
+                let by: Vec<String> = r.reports.iter().map(|rep| format!("{} ({})", rep.count, rep.by)).collect();
+                fact(word, &format!("{figure} reported: {}", by.join(", ")));
+            }
+        }
+    }
+    add(facts);
+    if let Some(description) = &d.description {
+        add(text_element("p", "panel-description", &description.en));
+    }
+    if !d.attribution.is_empty() {
+        add(text_element("h3", "", "Who says so"));
+        let ul = document().create_element("ul").expect_throw("ul");
+        for claim in &d.attribution {
+            let _ = ul.append_child(&text_element("li", "", &format!("{} by {}", claim.stance.as_str(), claim.by)));
+        }
+        add(ul);
+    }
+    if !d.notes.is_empty() {
+        add(text_element("h3", "", "Uncertainty and conflicting reports"));
+        let ul = document().create_element("ul").expect_throw("ul");
+        for note in &d.notes {
+            let _ = ul.append_child(&text_element("li", "panel-note", note));
+        }
+        add(ul);
+    }
+    if sel.layer == Layer::Sites
+        && let Some(site) = &d.site_id
+    {
+        add(text_element("h3", "", "Status history"));
+        let ol = document().create_element("ol").expect_throw("ol");
+        for period in a.model.sites.iter().filter(|s| s.properties.details().site_id.as_ref() == Some(site)) {
+            let status = period.properties.status.map_or("", |s| s.as_str());
+            let label = style::STATUSES.iter().find(|s| s.0 == status).map_or(status, |s| s.3);
+            let current = period.span().contains(a.state.day);
+            let li =
+                text_element("li", if current { "current" } else { "" }, &format!("{}: {label}", format::span(period)));
+            let _ = ol.append_child(&li);
+        }
+        add(ol);
+    }
+    add(text_element("h3", "", "Sources"));
+    let ul = document().create_element("ul").expect_throw("ul");
+    for source in &p.sources {
+        let li = document().create_element("li").expect_throw("li");
+        let link = text_element("a", "", &source.publisher);
+        let _ = link.set_attribute("href", &source.url);
+        let _ = link.set_attribute("rel", "noopener noreferrer external");
+        let _ = link.set_attribute("target", "_blank");
+        let _ = li.append_child(&link);
+        let via = source.via().map(|via| format!(" via {via}")).unwrap_or_default();
+        let date =
+            source.date.map_or_else(|| "date not recorded".to_owned(), |date| format::date(date.first, date.precision));
+        let meta = format!("{via}, {date}");
+        let _ = li.append_child(&text_element("span", "source-meta", &meta));
+        if let Some(quote) = source.quote() {
+            let _ = li.append_child(&text_element("blockquote", "", quote));
+        }
+        let _ = ul.append_child(&li);
+    }
+    add(ul);
+}
+
+fn draw_histogram(app: &Shared, json: &str) {
+    let Ok(response) = serde_json::from_str::<TimelineResponse>(json) else { return };
+    let a = app.borrow();
+    let svg = element("histogram");
+    svg.set_text_content(None);
+    let total_days = f64::from((a.timeline.last.0 - a.timeline.first.0 + 1).max(1));
+    let max =
+        response.collections.iter().flat_map(|c| c.buckets.iter().map(|b| b.count)).max().unwrap_or(1).max(1) as f64;
+    let _ = svg.set_attribute("viewBox", &format!("0 0 {total_days} 40"));
+    let _ = svg.set_attribute("preserveAspectRatio", "none");
+    let ns = Some("http://www.w3.org/2000/svg");
+    let shade = document().create_element_ns(ns, "rect").expect_throw("rect");
+    shade.set_id("histogram-window");
+    let _ = svg.append_child(&shade);
+    for series in &response.collections {
+        let (offset, class) = if series.id == "strikes" { (0.0, "bar-strikes") } else { (3.5, "bar-events") };
+        for bucket in &series.buckets {
+            let Ok(start) = footprint::domain::Datetime::parse(&bucket.start) else { continue };
+            if bucket.count == 0 {
+                continue;
+            }
+            let x = f64::from(start.span().first.0 - a.timeline.first.0);
+            let h = 38.0 * bucket.count as f64 / max;
+            let rect = document().create_element_ns(ns, "rect").expect_throw("rect");
+            for (k, v) in [("x", x + offset), ("y", 40.0 - h), ("width", 3.2), ("height", h)] {
+                let _ = rect.set_attribute(k, &format!("{v:.2}"));
+            }
+            let _ = rect.set_attribute("class", class);
+            let title = document().create_element_ns(ns, "title").expect_throw("title");
+            title.set_text_content(Some(&format!("week of {}: {} {}", bucket.start, bucket.count, series.id)));
+            let _ = rect.append_child(&title);
+            let _ = svg.append_child(&rect);
+        }
+    }
+    let cursor = document().create_element_ns(ns, "rect").expect_throw("rect");
+    cursor.set_id("histogram-cursor");
+    let _ = svg.append_child(&cursor);
+}
+
+fn render_histogram_cursor(a: &App) {
+    let Some(cursor) = document().get_element_by_id("histogram-cursor") else { return };
+    let x = f64::from(a.state.day.0 - a.timeline.first.0);
+    for (k, v) in [("x", x), ("y", 0.0), ("width", 1.5), ("height", 40.0)] {
+        let _ = cursor.set_attribute(k, &format!("{v:.2}"));
+    }
+    if let Some(shade) = document().get_element_by_id("histogram-window") {
+        let w = a.state.window(a.timeline);
+        let from = f64::from((w.first.0 - a.timeline.first.0).max(0));
+        for (k, v) in [("x", from), ("y", 0.0), ("width", (x - from + 1.0).max(0.0)), ("height", 40.0)] {
+            let _ = shade.set_attribute(k, &format!("{v:.2}"));
+        }
+    }
+}
+
+/// Test and benchmark hook: replaces a layer with `n` synthetic events and renders, returning the median
+/// milliseconds of `steps` timeline steps (computing visibility, building the map's GeoJSON and updating the page).
+#[wasm_bindgen(js_name = benchmarkSteps)]
+pub fn benchmark_steps(geojson_text: &str, steps: u32) -> f64 {
+    let Some(app) = APP.with(|cell| cell.borrow().clone()) else { return -1.0 };
+    if app.borrow_mut().model.set_layer(Layer::Events, geojson_text).is_err() {
+        return -1.0;
+    }
+    let mut times = Vec::with_capacity(steps as usize);
+    for _ in 0..steps {
+        dispatch(&app, Action::Step(1), History::Keep);
+        times.push(app.borrow().last_render_ms);
+    }
+    times.sort_by(f64::total_cmp);
+    times.get(times.len() / 2).copied().unwrap_or(-1.0)
+}

@@ -1,0 +1,109 @@
+//! The data the map shows: the three layers as the API serves them, parsed into the domain's features.
+
+use footprint::domain::{Day, DaySpan, Feature};
+use serde::Deserialize;
+
+/// One of the map's layers (and the API's collections).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    /// Status periods of strategic sites.
+    Sites,
+    /// Reported strikes.
+    Strikes,
+    /// Diplomatic and basing events.
+    Events,
+}
+
+impl Layer {
+    /// All layers, in legend order.
+    pub const ALL: [Layer; 3] = [Layer::Sites, Layer::Strikes, Layer::Events];
+
+    /// The collection id / URL name.
+    pub fn id(self) -> &'static str {
+        match self {
+            Layer::Sites => "sites",
+            Layer::Strikes => "strikes",
+            Layer::Events => "events",
+        }
+    }
+
+    /// The layer with this id.
+    pub fn from_id(id: &str) -> Option<Layer> {
+        Layer::ALL.into_iter().find(|l| l.id() == id)
+    }
+}
+
+/// Why a layer could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The response is not a GeoJSON feature collection of Footprint features.
+    #[error("{layer}: {message}")]
+    Parse {
+        /// The layer.
+        layer: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct Collection {
+    features: Vec<serde_json::Value>,
+}
+
+/// The three layers, each sorted by start date (as the API returns them).
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Site status periods.
+    pub sites: Vec<Feature>,
+    /// Strikes.
+    pub strikes: Vec<Feature>,
+    /// Events.
+    pub events: Vec<Feature>,
+}
+
+impl Model {
+    /// The features of one layer.
+    pub fn layer(&self, layer: Layer) -> &[Feature] {
+        match layer {
+            Layer::Sites => &self.sites,
+            Layer::Strikes => &self.strikes,
+            Layer::Events => &self.events,
+        }
+    }
+
+    /// Parses a layer from the API's GeoJSON (the JSON-FG `time` member is dropped: it is derived from start/end).
+    pub fn set_layer(&mut self, layer: Layer, json: &str) -> Result<(), ModelError> {
+        let parse_error = |e: serde_json::Error| ModelError::Parse { layer: layer.id(), message: e.to_string() };
+        let collection: Collection = serde_json::from_str(json).map_err(parse_error)?;
+        let mut features = Vec::with_capacity(collection.features.len());
+        for mut value in collection.features {
+            if let Some(object) = value.as_object_mut() {
+                object.remove("time");
+                object.remove("links");
+            }
+            features.push(serde_json::from_value::<Feature>(value).map_err(parse_error)?);
+        }
+        features.sort_by(|a, b| a.properties.start.cmp(&b.properties.start).then_with(|| a.id.cmp(&b.id)));
+        match layer {
+            Layer::Sites => self.sites = features,
+            Layer::Strikes => self.strikes = features,
+            Layer::Events => self.events = features,
+        }
+        Ok(())
+    }
+
+    /// The feature of `layer` with this id.
+    pub fn find(&self, layer: Layer, id: &str) -> Option<&Feature> {
+        self.layer(layer).iter().find(|f| f.id == id)
+    }
+
+    /// The days the timeline covers: from 1 December 2024 (a week before Assad fell; earlier history shows as each
+    /// site's status and in its panel) or the first strike if earlier, to the last start in any layer.
+    pub fn timeline_span(&self) -> DaySpan {
+        let story = Day::from_ymd(2024, 12, 1).unwrap_or(Day(20_058));
+        let first = self.strikes.first().map_or(story, |f| f.span().first.min(story));
+        let last = Layer::ALL.iter().flat_map(|&l| self.layer(l)).map(|f| f.span().first).max().unwrap_or(first);
+        DaySpan { first, last: last.max(first) }
+    }
+}

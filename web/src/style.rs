@@ -1,0 +1,120 @@
+//! The map layers Footprint adds on top of the basemap (MapLibre style JSON), and the legend's vocabulary.
+//!
+//! Colour is never the only signal: sites also carry an icon by kind and a letter by status, and strikes located
+//! only to a town or area are drawn as a wide hollow ring (the uncertainty) instead of a solid dot.
+
+use serde_json::{Value, json};
+
+/// Site status colours and labels, in legend order: `(status, colour, letter, label)`.
+pub const STATUSES: [(&str, &str, &str, &str); 6] = [
+    ("russian-operated", "#b2182b", "R", "Russian-operated"),
+    ("russian-use-reported", "#d6604d", "U", "Russian use reported"),
+    ("drawdown-reported", "#e08214", "D", "Drawdown reported"),
+    ("withdrawal-under-way", "#8073ac", "W", "Withdrawal under way"),
+    ("withdrawn", "#4d4d4d", "X", "Withdrawn"),
+    ("withdrawal-claimed", "#878787", "?", "Withdrawal claimed (unverified)"),
+];
+
+/// Strike colour.
+pub const STRIKE: &str = "#c51b7d";
+/// Event colour.
+pub const EVENT: &str = "#2166ac";
+
+fn match_status(field: usize) -> Value {
+    let mut expr = vec![json!("match"), json!(["get", "status"])];
+    for s in STATUSES {
+        let value = match field {
+            1 => s.1,
+            _ => s.2,
+        };
+        expr.push(json!(s.0));
+        expr.push(json!(value));
+    }
+    expr.push(json!(if field == 1 { "#999999" } else { "" }));
+    Value::Array(expr)
+}
+
+/// The sources Footprint adds (empty until the first render); strikes are clustered.
+pub fn sources() -> Value {
+    let empty = json!({"type": "FeatureCollection", "features": []});
+    json!({
+        "fp-sites": {"type": "geojson", "data": empty},
+        "fp-strikes": {"type": "geojson", "data": empty, "cluster": true, "clusterRadius": 28, "clusterMaxZoom": 7},
+        "fp-events": {"type": "geojson", "data": empty},
+    })
+}
+
+/// The layers Footprint adds, bottom to top. Ids start with the source id so a layer toggle can find them.
+pub fn layers() -> Value {
+    let font = json!(["Noto Sans Regular", "Noto Sans Arabic Regular"]);
+    json!([
+        {"id": "fp-events-dot", "type": "circle", "source": "fp-events",
+         "paint": {"circle-radius": 6, "circle-color": EVENT, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5}},
+        {"id": "fp-events-icon", "type": "symbol", "source": "fp-events",
+         "layout": {"icon-image": "town-hall", "icon-size": 0.7, "icon-allow-overlap": true, "icon-offset": [0, -16]}},
+        {"id": "fp-strikes-cluster", "type": "circle", "source": "fp-strikes", "filter": ["has", "point_count"],
+         "paint": {"circle-color": STRIKE, "circle-opacity": 0.85, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+                   "circle-radius": ["step", ["get", "point_count"], 11, 5, 15, 15, 20]}},
+        {"id": "fp-strikes-cluster-count", "type": "symbol", "source": "fp-strikes", "filter": ["has", "point_count"],
+         "layout": {"text-field": ["get", "point_count_abbreviated"], "text-font": font, "text-size": 12, "text-allow-overlap": true},
+         "paint": {"text-color": "#ffffff"}},
+        {"id": "fp-strikes-area", "type": "circle", "source": "fp-strikes",
+         "filter": ["all", ["!", ["has", "point_count"]], ["!=", ["get", "precision"], "exact"]],
+         "paint": {"circle-radius": ["match", ["get", "precision"], "town", 14, "district", 11, 20],
+                   "circle-color": STRIKE, "circle-opacity": 0.12, "circle-stroke-color": STRIKE, "circle-stroke-width": 1.5,
+                   "circle-stroke-opacity": 0.8}},
+        {"id": "fp-strikes-exact", "type": "circle", "source": "fp-strikes",
+         "filter": ["all", ["!", ["has", "point_count"]], ["==", ["get", "precision"], "exact"]],
+         "paint": {"circle-radius": 5.5, "circle-color": STRIKE, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5}},
+        {"id": "fp-strikes-pulse", "type": "circle", "source": "fp-strikes",
+         "filter": ["all", ["!", ["has", "point_count"]], ["==", ["get", "new"], true]],
+         "paint": {"circle-radius": 8, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": STRIKE, "circle-stroke-width": 2,
+                   "circle-stroke-opacity": 0}},
+        {"id": "fp-sites-dot", "type": "circle", "source": "fp-sites",
+         "paint": {"circle-radius": 11, "circle-color": match_status(1), "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}},
+        {"id": "fp-sites-letter", "type": "symbol", "source": "fp-sites",
+         "layout": {"text-field": match_status(2), "text-font": font, "text-size": 11, "text-allow-overlap": true},
+         "paint": {"text-color": "#ffffff"}},
+        {"id": "fp-sites-icon", "type": "symbol", "source": "fp-sites",
+         "layout": {"icon-image": ["match", ["get", "kind"], "naval-facility", "harbor", "airport", "airport", "air-base", "airfield", "marker"],
+                    "icon-size": 0.8, "icon-allow-overlap": true, "icon-offset": [0, -22]}},
+    ])
+}
+
+/// The ids of the layers drawing a source, for toggles.
+pub fn layer_ids(source: &str) -> Vec<String> {
+    layers()
+        .as_array()
+        .map(|layers| {
+            layers
+                .iter()
+                .filter(|l| l["source"] == source)
+                .filter_map(|l| l["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_site_status_has_a_colour_and_a_letter() {
+        let statuses: Vec<&str> = STATUSES.iter().map(|s| s.0).collect();
+        for status in ["russian-operated", "drawdown-reported", "withdrawn", "withdrawal-claimed"] {
+            assert!(statuses.contains(&status));
+        }
+        let letters: std::collections::BTreeSet<&str> = STATUSES.iter().map(|s| s.2).collect();
+        assert_eq!(letters.len(), STATUSES.len(), "letters tell statuses apart without colour");
+    }
+
+    #[test]
+    fn every_layer_draws_one_of_our_sources() {
+        let sources = sources();
+        for layer in layers().as_array().unwrap() {
+            assert!(sources.get(layer["source"].as_str().unwrap()).is_some(), "{layer}");
+        }
+        assert_eq!(layer_ids("fp-sites").len(), 3);
+    }
+}

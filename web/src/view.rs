@@ -1,0 +1,196 @@
+//! What the map shows for a state: which features are visible, with the same time semantics as the API
+//! (inclusive day spans that intersect), and the GeoJSON handed to MapLibre for each layer.
+//!
+//! Sites show the status period that contains the current day, so their colour changes as time plays. Strikes and
+//! events show when their span intersects the window (window mode) or anything up to the current day (cumulative).
+//! A strike whose start is the current day or the day before is marked `new` (it pulses unless motion is reduced).
+
+use std::fmt::Write as _;
+
+use footprint::domain::{DaySpan, Feature, LocationPrecision};
+
+use crate::model::{Layer, Model};
+use crate::state::{State, confidence_index};
+
+/// Positions (into the model's layers) of what is visible.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Visible {
+    /// Site status periods containing the current day.
+    pub sites: Vec<u32>,
+    /// Strikes in the window.
+    pub strikes: Vec<u32>,
+    /// Events in the window.
+    pub events: Vec<u32>,
+}
+
+impl Visible {
+    /// The visible positions of a layer.
+    pub fn of(&self, layer: Layer) -> &[u32] {
+        match layer {
+            Layer::Sites => &self.sites,
+            Layer::Strikes => &self.strikes,
+            Layer::Events => &self.events,
+        }
+    }
+}
+
+fn passes(feature: &Feature, state: &State) -> bool {
+    state.confidence[confidence_index(feature.properties.confidence)]
+}
+
+/// Computes what is visible (regardless of layer toggles, so counts stay meaningful when a layer is hidden).
+pub fn visible(model: &Model, state: &State, timeline: DaySpan) -> Visible {
+    let window = state.window(timeline);
+    let today = DaySpan { first: state.day, last: state.day };
+    let pick = |features: &[Feature], span: DaySpan| -> Vec<u32> {
+        // Features are sorted by start: nothing after the window's last day can intersect it.
+        let end = features.partition_point(|f| f.span().first <= span.last);
+        features[..end]
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.span().intersects(span) && passes(f, state))
+            .map(|(i, _)| i as u32)
+            .collect()
+    };
+    Visible {
+        sites: pick(&model.sites, today),
+        strikes: pick(&model.strikes, window),
+        events: pick(&model.events, window),
+    }
+}
+
+/// A short, stable code for a location precision, used by the map styles.
+fn precision_code(p: LocationPrecision) -> &'static str {
+    match p {
+        LocationPrecision::ExactFacility => "exact",
+        LocationPrecision::Town => "town",
+        LocationPrecision::District => "district",
+        LocationPrecision::Governorate | LocationPrecision::Region => "area",
+        LocationPrecision::Unknown => "unknown",
+    }
+}
+
+/// The GeoJSON (as text) of the visible, located features of a layer, with the few properties the styles use:
+/// `i` (position), `status`, `kind`, `precision`, `confidence`, `new`. Unlocated features are left out of the map
+/// (they appear on the timeline and in lists), never placed at a made-up point.
+pub fn geojson(model: &Model, visible: &Visible, layer: Layer, state: &State) -> String {
+    let features = model.layer(layer);
+    let mut out = String::with_capacity(64 + visible.of(layer).len() * 160);
+    out.push_str(r#"{"type":"FeatureCollection","features":["#);
+    let mut first = true;
+    for &i in visible.of(layer) {
+        let f = &features[i as usize];
+        let Some(point) = f.geometry else { continue };
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        let p = &f.properties;
+        let status = p.status.map_or("", footprint::domain::Status::as_str);
+        let new = layer == Layer::Strikes && state.day.0 - f.span().first.0 <= 1 && f.span().first <= state.day;
+        let _ = write!(
+            out,
+            r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"i":{i},"status":"{status}","kind":{},"precision":"{}","confidence":"{}","new":{new}}}}}"#,
+            point.lon,
+            point.lat,
+            serde_json::Value::from(p.kind.as_ref()),
+            precision_code(p.location_precision),
+            p.confidence.as_str(),
+        );
+    }
+    out.push_str("]}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use footprint::domain::Day;
+
+    use super::*;
+    use crate::state::{Action, Mode};
+
+    const SITES: &str = include_str!("../../geodata/sites.geojson");
+    const STRIKES: &str = include_str!("../../geodata/strikes.geojson");
+    const EVENTS: &str = include_str!("../../geodata/events.geojson");
+
+    fn model() -> Model {
+        let mut m = Model::default();
+        m.set_layer(Layer::Sites, SITES).unwrap();
+        m.set_layer(Layer::Strikes, STRIKES).unwrap();
+        m.set_layer(Layer::Events, EVENTS).unwrap();
+        m
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Day {
+        Day::from_ymd(y, m, d).unwrap()
+    }
+
+    fn status_of(model: &Model, v: &Visible, site: &str) -> Option<String> {
+        v.sites
+            .iter()
+            .map(|&i| &model.sites[i as usize])
+            .find(|f| f.properties.details().site_id.as_deref() == Some(site))
+            .and_then(|f| f.properties.status.map(|s| s.as_str().to_owned()))
+    }
+
+    #[test]
+    fn a_site_shows_the_status_of_the_current_day() {
+        let m = model();
+        let t = m.timeline_span();
+        let mut s = State::new(t);
+        s.apply(Action::Scrub(day(2024, 12, 6)), t);
+        assert_eq!(status_of(&m, &visible(&m, &s, t), "khmeimim").as_deref(), Some("russian-operated"));
+        s.apply(Action::Step(1), t);
+        assert_eq!(status_of(&m, &visible(&m, &s, t), "khmeimim").as_deref(), Some("drawdown-reported"));
+    }
+
+    #[test]
+    fn window_and_cumulative_counts_follow_the_api_semantics() {
+        let m = model();
+        let t = m.timeline_span();
+        let mut s = State::new(t);
+        s.apply(Action::Scrub(day(2025, 3, 31)), t);
+        s.apply(Action::SetWindow(31), t);
+        let window = visible(&m, &s, t);
+        // What `items?datetime=2025-03-01/2025-03-31` returns: spans intersecting March 2025.
+        let march = DaySpan { first: day(2025, 3, 1), last: day(2025, 3, 31) };
+        let expected: Vec<u32> =
+            (0..m.strikes.len() as u32).filter(|&i| m.strikes[i as usize].span().intersects(march)).collect();
+        assert_eq!(window.strikes, expected);
+        assert!(!expected.is_empty());
+        s.apply(Action::SetMode(Mode::Cumulative), t);
+        let cumulative = visible(&m, &s, t);
+        assert!(cumulative.strikes.len() > window.strikes.len());
+        assert!(cumulative.strikes.iter().all(|&i| m.strikes[i as usize].span().first <= day(2025, 3, 31)));
+    }
+
+    #[test]
+    fn hiding_a_confidence_level_hides_its_features() {
+        let m = model();
+        let t = m.timeline_span();
+        let mut s = State::new(t);
+        s.apply(Action::SetMode(Mode::Cumulative), t);
+        s.apply(Action::Scrub(t.last), t);
+        let all = visible(&m, &s, t).strikes.len();
+        s.apply(Action::ToggleConfidence(footprint::domain::Confidence::Low), t);
+        let v = visible(&m, &s, t);
+        assert!(v.strikes.len() < all);
+        assert!(v.strikes.iter().all(|&i| m.strikes[i as usize].properties.confidence.as_str() != "low"));
+    }
+
+    #[test]
+    fn the_map_geojson_leaves_out_unlocated_features_and_marks_new_strikes() {
+        let m = model();
+        let t = m.timeline_span();
+        let mut s = State::new(t);
+        s.apply(Action::Scrub(day(2024, 12, 8)), t);
+        let v = visible(&m, &s, t);
+        let json: serde_json::Value = serde_json::from_str(&geojson(&m, &v, Layer::Strikes, &s)).unwrap();
+        let features = json["features"].as_array().unwrap();
+        let located = v.strikes.iter().filter(|&&i| m.strikes[i as usize].geometry.is_some()).count();
+        assert_eq!(features.len(), located);
+        assert!(features.iter().any(|f| f["properties"]["new"] == true));
+        let sites: serde_json::Value = serde_json::from_str(&geojson(&m, &v, Layer::Sites, &s)).unwrap();
+        assert!(sites["features"].as_array().unwrap().iter().all(|f| f["properties"]["status"] != ""));
+    }
+}
