@@ -624,3 +624,22 @@ async fn basemap_tiles_come_from_the_embedded_pmtiles() {
     let (status, _, _) = get(&app, "/basemap/tiles/14/9000/6000.mvt").await;
     assert_eq!(status, 204);
 }
+
+#[actix_web::test]
+async fn the_bundle_is_served_brotli_compressed_to_browsers_that_accept_it() {
+    let app = service().await;
+    let (_, plain_headers, plain) = get(&app, "/static/maplibre-gl.mjs").await;
+    assert!(plain_headers.get("content-encoding").is_none());
+    for _ in 0..2 {
+        let request = TestRequest::get()
+            .uri("/static/maplibre-gl.mjs")
+            .insert_header(("Accept-Encoding", "gzip, deflate, br, zstd"));
+        let (status, headers, body) = get_with(&app, request).await;
+        assert_eq!(status, 200);
+        assert_eq!(headers.get("content-encoding").unwrap(), "br");
+        assert!(body.len() < plain.len() / 2);
+        let mut decoded = Vec::new();
+        brotli_decompressor::Decompressor::new(body.as_slice(), 4096).read_to_end(&mut decoded).unwrap();
+        assert_eq!(decoded, plain, "the same bytes, compressed once");
+    }
+}

@@ -62,7 +62,10 @@ rm -rf "${out:?}"/*
 "$web/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   "$out/footprint_web_bg.wasm" -o "$out/footprint_web_bg.wasm"
 rm -f "$out/package.json"
-cp "$web/static/index.html" "$web/static/app.css" "$out/"
+cp "$web/static/app.css" "$out/"
+# index.html, with the bridge (whose path wasm-bindgen chooses) preloaded like the other modules.
+preloads="$(cd "$out" && find snippets -name '*.js' | sort | sed 's#.*#<link rel="modulepreload" href="/static/&">#')"
+awk -v p="$preloads" '{ if ($0 == "<!-- snippets -->") print p; else print }' "$web/static/index.html" > "$out/index.html"
 cp "$web/node_modules/maplibre-gl/dist/maplibre-gl.mjs" "$web/node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs" \
   "$web/node_modules/maplibre-gl/dist/maplibre-gl.css" "$out/"
 cp "$web/node_modules/@mapbox/mapbox-gl-rtl-text/dist/mapbox-gl-rtl-text.js" "$out/"
