@@ -17,4 +17,6 @@ pub mod domain;
 #[cfg(feature = "server")]
 pub mod http;
 #[cfg(feature = "server")]
+pub mod render;
+#[cfg(feature = "server")]
 pub mod store;

@@ -518,6 +518,7 @@ async fn every_path_in_the_openapi_document_is_served_and_every_route_is_documen
         "/api/collections/{collectionId}/queryables",
         "/api/collections/{collectionId}/download",
         "/api/timeline",
+        "/api/static.png",
         "/healthz",
     ];
     for item in doc["paths"].as_object().unwrap().values() {
@@ -642,4 +643,75 @@ async fn the_bundle_is_served_brotli_compressed_to_browsers_that_accept_it() {
         brotli_decompressor::Decompressor::new(body.as_slice(), 4096).read_to_end(&mut decoded).unwrap();
         assert_eq!(decoded, plain, "the same bytes, compressed once");
     }
+}
+
+fn decode_png(bytes: &[u8]) -> tiny_skia::Pixmap {
+    tiny_skia::Pixmap::decode_png(bytes).expect("a PNG")
+}
+
+#[actix_web::test]
+async fn a_static_map_shows_khmeimim_in_its_status_colour_and_is_deterministic() {
+    let app = service().await;
+    let uri = "/api/static.png?t=2020-06-15&bbox=35.0,34.0,37.0,36.2&width=640&height=480&title=Khmeimim%202020";
+    let (status, headers, first) = get(&app, uri).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("content-type").unwrap(), "image/png");
+    assert!(headers.get("etag").is_some() && headers.get("cache-control").is_some());
+    let pixmap = decode_png(&first);
+    assert_eq!((pixmap.width(), pixmap.height()), (640, 480));
+    let colours: BTreeSet<[u8; 4]> =
+        pixmap.pixels().iter().map(|p| [p.red(), p.green(), p.blue(), p.alpha()]).collect();
+    assert!(colours.len() > 50, "not blank: {} colours", colours.len());
+    // Where Khmeimim projects, the pixel has the colour of its status on that day (Russian-operated).
+    let bbox = footprint::domain::Bbox::parse("35.0,34.0,37.0,36.2").unwrap();
+    let (lon, lat, zoom) = footprint::render::MapImage::fit(&bbox, 640, 480);
+    let image = footprint::render::MapImage {
+        width: 640,
+        height: 480,
+        lon,
+        lat,
+        zoom,
+        day: footprint::domain::Day(0),
+        window: footprint::domain::DaySpan::ALL,
+        layers: [true; 3],
+        confidence: [true; 3],
+        title: None,
+    };
+    let (x, y) = image.pixel_of(35.945, 35.41167);
+    let pixel = pixmap.pixel(x.round() as u32, y.round() as u32).unwrap();
+    let expected = footprint::render::status_colour(footprint::domain::Status::RussianOperated);
+    assert_eq!((pixel.red(), pixel.green(), pixel.blue()), expected, "Khmeimim at ({x}, {y})");
+    // Once the drawdown is reported, the same place has the drawdown colour.
+    let later = uri.replace("t=2020-06-15", "t=2025-06-01");
+    let (_, _, after) = get(&app, &later).await;
+    let pixel = decode_png(&after).pixel(x.round() as u32, y.round() as u32).unwrap();
+    let drawdown = footprint::render::status_colour(footprint::domain::Status::DrawdownReported);
+    assert_eq!((pixel.red(), pixel.green(), pixel.blue()), drawdown);
+    let (_, _, second) = get(&app, uri).await;
+    assert_eq!(first, second, "the same request gives the same bytes");
+}
+
+#[actix_web::test]
+async fn static_map_parameters_are_checked() {
+    let app = service().await;
+    for (uri, parameter) in [
+        ("/api/static.png?width=4096", "width"),
+        ("/api/static.png?height=0", "height"),
+        ("/api/static.png?width=wide", "width"),
+        ("/api/static.png?t=someday", "t"),
+        ("/api/static.png?mode=sideways", "mode"),
+        ("/api/static.png?w=0", "w"),
+        ("/api/static.png?layers=roads", "layers"),
+        ("/api/static.png?conf=certain", "conf"),
+        ("/api/static.png?at=1,2", "at"),
+        ("/api/static.png?bbox=1,2,3", "bbox"),
+        ("/api/static.png?colour=red", "colour"),
+    ] {
+        let (status, body) = get_json(&app, uri).await;
+        assert_eq!(status, 400, "{uri}");
+        assert!(body["description"].as_str().unwrap().contains(&format!("`{parameter}`")), "{uri}: {body}");
+    }
+    let (status, _, png) = get(&app, "/api/static.png?width=200&height=100&layers=").await;
+    assert_eq!(status, 200);
+    assert_eq!(decode_png(&png).width(), 200);
 }

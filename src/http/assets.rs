@@ -64,6 +64,14 @@ impl Tiles {
     }
 }
 
+impl Tiles {
+    /// The stored bytes of one tile (gzip-compressed as in the archive), if the archive has it.
+    pub async fn tile_bytes(&self, z: u8, x: u32, y: u32) -> Option<Bytes> {
+        let coord = TileCoord::new(z, x, y).ok()?;
+        self.reader.get_tile(coord).await.ok().flatten()
+    }
+}
+
 fn media_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {
         "html" => "text/html; charset=utf-8",

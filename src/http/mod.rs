@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod download;
 pub mod error;
+pub mod image;
 pub mod ogc;
 pub mod openapi;
 pub mod pages;
@@ -79,6 +80,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/collections/{collection}/queryables").route(get().to(ogc::queryables)))
         .service(web::resource("/api/collections/{collection}/download").route(get().to(download::download)))
         .service(web::resource("/api/timeline").route(get().to(timeline::timeline)))
+        .service(web::resource("/api/static.png").route(get().to(image::static_png)))
         .default_service(web::to(not_found));
 }
 
