@@ -646,7 +646,7 @@ async fn the_bundle_is_served_brotli_compressed_to_browsers_that_accept_it() {
 }
 
 fn decode_png(bytes: &[u8]) -> tiny_skia::Pixmap {
-    tiny_skia::Pixmap::decode_png(bytes).expect("a PNG")
+    tiny_skia::Pixmap::decode_png(bytes).unwrap()
 }
 
 #[actix_web::test]
