@@ -50,6 +50,9 @@ pub struct ServeArgs {
     /// Use this hosted MapLibre style instead of the embedded offline basemap.
     #[arg(long, env = "FOOTPRINT_BASEMAP_STYLE", value_name = "URL")]
     pub basemap_style: Option<String>,
+    /// The public origin to write links with (e.g. https://maps.example.org behind a proxy); default: the Host header.
+    #[arg(long, env = "FOOTPRINT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 fn files_for(dir: Option<PathBuf>) -> Arc<dyn DataFiles> {
@@ -114,6 +117,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         tracing::warn!("no embedded basemap: the map will have no background");
     }
     state.basemap_style = args.basemap_style;
+    state.public_url = args.public_url.map(|u| u.trim_end_matches('/').to_owned());
     let state = web::Data::new(state);
     let server = HttpServer::new(move || app(state.clone())).shutdown_timeout(10);
     let server = match server.bind((args.bind.as_str(), args.port)) {

@@ -85,6 +85,8 @@ async fn items_default_to_ten_features_with_counts_and_a_next_link() {
     let next = body["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").expect("next link");
     assert!(next["href"].as_str().unwrap().ends_with("/api/collections/strikes/items?offset=10"));
     assert!(!body["links"].as_array().unwrap().iter().any(|l| l["rel"] == "prev"), "no prev on the first page");
+    let alternate = body["links"].as_array().unwrap().iter().find(|l| l["rel"] == "alternate").expect("alternate");
+    assert_eq!(alternate["type"], "text/csv");
 }
 
 #[actix_web::test]
@@ -240,6 +242,9 @@ async fn property_filters_keep_only_matching_values() {
     let features = body["features"].as_array().unwrap();
     assert!(!features.is_empty());
     assert!(features.iter().all(|f| ["low", "medium"].contains(&f["properties"]["confidence"].as_str().unwrap())));
+    let (status, none) = get_json(&app, "/api/collections/strikes/items?kind=picnic&location_precision=governorate").await;
+    assert_eq!(status, 200, "a legal value with no matches is an empty result, not an error");
+    assert_eq!(none["numberMatched"], 0);
     let (_, withdrawn) = get_json(&app, "/api/collections/sites/items?status=withdrawn").await;
     assert_eq!(ids(&withdrawn), ["qamishli/2026-01-27"]);
     let (_, combined) =
@@ -451,7 +456,8 @@ async fn every_bad_parameter_is_a_400_naming_it_and_the_server_keeps_serving() {
         ("/api/collections/strikes/items?offset=-1", "offset"),
         ("/api/collections/strikes/items?sortby=name", "sortby"),
         ("/api/collections/strikes/items?f=xml", "f"),
-        ("/api/collections/strikes/items?kind=picnic", "kind"),
+        ("/api/collections/strikes/items?confidence=certain", "confidence"),
+        ("/api/collections/strikes/items?location_precision=street", "location_precision"),
         ("/api/collections/strikes/items?confidence=", "confidence"),
         ("/api/collections/strikes/items?status=withdrawn", "status"),
         ("/api/collections/strikes/items?colour=red", "colour"),
@@ -461,6 +467,8 @@ async fn every_bad_parameter_is_a_400_naming_it_and_the_server_keeps_serving() {
         ("/api/timeline?bucket=year", "bucket"),
         ("/api/timeline?collections=bases", "collections"),
         ("/api/timeline?bucket=day&datetime=1000/3000", "datetime"),
+        ("/api/timeline?bucket=day", "bucket"),
+        ("/api/timeline?collections=events,events", "collections"),
         ("/api/collections?f=html", "f"),
         ("/api?x=1", "x"),
         ("/downloads?x=1", "x"),
@@ -481,8 +489,14 @@ async fn every_bad_parameter_is_a_400_naming_it_and_the_server_keeps_serving() {
 #[actix_web::test]
 async fn only_get_and_head_are_served() {
     let app = service().await;
-    let (status, _, _) = get_with(&app, TestRequest::post().uri("/api/collections")).await;
-    assert!(status == 404 || status == 405, "{status}");
+    for method in [actix_web::http::Method::POST, actix_web::http::Method::DELETE, actix_web::http::Method::PUT] {
+        let (status, headers, body) =
+            get_with(&app, TestRequest::default().method(method.clone()).uri("/api/collections")).await;
+        assert_eq!(status, 405, "{method}");
+        assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("application/json"));
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["code"], "MethodNotAllowed");
+    }
     let (status, _, _) = get_with(&app, TestRequest::default().method(actix_web::http::Method::HEAD).uri("/api")).await;
     assert_eq!(status, 200);
 }
@@ -714,4 +728,28 @@ async fn static_map_parameters_are_checked() {
     let (status, _, png) = get(&app, "/api/static.png?width=200&height=100&layers=").await;
     assert_eq!(status, 200);
     assert_eq!(decode_png(&png).width(), 200);
+}
+
+#[actix_web::test]
+async fn forwarded_headers_cannot_redirect_the_links_the_server_writes() {
+    let app = service().await;
+    let request = TestRequest::get()
+        .uri("/api")
+        .insert_header(("Host", "127.0.0.1:9999"))
+        .insert_header(("X-Forwarded-Host", "evil.example"))
+        .insert_header(("Forwarded", "host=evil.example;proto=https"));
+    let (_, _, body) = get_with(&app, request).await;
+    let text = String::from_utf8(body).unwrap();
+    assert!(!text.contains("evil.example"), "{text}");
+    assert!(text.contains("http://127.0.0.1:9999/api/openapi.json"));
+}
+
+#[actix_web::test]
+async fn a_conditional_request_never_turns_an_error_into_a_304() {
+    let app = service().await;
+    for uri in ["/api/collections/nope", "/api/collections/strikes/items?limit=abc"] {
+        let request = TestRequest::get().uri(uri).insert_header(("If-None-Match", "*"));
+        let (status, _, _) = get_with(&app, request).await;
+        assert!(status == 400 || status == 404, "{uri}: {status}");
+    }
 }

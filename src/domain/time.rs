@@ -222,7 +222,8 @@ impl Datetime {
             Some(second) => {
                 let start = parse_bound(first)?.map_or(Day::MIN, |s| s.first);
                 let end = parse_bound(second)?.map_or(Day::MAX, |s| s.last);
-                if start > end {
+                let instants = DateTime::parse_from_rfc3339(first.trim()).ok().zip(DateTime::parse_from_rfc3339(second.trim()).ok());
+                if start > end || instants.is_some_and(|(a, b)| a > b) {
                     return Err(DatetimeError::Reversed { start: first.to_owned(), end: second.to_owned() });
                 }
                 DaySpan { first: start, last: end }
@@ -368,6 +369,8 @@ mod tests {
     fn a_reversed_interval_is_rejected() {
         let err = Datetime::parse("2025-01-01/2024-01-01").unwrap_err();
         assert!(matches!(err, DatetimeError::Reversed { .. }));
+        let same_day = Datetime::parse("2015-09-30T10:00:00Z/2015-09-30T09:00:00Z").unwrap_err();
+        assert!(matches!(same_day, DatetimeError::Reversed { .. }), "instants on one day are compared too");
     }
 
     #[test]

@@ -99,6 +99,27 @@ pub async fn index(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     embedded(WebDist::get("index.html"), "index.html")
 }
 
+/// A short hash of the embedded web bundle, part of every `ETag`: a new bundle with the same data and version is
+/// still a new resource for caches.
+pub fn bundle_hash() -> &'static str {
+    static HASH: LazyLock<String> = LazyLock::new(|| {
+        let mut names: Vec<_> = WebDist::iter().collect();
+        names.sort();
+        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+        for name in names {
+            sha2::Digest::update(&mut hasher, name.as_bytes());
+            if let Some(file) = WebDist::get(&name) {
+                sha2::Digest::update(&mut hasher, file.metadata.sha256_hash());
+            }
+        }
+        sha2::Digest::finalize(hasher).iter().take(6).fold(String::new(), |mut s, b| {
+            let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{b:02x}"));
+            s
+        })
+    });
+    &HASH
+}
+
 /// Brotli-compressed copies of the bundle's files, made once per file and process: compressing the 1 MB MapLibre
 /// module on every request cost ~0.3 s of the first render.
 static BROTLI: LazyLock<Mutex<HashMap<String, Bytes>>> = LazyLock::new(Mutex::default);
@@ -127,7 +148,12 @@ pub async fn static_file(req: HttpRequest, path: web::Path<String>) -> Result<Ht
         .headers()
         .get_all(header::ACCEPT_ENCODING)
         .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("br")));
+        .any(|v| {
+            v.split(',').any(|e| {
+                let mut parts = e.split(';').map(str::trim);
+                parts.next() == Some("br") && !parts.any(|q| q.replace(' ', "").starts_with("q=0") && !q.contains("q=0."))
+            })
+        });
     let mut response = HttpResponse::Ok();
     response.content_type(media_type(&name)).insert_header((header::VARY, "Accept-Encoding"));
     if accepts_brotli && file.data.len() > 1024 {
@@ -186,7 +212,7 @@ pub async fn tile(state: web::Data<AppState>, path: web::Path<(u8, u32, String)>
         return Ok(HttpResponse::NoContent().finish());
     };
     let mut response = HttpResponse::Ok();
-    response.content_type("application/vnd.mapbox-vector-tile");
+    response.content_type("application/vnd.mapbox-vector-tile").insert_header((header::VARY, "Accept-Encoding"));
     if tiles.reader.get_header().tile_compression == Compression::Gzip {
         response.insert_header((header::CONTENT_ENCODING, "gzip"));
     }

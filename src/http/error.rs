@@ -40,6 +40,9 @@ pub enum ApiError {
     /// No such path.
     #[error("no resource at `{0}`")]
     NoRoute(String),
+    /// A method other than GET or HEAD.
+    #[error("method `{0}` is not allowed: this API is read-only (GET, HEAD)")]
+    MethodNotAllowed(String),
     /// Something failed on the server; details are logged, not sent.
     #[error("internal error")]
     Internal(String),
@@ -58,6 +61,7 @@ impl ApiError {
                 "InvalidParameterValue"
             }
             ApiError::CollectionNotFound(_) | ApiError::FeatureNotFound { .. } | ApiError::NoRoute(_) => "NotFound",
+            ApiError::MethodNotAllowed(_) => "MethodNotAllowed",
             ApiError::Internal(_) => "ServerError",
         }
     }
@@ -93,6 +97,7 @@ impl ResponseError for ApiError {
         match self.code() {
             "InvalidParameterValue" => StatusCode::BAD_REQUEST,
             "NotFound" => StatusCode::NOT_FOUND,
+            "MethodNotAllowed" => StatusCode::METHOD_NOT_ALLOWED,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

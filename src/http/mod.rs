@@ -41,13 +41,16 @@ pub struct AppState {
     pub tiles: Option<Arc<assets::Tiles>>,
     /// A hosted basemap style to use instead of the embedded one (`--basemap-style`).
     pub basemap_style: Option<String>,
+    /// The public origin links are written with (`--public-url`), e.g. behind a proxy.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
     /// Wraps a loaded dataset.
     pub fn new(dataset: Dataset, files: Arc<dyn DataFiles>) -> AppState {
-        let etag = format!("W/\"{}-{}\"", env!("CARGO_PKG_VERSION"), &dataset.content_hash[..20]);
-        AppState { dataset, files, etag, tiles: None, basemap_style: None }
+        let hash = dataset.content_hash.get(..20).unwrap_or(&dataset.content_hash);
+        let etag = format!("W/\"{}-{}-{}\"", env!("CARGO_PKG_VERSION"), assets::bundle_hash(), hash);
+        AppState { dataset, files, etag, tiles: None, basemap_style: None, public_url: None }
     }
 
     /// Opens the embedded basemap's tiles.
@@ -58,29 +61,44 @@ impl AppState {
     }
 }
 
+/// A resource answering GET and HEAD with `handler`, and any other method with a JSON 405.
+fn resource<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(web::route().guard(guard::Any(guard::Get()).or(guard::Head())).to(handler))
+        .default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::MethodNotAllowed(req.method().to_string()))
+}
+
 /// The route table. Production ([`app`]) and tests use exactly this.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    let get = || web::route().guard(guard::Any(guard::Get()).or(guard::Head()));
-    cfg.service(web::resource("/").route(get().to(assets::index)))
-        .service(web::resource("/downloads").route(get().to(pages::index)))
-        .service(web::resource("/static/{file:.*}").route(get().to(assets::static_file)))
-        .service(web::resource("/basemap/style.json").route(get().to(assets::style)))
-        .service(web::resource("/basemap/tiles/{z}/{x}/{y}").route(get().to(assets::tile)))
-        .service(web::resource("/basemap/{file:.*}").route(get().to(assets::basemap_file)))
-        .service(web::resource("/healthz").route(get().to(pages::healthz)))
-        .service(web::resource("/data/{file:.*}").route(get().to(pages::data_file)))
-        .service(web::resource("/api").route(get().to(ogc::landing)))
-        .service(web::resource("/api/").route(get().to(ogc::landing)))
-        .service(web::resource("/api/openapi.json").route(get().to(openapi::document)))
-        .service(web::resource("/api/conformance").route(get().to(ogc::conformance)))
-        .service(web::resource("/api/collections").route(get().to(ogc::collections)))
-        .service(web::resource("/api/collections/{collection}").route(get().to(ogc::collection)))
-        .service(web::resource("/api/collections/{collection}/items").route(get().to(ogc::items)))
-        .service(web::resource("/api/collections/{collection}/items/{feature}").route(get().to(ogc::item)))
-        .service(web::resource("/api/collections/{collection}/queryables").route(get().to(ogc::queryables)))
-        .service(web::resource("/api/collections/{collection}/download").route(get().to(download::download)))
-        .service(web::resource("/api/timeline").route(get().to(timeline::timeline)))
-        .service(web::resource("/api/static.png").route(get().to(image::static_png)))
+    cfg.service(resource("/", assets::index))
+        .service(resource("/downloads", pages::index))
+        .service(resource("/static/{file:.*}", assets::static_file))
+        .service(resource("/basemap/style.json", assets::style))
+        .service(resource("/basemap/tiles/{z}/{x}/{y}", assets::tile))
+        .service(resource("/basemap/{file:.*}", assets::basemap_file))
+        .service(resource("/healthz", pages::healthz))
+        .service(resource("/data/{file:.*}", pages::data_file))
+        .service(resource("/api", ogc::landing))
+        .service(resource("/api/", ogc::landing))
+        .service(resource("/api/openapi.json", openapi::document))
+        .service(resource("/api/conformance", ogc::conformance))
+        .service(resource("/api/collections", ogc::collections))
+        .service(resource("/api/collections/{collection}", ogc::collection))
+        .service(resource("/api/collections/{collection}/items", ogc::items))
+        .service(resource("/api/collections/{collection}/items/{feature}", ogc::item))
+        .service(resource("/api/collections/{collection}/queryables", ogc::queryables))
+        .service(resource("/api/collections/{collection}/download", download::download))
+        .service(resource("/api/timeline", timeline::timeline))
+        .service(resource("/api/static.png", image::static_png))
         .default_service(web::to(not_found));
 }
 
@@ -134,14 +152,15 @@ async fn conditional_get(
                 candidate == "*" || candidate.trim_start_matches("W/") == etag.trim_start_matches("W/")
             },
         );
-    if matches {
+    // The handler runs first, so a bad parameter or an unknown resource is never answered with a 304.
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    if res.status() == StatusCode::OK && matches {
         let response = HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
             .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
             .finish();
-        return Ok(req.into_response(response));
+        return Ok(res.into_response(response));
     }
-    let mut res = next.call(req).await?.map_into_boxed_body();
     if res.status() == StatusCode::OK {
         let headers = res.headers_mut();
         if let Ok(value) = HeaderValue::from_str(&etag) {
@@ -208,9 +227,18 @@ impl Link {
 }
 
 /// `scheme://host` of the request, for absolute links.
+///
+/// The configured public URL (`--public-url`) when there is one; otherwise the request's own `Host` header over
+/// plain HTTP. Client-supplied `Forwarded`/`X-Forwarded-*` headers are ignored, so nobody can make the server write
+/// links (into cacheable responses) that point elsewhere.
 pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    if let Some(public) = req.app_data::<web::Data<AppState>>().and_then(|s| s.public_url.clone()) {
+        return public;
+    }
+    let configured = req.app_config().host().to_owned();
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or(&configured);
+    let host: String = host.chars().filter(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(*c)).collect();
+    format!("http://{host}")
 }
 
 /// The JSON media type for GeoJSON.

@@ -173,6 +173,17 @@ pub async fn items(
             GEOJSON,
         ),
         Link::new(format!("{base}/api/collections/{}", collection.meta.id), "collection", JSON),
+        Link::new(
+            {
+                let mut query = form_urlencoded::Serializer::new(String::new());
+                query.extend_pairs(params.without("f"));
+                query.append_pair("f", "csv");
+                format!("{here}?{}", query.finish())
+            },
+            "alternate",
+            "text/csv",
+        )
+        .titled("This page as CSV"),
     ];
     if offset.saturating_add(page.features.len()) < page.matched {
         links.push(Link::new(with_offset(offset + page.features.len()), "next", GEOJSON).titled("Next page"));
@@ -226,7 +237,7 @@ pub async fn queryables(
     let base = base_url(&req);
     let mut properties = serde_json::Map::new();
     for &q in collection.queryables() {
-        let values: Vec<&str> = collection.values_of(q).into_iter().collect();
+        let values: Vec<&str> = q.vocabulary().map_or_else(|| collection.values_of(q).into_iter().collect(), <[&str]>::to_vec);
         properties.insert(
             q.name().to_owned(),
             json!({"title": q.name(), "description": q.description(), "type": "string", "enum": values}),

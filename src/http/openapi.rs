@@ -22,7 +22,11 @@ pub async fn document(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 }
 
 fn param(name: &str, location: &str, description: &str, schema: &Value, required: bool) -> Value {
-    json!({"name": name, "in": location, "description": description, "required": required, "schema": schema, "style": "form", "explode": false})
+    if location == "query" {
+        json!({"name": name, "in": location, "description": description, "required": required, "schema": schema, "style": "form", "explode": false})
+    } else {
+        json!({"name": name, "in": location, "description": description, "required": required, "schema": schema})
+    }
 }
 
 fn ok(description: &str, media: &[&str]) -> Value {

@@ -118,14 +118,13 @@ impl Params {
                 if values.is_empty() {
                     return Err(ApiError::invalid(queryable.name(), "give one or more comma-separated values"));
                 }
-                let known = collection.values_of(queryable);
-                if let Some(unknown) = values.iter().find(|v| !known.contains(v.as_str())) {
+                // Closed vocabularies are checked (a typo is an error); free text may simply match nothing.
+                if let Some(vocabulary) = queryable.vocabulary()
+                    && let Some(unknown) = values.iter().find(|v| !vocabulary.contains(&v.as_str()))
+                {
                     return Err(ApiError::invalid(
                         queryable.name(),
-                        format!(
-                            "`{unknown}` is not a value in this collection; known values: {}",
-                            known.into_iter().collect::<Vec<_>>().join(", ")
-                        ),
+                        format!("`{unknown}` is not one of: {}", vocabulary.join(", ")),
                     ));
                 }
                 properties.push(PropertyFilter { queryable, values });

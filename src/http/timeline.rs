@@ -58,6 +58,11 @@ pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             })
             .collect::<Result<_, _>>()?,
     };
+    for (i, c) in chosen.iter().enumerate() {
+        if chosen[..i].iter().any(|earlier| earlier.meta.id == c.meta.id) {
+            return Err(ApiError::invalid("collections", format!("`{}` is listed more than once", c.meta.id)));
+        }
+    }
     let requested = params.datetime()?.map_or(DaySpan::ALL, Datetime::span);
     let first_start = chosen.iter().filter_map(|c| c.starts().first()).min().copied();
     let last_start = chosen.iter().filter_map(|c| c.starts().last()).max().copied();
@@ -70,11 +75,16 @@ pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
         _ => None,
     };
     if let Some(span) = span
-        && bucket.estimate(span) > MAX_BUCKETS
+        && bucket.estimate(span).saturating_mul(chosen.len()) > MAX_BUCKETS
     {
+        // Name what the client can change: the datetime it sent, or the bucket if it sent none.
+        let parameter = if params.raw("datetime").is_some() { "datetime" } else { "bucket" };
         return Err(ApiError::invalid(
-            "datetime",
-            format!("the range needs more than {MAX_BUCKETS} {bucket:?} buckets: narrow it or use a coarser bucket"),
+            parameter,
+            format!(
+                "{span_text} needs more than {MAX_BUCKETS} {bucket:?} buckets in all: give a narrower `datetime` or a coarser `bucket`",
+                span_text = Datetime::from_span(span)
+            ),
         ));
     }
     let collections = chosen

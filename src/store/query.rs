@@ -78,6 +78,27 @@ impl Queryable {
         }
     }
 
+    /// The closed set of values a property can take, for those that have one; `None` for free text
+    /// (`kind`, `site_id`, `operator`, `actor`), where any value is accepted and may simply match nothing.
+    pub fn vocabulary(self) -> Option<&'static [&'static str]> {
+        match self {
+            Queryable::Confidence => Some(&["high", "medium", "low"]),
+            Queryable::LocationPrecision => {
+                Some(&["exact-facility", "town", "district", "governorate", "region", "unknown"])
+            }
+            Queryable::StartPrecision => Some(&["day", "month", "year"]),
+            Queryable::Status => Some(&[
+                "russian-operated",
+                "russian-use-reported",
+                "drawdown-reported",
+                "withdrawal-under-way",
+                "withdrawn",
+                "withdrawal-claimed",
+            ]),
+            Queryable::Kind | Queryable::SiteId | Queryable::Operator | Queryable::Actor => None,
+        }
+    }
+
     /// This property's value on `feature`, if it has one.
     pub fn value(self, feature: &Feature) -> Option<&str> {
         let p = &feature.properties;
