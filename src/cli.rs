@@ -50,7 +50,7 @@ pub struct ServeArgs {
     /// Use this hosted MapLibre style instead of the embedded offline basemap.
     #[arg(long, env = "FOOTPRINT_BASEMAP_STYLE", value_name = "URL")]
     pub basemap_style: Option<String>,
-    /// The public origin to write links with (e.g. https://maps.example.org behind a proxy); default: the Host header.
+    /// The public origin to write links with (e.g. `https://maps.example.org` behind a proxy); default: the Host header.
     #[arg(long, env = "FOOTPRINT_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 }

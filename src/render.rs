@@ -274,7 +274,7 @@ fn draw_data(pixmap: &mut Pixmap, image: &MapImage, dataset: &Dataset) {
     if image.layers[1] {
         for f in visible(dataset, "strikes", image.window, image) {
             let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
-            if f.properties.location_precision == LocationPrecision::ExactFacility {
+            if f.properties.location_precision == LocationPrecision::ExactFacility && !f.properties.location_unsourced {
                 circle(pixmap, p, 4.5, Some(paint(STRIKE, 255)), Some((white.clone(), 1.2)));
             } else {
                 circle(pixmap, p, 11.0, Some(paint(STRIKE, 36)), Some((paint(STRIKE, 210), 1.4)));

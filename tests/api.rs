@@ -242,7 +242,8 @@ async fn property_filters_keep_only_matching_values() {
     let features = body["features"].as_array().unwrap();
     assert!(!features.is_empty());
     assert!(features.iter().all(|f| ["low", "medium"].contains(&f["properties"]["confidence"].as_str().unwrap())));
-    let (status, none) = get_json(&app, "/api/collections/strikes/items?kind=picnic&location_precision=governorate").await;
+    let (status, none) =
+        get_json(&app, "/api/collections/strikes/items?kind=picnic&location_precision=governorate").await;
     assert_eq!(status, 200, "a legal value with no matches is an empty result, not an error");
     assert_eq!(none["numberMatched"], 0);
     let (_, withdrawn) = get_json(&app, "/api/collections/sites/items?status=withdrawn").await;

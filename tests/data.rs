@@ -130,6 +130,14 @@ fn write_bad_data(dir: &Path) {
         ),
         feature("ok", "", "2024-12-09", "day", point, "town"),
         feature("swapped", "", "2024-12-08", "day", r#"{"type": "Point", "coordinates": [35.4, 135.9]}"#, "town"),
+        feature(
+            "in-moscow",
+            "",
+            "2024-12-08",
+            "day",
+            r#"{"type": "Point", "coordinates": [37.6173, 55.7558]}"#,
+            "town",
+        ),
         r#"{"type": "Feature", "id": "no-kind", "geometry": null, "properties": {"name": {"en": "x"}}}"#.to_owned(),
     ];
     std::fs::write(
@@ -145,7 +153,8 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
-const EXPECTED_PROBLEMS: [&str; 7] = [
+const EXPECTED_PROBLEMS: [&str; 8] = [
+    "strikes.geojson: in-moscow: geometry: [37.6173, 55.7558] is outside Syria",
     "strikes.geojson: month-not-first: properties.start: 2025-03-15 is not the first day of its month",
     "strikes.geojson: placed-but-unknown: geometry:",
     "strikes.geojson: null-but-town: properties.location_precision:",

@@ -29,7 +29,9 @@ if rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
   build_env=()
 else
   step "rustup could not add wasm32; using Debian's rustc-web toolchain"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22
+  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22
   mkdir -p "$root/target/tools/lld" && ln -sf "$(command -v lld-22 || echo /usr/lib/llvm-22/bin/lld)" "$root/target/tools/lld/rust-lld"
   build_env=(env PATH="/usr/bin:/bin:$root/target/tools/lld" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1)
   cargo_wasm=(/usr/bin/cargo build --locked -p footprint-web --target wasm32-unknown-unknown --profile wasm-release

@@ -222,7 +222,9 @@ impl Datetime {
             Some(second) => {
                 let start = parse_bound(first)?.map_or(Day::MIN, |s| s.first);
                 let end = parse_bound(second)?.map_or(Day::MAX, |s| s.last);
-                let instants = DateTime::parse_from_rfc3339(first.trim()).ok().zip(DateTime::parse_from_rfc3339(second.trim()).ok());
+                let instants = DateTime::parse_from_rfc3339(first.trim())
+                    .ok()
+                    .zip(DateTime::parse_from_rfc3339(second.trim()).ok());
                 if start > end || instants.is_some_and(|(a, b)| a > b) {
                     return Err(DatetimeError::Reversed { start: first.to_owned(), end: second.to_owned() });
                 }

@@ -144,16 +144,12 @@ fn brotli_of(name: &str, data: &[u8]) -> Bytes {
 pub async fn static_file(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let name = path.into_inner();
     let file = WebDist::get(&name).ok_or_else(|| ApiError::NoRoute(format!("/static/{name}")))?;
-    let accepts_brotli = req
-        .headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| {
-            v.split(',').any(|e| {
-                let mut parts = e.split(';').map(str::trim);
-                parts.next() == Some("br") && !parts.any(|q| q.replace(' ', "").starts_with("q=0") && !q.contains("q=0."))
-            })
-        });
+    let accepts_brotli = req.headers().get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|e| {
+            let mut parts = e.split(';').map(str::trim);
+            parts.next() == Some("br") && !parts.any(|q| q.replace(' ', "").starts_with("q=0") && !q.contains("q=0."))
+        })
+    });
     let mut response = HttpResponse::Ok();
     response.content_type(media_type(&name)).insert_header((header::VARY, "Accept-Encoding"));
     if accepts_brotli && file.data.len() > 1024 {

@@ -237,7 +237,8 @@ pub async fn queryables(
     let base = base_url(&req);
     let mut properties = serde_json::Map::new();
     for &q in collection.queryables() {
-        let values: Vec<&str> = q.vocabulary().map_or_else(|| collection.values_of(q).into_iter().collect(), <[&str]>::to_vec);
+        let values: Vec<&str> =
+            q.vocabulary().map_or_else(|| collection.values_of(q).into_iter().collect(), <[&str]>::to_vec);
         properties.insert(
             q.name().to_owned(),
             json!({"title": q.name(), "description": q.description(), "type": "string", "enum": values}),

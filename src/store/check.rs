@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
-use crate::domain::{Feature, LocationPrecision, Range};
+use crate::domain::{Bbox, Feature, LocationPrecision, Range};
 
 use super::catalog::Role;
 
@@ -47,6 +47,9 @@ impl<'a> Findings<'a> {
         });
     }
 }
+
+/// A generous box around Syria (lon 35.0–42.5, lat 32.0–37.6).
+const SYRIA: Bbox = Bbox { min_lon: 35.0, min_lat: 32.0, max_lon: 42.5, max_lat: 37.6 };
 
 /// Checks one parsed feature's own rules (precision, place, sources, ranges).
 pub(crate) fn check_feature(feature: &Feature, time: Option<&serde_json::Value>, role: Role, out: &mut Findings<'_>) {
@@ -123,6 +126,26 @@ pub(crate) fn check_feature(feature: &Feature, time: Option<&serde_json::Value>,
                 check_range(range, &format!("properties.casualties.{name}"), n_sources, id, out);
             }
         }
+    }
+    if p.location_unsourced && d.location_note.is_none() {
+        out.add(
+            id,
+            "properties.location_note",
+            "an unsourced coordinate needs a note saying where the estimate comes from",
+        );
+    }
+    // Strikes and sites are in Syria: a point outside it is a swapped or mistyped coordinate.
+    if let (Some(point), Role::Strike | Role::SiteStatus) = (feature.geometry, role)
+        && !SYRIA.contains(point.lon, point.lat)
+    {
+        out.add(
+            id,
+            "geometry",
+            format!(
+                "[{}, {}] is outside Syria ({SYRIA}): check the order [lon, lat] and the digits",
+                point.lon, point.lat
+            ),
+        );
     }
     match role {
         Role::SiteStatus => {

@@ -65,6 +65,13 @@ test("scrubbing to two dates shows the numbers of strikes the API reports for th
     await shot(page, `02-scrubbed-${day}`);
   }
   assert.ok(first <= "2024-12-08");
+  // Cumulative: everything up to the day, as `datetime=../day` (including events before the timeline starts).
+  await page.locator("#mode").selectOption("cumulative");
+  for (const [layer, collection] of [["data-strikes", "strikes"], ["data-events", "events"]]) {
+    const expected = (await api(`/api/collections/${collection}/items?datetime=../2025-03-31&limit=1`)).numberMatched;
+    assert.equal(await page.locator("#counts").getAttribute(layer), String(expected), `cumulative ${collection}`);
+  }
+  await shot(page, "02-cumulative-2025-03-31");
   assertClean(problems);
   await context.close();
 });
@@ -148,6 +155,7 @@ test("a deep link restores the same state, and back/forward move through it", as
   await page.goForward();
   await page.locator("#panel").waitFor({ state: "hidden" });
   await page.locator("#copy-link").click();
+  await page.waitForFunction(() => document.querySelector("#copy-status").textContent !== "");
   assert.equal(await text(page, "#copy-status"), "Link copied");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
   assertClean(problems);
@@ -173,12 +181,20 @@ test("on a phone the timeline stays usable and the panel becomes a bottom sheet"
   await context.close();
 });
 
-test("readers who prefer reduced motion get no pulses", async () => {
-  const { page, problems, context } = await openPage(browser, `${server.base}/?t=2024-12-07`, { reducedMotion: "reduce" });
-  await page.locator("#forward-day").click();
-  await page.waitForTimeout(300);
-  const opacity = await page.evaluate(() => window.__footprintMap.getPaintProperty("fp-strikes-pulse", "circle-stroke-opacity"));
-  assert.equal(opacity, 0);
-  assertClean(problems);
-  await context.close();
+test("new strikes pulse, unless the reader prefers reduced motion", async () => {
+  const pulse = (page) => page.evaluate(() => window.__footprintMap.getPaintProperty("fp-strikes-pulse", "circle-stroke-opacity"));
+  // Control: with motion allowed, stepping onto 8 Dec 2024 (the first strikes) starts a pulse.
+  const moving = await openPage(browser, `${server.base}/?t=2024-12-07`);
+  await moving.page.locator("#forward-day").click();
+  await moving.page.waitForFunction(() => window.__footprintMap.getPaintProperty("fp-strikes-pulse", "circle-stroke-opacity") > 0, null, { timeout: 5000 });
+  await shot(moving.page, "07-pulse");
+  assertClean(moving.problems);
+  await moving.context.close();
+  const still = await openPage(browser, `${server.base}/?t=2024-12-07`, { reducedMotion: "reduce" });
+  await still.page.locator("#forward-day").click();
+  await still.page.waitForTimeout(400);
+  assert.equal(await pulse(still.page), 0);
+  await shot(still.page, "07-reduced-motion");
+  assertClean(still.problems);
+  await still.context.close();
 });

@@ -141,7 +141,7 @@ async fn run() -> Result<(), JsValue> {
     let reduced_motion =
         window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
     let app = Rc::new(RefCell::new(App {
-        visible: visible(&model, &state, timeline),
+        visible: visible(&model, &state),
         model,
         timeline,
         state,
@@ -216,6 +216,7 @@ fn start_map(view: View) {
 }
 
 fn dispatch(app: &Shared, action: Action, history: History) {
+    let opens_panel = matches!(action, Action::Select(Some(_)));
     let changed = {
         let mut a = app.borrow_mut();
         let timeline = a.timeline;
@@ -223,6 +224,13 @@ fn dispatch(app: &Shared, action: Action, history: History) {
     };
     if changed {
         render(app, history);
+    }
+    if opens_panel && let Some(heading) = document().query_selector("#panel h2").ok().flatten() {
+        // Move focus into the panel, so keyboard and screen-reader users land on what they opened.
+        let _ = heading.set_attribute("tabindex", "-1");
+        if let Some(heading) = heading.dyn_ref::<HtmlElement>() {
+            let _ = heading.focus();
+        }
     }
 }
 
@@ -373,8 +381,14 @@ fn close_panel(app: &Shared) {
 fn copy_link() {
     let href = window().location().href().unwrap_or_default();
     let clipboard = window().navigator().clipboard();
-    let _ = clipboard.write_text(&href);
-    element("copy-status").set_text_content(Some("Link copied"));
+    let promise = clipboard.write_text(&href);
+    wasm_bindgen_futures::spawn_local(async move {
+        let message = match JsFuture::from(promise).await {
+            Ok(_) => "Link copied",
+            Err(_) => "Could not copy: the link is in the address bar",
+        };
+        element("copy-status").set_text_content(Some(message));
+    });
 }
 
 /// Keeps a `requestAnimationFrame` loop running while playing or while a pulse fades.
@@ -435,9 +449,8 @@ fn animate_pulse(app: &Shared, time: f64) {
 fn render(app: &Shared, history: History) {
     let started = now();
     let mut a = app.borrow_mut();
-    let timeline = a.timeline;
     let previous_new: Vec<u32> = a.visible.strikes.clone();
-    a.visible = visible(&a.model, &a.state, timeline);
+    a.visible = visible(&a.model, &a.state);
     if a.map_ready {
         for (n, layer) in Layer::ALL.into_iter().enumerate() {
             let source = format!("fp-{}", layer.id());
@@ -507,7 +520,7 @@ fn render_controls(a: &App) {
     for (i, name) in ["high", "medium", "low"].into_iter().enumerate() {
         input(&format!("confidence-{name}")).set_checked(s.confidence[i]);
     }
-    let w = s.window(a.timeline);
+    let w = s.window();
     let unlocated = |layer: Layer| {
         a.visible.of(layer).iter().filter(|&&i| a.model.layer(layer)[i as usize].geometry.is_none()).count()
     };
@@ -538,7 +551,7 @@ fn text_element(tag: &str, class: &str, text: &str) -> Element {
 
 fn render_list(a: &mut App) {
     let mut items: Vec<(Layer, u32)> = Vec::new();
-    for layer in [Layer::Strikes, Layer::Events] {
+    for layer in [Layer::Sites, Layer::Strikes, Layer::Events] {
         if a.state.shows(layer) {
             items.extend(a.visible.of(layer).iter().map(|&i| (layer, i)));
         }
@@ -550,7 +563,8 @@ fn render_list(a: &mut App) {
     list.set_text_content(None);
     let mut sorted: Vec<(Layer, &Feature)> =
         items.iter().map(|&(layer, i)| (layer, &a.model.layer(layer)[i as usize])).collect();
-    sorted.sort_by_key(|item| std::cmp::Reverse(item.1.properties.start));
+    // Sites (their status today) first, then strikes and events, newest first.
+    sorted.sort_by_key(|item| (item.0 != Layer::Sites, std::cmp::Reverse(item.1.properties.start)));
     for (layer, f) in sorted.iter().take(LIST_LIMIT) {
         let li = document().create_element("li").expect_throw("li");
         let button = text_element("button", "list-item", "");
@@ -558,7 +572,14 @@ fn render_list(a: &mut App) {
         let _ = button.set_attribute("data-feature", &format!("{}:{}", layer.id(), f.id));
         button.append_child(&text_element("span", "list-date", &format::span(f))).ok();
         button.append_child(&text_element("span", &format!("list-kind {}", layer.id()), layer_word(*layer))).ok();
-        button.append_child(&text_element("span", "list-name", &f.properties.name.en)).ok();
+        let name = match f.properties.status {
+            Some(status) => {
+                let label = style::STATUSES.iter().find(|s| s.0 == status.as_str()).map_or(status.as_str(), |s| s.3);
+                format!("{}: {label}", f.properties.name.en)
+            }
+            None => f.properties.name.en.to_string(),
+        };
+        button.append_child(&text_element("span", "list-name", &name)).ok();
         if f.geometry.is_none() {
             button.append_child(&text_element("span", "list-unlocated", "location unknown")).ok();
         }
@@ -759,7 +780,7 @@ fn render_histogram_cursor(a: &App) {
         let _ = cursor.set_attribute(k, &format!("{v:.2}"));
     }
     if let Some(shade) = document().get_element_by_id("histogram-window") {
-        let w = a.state.window(a.timeline);
+        let w = a.state.window();
         let from = f64::from((w.first.0 - a.timeline.first.0).max(0));
         for (k, v) in [("x", from), ("y", 0.0), ("width", (x - from + 1.0).max(0.0)), ("height", 40.0)] {
             let _ = shade.set_attribute(k, &format!("{v:.2}"));

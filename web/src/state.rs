@@ -59,7 +59,7 @@ pub struct State {
     pub playing: bool,
     /// Visible layers, in [`Layer::ALL`] order.
     pub layers: [bool; 3],
-    /// Confidence levels shown (strikes and events); all by default.
+    /// Confidence levels shown (strikes and events; sites are always shown); all by default.
     pub confidence: [bool; 3],
     /// The selected feature, if any.
     pub selected: Option<Selection>,
@@ -138,11 +138,12 @@ impl State {
         self.layers[layer_index(layer)]
     }
 
-    /// The days whose strikes and events are shown: `[day - window + 1, day]` or `[timeline start, day]`.
-    pub fn window(&self, timeline: DaySpan) -> DaySpan {
+    /// The days whose strikes and events are shown: `[day - window + 1, day]`, or everything up to the day.
+    pub fn window(&self) -> DaySpan {
         match self.mode {
             Mode::Window => DaySpan { first: self.day.plus(1 - i32::from(self.window_days)), last: self.day },
-            Mode::Cumulative => DaySpan { first: timeline.first.min(self.day), last: self.day },
+            // Everything up to the day, as the API's `datetime=../day` (including the history before the timeline).
+            Mode::Cumulative => DaySpan { first: Day::MIN, last: self.day },
         }
     }
 
@@ -232,11 +233,11 @@ mod tests {
         let mut s = State::new(timeline());
         s.apply(Action::Scrub(Day::from_ymd(2025, 3, 31).unwrap()), timeline());
         assert_eq!(
-            s.window(timeline()),
+            s.window(),
             DaySpan { first: Day::from_ymd(2025, 3, 2).unwrap(), last: Day::from_ymd(2025, 3, 31).unwrap() }
         );
         s.apply(Action::SetMode(Mode::Cumulative), timeline());
-        assert_eq!(s.window(timeline()).first, timeline().first);
+        assert_eq!(s.window().first, Day::MIN, "cumulative means datetime=../day, as in the API");
         s.apply(Action::SetWindow(0), timeline());
         assert_eq!(s.window_days, 1, "at least one day");
     }

@@ -44,7 +44,8 @@ pub fn sources() -> Value {
     })
 }
 
-/// The layers Footprint adds, bottom to top. Ids start with the source id so a layer toggle can find them.
+/// The layers Footprint adds, bottom to top. Sites are on top: a strike ring or cluster at a base stays visible
+/// around the site's dot, and the base's status is never hidden. Ids start with the source id so a layer toggle can find them.
 pub fn layers() -> Value {
     let font = json!(["Noto Sans Regular", "Noto Sans Arabic Regular"]);
     json!([

@@ -39,28 +39,32 @@ fn passes(feature: &Feature, state: &State) -> bool {
 }
 
 /// Computes what is visible (regardless of layer toggles, so counts stay meaningful when a layer is hidden).
-pub fn visible(model: &Model, state: &State, timeline: DaySpan) -> Visible {
-    let window = state.window(timeline);
+pub fn visible(model: &Model, state: &State) -> Visible {
+    let window = state.window();
     let today = DaySpan { first: state.day, last: state.day };
-    let pick = |features: &[Feature], span: DaySpan| -> Vec<u32> {
+    let pick = |features: &[Feature], span: DaySpan, filtered: bool| -> Vec<u32> {
         // Features are sorted by start: nothing after the window's last day can intersect it.
         let end = features.partition_point(|f| f.span().first <= span.last);
         features[..end]
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.span().intersects(span) && passes(f, state))
+            .filter(|(_, f)| f.span().intersects(span) && (!filtered || passes(f, state)))
             .map(|(i, _)| i as u32)
             .collect()
     };
     Visible {
-        sites: pick(&model.sites, today),
-        strikes: pick(&model.strikes, window),
-        events: pick(&model.events, window),
+        sites: pick(&model.sites, today, false),
+        strikes: pick(&model.strikes, window, true),
+        events: pick(&model.events, window, true),
     }
 }
 
-/// A short, stable code for a location precision, used by the map styles.
-fn precision_code(p: LocationPrecision) -> &'static str {
+/// A short, stable code for a location precision, used by the map styles. An unsourced estimate is never drawn
+/// as an exact point, whatever place it stands for.
+fn precision_code(p: LocationPrecision, unsourced: bool) -> &'static str {
+    if unsourced {
+        return "approx";
+    }
     match p {
         LocationPrecision::ExactFacility => "exact",
         LocationPrecision::Town => "town",
@@ -94,7 +98,7 @@ pub fn geojson(model: &Model, visible: &Visible, layer: Layer, state: &State) ->
             point.lon,
             point.lat,
             serde_json::Value::from(p.kind.as_ref()),
-            precision_code(p.location_precision),
+            precision_code(p.location_precision, p.location_unsourced),
             p.confidence.as_str(),
         );
     }
@@ -139,9 +143,9 @@ mod tests {
         let t = m.timeline_span();
         let mut s = State::new(t);
         s.apply(Action::Scrub(day(2024, 12, 6)), t);
-        assert_eq!(status_of(&m, &visible(&m, &s, t), "khmeimim").as_deref(), Some("russian-operated"));
+        assert_eq!(status_of(&m, &visible(&m, &s), "khmeimim").as_deref(), Some("russian-operated"));
         s.apply(Action::Step(1), t);
-        assert_eq!(status_of(&m, &visible(&m, &s, t), "khmeimim").as_deref(), Some("drawdown-reported"));
+        assert_eq!(status_of(&m, &visible(&m, &s), "khmeimim").as_deref(), Some("drawdown-reported"));
     }
 
     #[test]
@@ -151,7 +155,7 @@ mod tests {
         let mut s = State::new(t);
         s.apply(Action::Scrub(day(2025, 3, 31)), t);
         s.apply(Action::SetWindow(31), t);
-        let window = visible(&m, &s, t);
+        let window = visible(&m, &s);
         // What `items?datetime=2025-03-01/2025-03-31` returns: spans intersecting March 2025.
         let march = DaySpan { first: day(2025, 3, 1), last: day(2025, 3, 31) };
         let expected: Vec<u32> =
@@ -159,7 +163,7 @@ mod tests {
         assert_eq!(window.strikes, expected);
         assert!(!expected.is_empty());
         s.apply(Action::SetMode(Mode::Cumulative), t);
-        let cumulative = visible(&m, &s, t);
+        let cumulative = visible(&m, &s);
         assert!(cumulative.strikes.len() > window.strikes.len());
         assert!(cumulative.strikes.iter().all(|&i| m.strikes[i as usize].span().first <= day(2025, 3, 31)));
     }
@@ -171,9 +175,9 @@ mod tests {
         let mut s = State::new(t);
         s.apply(Action::SetMode(Mode::Cumulative), t);
         s.apply(Action::Scrub(t.last), t);
-        let all = visible(&m, &s, t).strikes.len();
+        let all = visible(&m, &s).strikes.len();
         s.apply(Action::ToggleConfidence(footprint::domain::Confidence::Low), t);
-        let v = visible(&m, &s, t);
+        let v = visible(&m, &s);
         assert!(v.strikes.len() < all);
         assert!(v.strikes.iter().all(|&i| m.strikes[i as usize].properties.confidence.as_str() != "low"));
     }
@@ -184,7 +188,7 @@ mod tests {
         let t = m.timeline_span();
         let mut s = State::new(t);
         s.apply(Action::Scrub(day(2024, 12, 8)), t);
-        let v = visible(&m, &s, t);
+        let v = visible(&m, &s);
         let json: serde_json::Value = serde_json::from_str(&geojson(&m, &v, Layer::Strikes, &s)).unwrap();
         let features = json["features"].as_array().unwrap();
         let located = v.strikes.iter().filter(|&&i| m.strikes[i as usize].geometry.is_some()).count();
