@@ -754,3 +754,106 @@ async fn a_conditional_request_never_turns_an_error_into_a_304() {
         assert!(status == 400 || status == 404, "{uri}: {status}");
     }
 }
+
+fn oembed_uri(page: &str, extra: &str) -> String {
+    let encoded: String = form_urlencoded::byte_serialize(format!("http://localhost:8080{page}").as_bytes()).collect();
+    format!("/oembed?url={encoded}{extra}")
+}
+
+#[actix_web::test]
+async fn oembed_describes_a_map_url_as_rich_html_with_an_iframe_and_a_thumbnail() {
+    let app = service().await;
+    let (status, body) = get_json(&app, &oembed_uri("/?t=2025-03-31&w=30&layers=sites,strikes", "&format=json")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["type"], "rich");
+    assert_eq!(body["version"], "1.0");
+    assert_eq!(body["provider_name"], "Footprint");
+    assert_eq!(body["provider_url"], "http://localhost:8080/");
+    assert!(body["cache_age"].as_u64().unwrap() > 0);
+    assert!(body["title"].as_str().unwrap().contains("2025-03-31"));
+    let html = body["html"].as_str().unwrap();
+    assert!(
+        html.starts_with(
+            "<iframe src=\"http://localhost:8080/embed?t=2025-03-31&amp;w=30&amp;layers=sites%2Cstrikes\""
+        )
+    );
+    assert!(html.contains("title=\""));
+    assert_eq!((body["width"].as_u64(), body["height"].as_u64()), (Some(800), Some(600)));
+    let thumb = body["thumbnail_url"].as_str().unwrap().replace("http://localhost:8080", "");
+    let (status, _, png) = get(&app, &thumb).await;
+    assert_eq!(status, 200, "{thumb}");
+    let pixmap = decode_png(&png);
+    assert_eq!(
+        (u64::from(pixmap.width()), u64::from(pixmap.height())),
+        (body["thumbnail_width"].as_u64().unwrap(), body["thumbnail_height"].as_u64().unwrap())
+    );
+}
+
+#[actix_web::test]
+async fn oembed_honours_maxwidth_and_maxheight() {
+    let app = service().await;
+    for (extra, width, height) in
+        [("&maxwidth=400", 400, 300), ("&maxwidth=600&maxheight=200", 600, 200), ("&maxheight=100", 800, 100)]
+    {
+        let (status, body) = get_json(&app, &oembed_uri("/embed?t=2025-01-01", extra)).await;
+        assert_eq!(status, 200, "{extra}");
+        assert_eq!((body["width"].as_u64(), body["height"].as_u64()), (Some(width), Some(height)), "{extra}");
+        let html = body["html"].as_str().unwrap();
+        assert!(html.contains(&format!("width=\"{width}\" height=\"{height}\"")), "{html}");
+        assert!(body["thumbnail_width"].as_u64().unwrap() <= width);
+    }
+}
+
+#[actix_web::test]
+async fn oembed_refuses_other_servers_and_formats_and_bad_sizes() {
+    let app = service().await;
+    let other: String = form_urlencoded::byte_serialize(b"https://elsewhere.example/?t=2025-01-01").collect();
+    let (status, body) = get_json(&app, &format!("/oembed?url={other}")).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["code"], "NotFound");
+    let (status, _) = get_json(&app, &oembed_uri("/api/collections", "")).await;
+    assert_eq!(status, 404, "not a map page");
+    let (status, body) = get_json(&app, &oembed_uri("/", "&format=xml")).await;
+    assert_eq!(status, 501);
+    assert!(body["description"].as_str().unwrap().contains("`format=xml`"));
+    for (extra, parameter) in
+        [("&maxwidth=0", "maxwidth"), ("&maxheight=tall", "maxheight"), ("&format=yaml", "format")]
+    {
+        let (status, body) = get_json(&app, &oembed_uri("/", extra)).await;
+        assert_eq!(status, 400, "{extra}");
+        assert!(body["description"].as_str().unwrap().contains(&format!("`{parameter}`")), "{body}");
+    }
+    let (status, body) = get_json(&app, "/oembed").await;
+    assert_eq!(status, 400);
+    assert!(body["description"].as_str().unwrap().contains("`url`"));
+}
+
+#[actix_web::test]
+async fn map_and_embed_pages_carry_oembed_discovery_and_cards_for_their_state() {
+    let app = service().await;
+    for page in [
+        "/?t=2025-03-31&w=30",
+        "/embed?t=2025-03-31&w=30&title=A%20%3Cb%3Etitle%3C%2Fb%3E&caption=Source%3A%20Footprint",
+    ] {
+        let (status, _, body) = get(&app, page).await;
+        assert_eq!(status, 200);
+        let html = String::from_utf8(body).unwrap();
+        assert!(
+            html.contains(
+                "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"http://localhost:8080/oembed?url="
+            ),
+            "{page}"
+        );
+        assert!(html.contains("<meta property=\"og:image\" content=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;w=30&amp;width=1200&amp;height=630\">"), "{page}");
+        assert!(html.contains("twitter:card"));
+        assert!(html.contains("strikes reported in the 30 days to 2025-03-31"), "{page}");
+    }
+    let (_, _, body) =
+        get(&app, "/embed?t=2025-03-31&w=30&title=A%20%3Cb%3Etitle%3C%2Fb%3E&controls=0&theme=dark").await;
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("<h1 class=\"embed-title\">A &lt;b&gt;title&lt;/b&gt;</h1>"), "title is text, not HTML");
+    assert!(html.contains("class=\"embed no-controls theme-dark\""));
+    assert!(html.contains("<noscript><img class=\"static-fallback\" src=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;w=30&amp;width=800&amp;height=450\""));
+    assert!(html.contains("href=\"http://localhost:8080/?t=2025-03-31&amp;w=30\""), "view full map carries the state");
+    assert!(html.contains("footprint:height"));
+}

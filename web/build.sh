@@ -67,7 +67,9 @@ rm -f "$out/package.json"
 cp "$web/static/app.css" "$out/"
 # index.html, with the bridge (whose path wasm-bindgen chooses) preloaded like the other modules.
 preloads="$(cd "$out" && find snippets -name '*.js' | sort | sed 's#.*#<link rel="modulepreload" href="/static/&">#')"
-awk -v p="$preloads" '{ if ($0 == "<!-- snippets -->") print p; else print }' "$web/static/index.html" > "$out/index.html"
+for page in index.html embed.html; do
+  awk -v p="$preloads" '{ if ($0 == "<!-- snippets -->") print p; else print }' "$web/static/$page" > "$out/$page"
+done
 cp "$web/node_modules/maplibre-gl/dist/maplibre-gl.mjs" "$web/node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs" \
   "$web/node_modules/maplibre-gl/dist/maplibre-gl.css" "$out/"
 cp "$web/node_modules/@mapbox/mapbox-gl-rtl-text/dist/mapbox-gl-rtl-text.js" "$out/"

@@ -87,16 +87,9 @@ fn media_type(path: &str) -> &'static str {
     }
 }
 
-fn embedded(file: Option<rust_embed::EmbeddedFile>, path: &str) -> Result<HttpResponse, ApiError> {
-    let file = file.ok_or_else(|| ApiError::NoRoute(path.to_owned()))?;
-    Ok(HttpResponse::Ok().content_type(media_type(path)).body(file.data.into_owned()))
-}
-
-/// `GET /`: the web map.
-pub async fn index(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    // The page's state lives in its query string (decoded by the app), so any parameter is accepted here.
-    let _ = req;
-    embedded(WebDist::get("index.html"), "index.html")
+/// A text file of the web bundle (the page templates).
+pub fn web_file(name: &str) -> Option<String> {
+    WebDist::get(name).map(|file| String::from_utf8_lossy(&file.data).into_owned())
 }
 
 /// A short hash of the embedded web bundle, part of every `ETag`: a new bundle with the same data and version is

@@ -12,8 +12,8 @@ use super::error::ApiError;
 use super::params::Params;
 
 /// The parameters, shared with the web map's URL (`t`, `mode`, `w`, `layers`, `conf`, `at`) plus image ones.
-pub const PARAMETERS: [&str; 11] =
-    ["t", "mode", "w", "layers", "conf", "at", "bbox", "width", "height", "title", "speed"];
+pub const PARAMETERS: [&str; 12] =
+    ["t", "mode", "w", "layers", "conf", "at", "bbox", "width", "height", "title", "speed", "sel"];
 
 /// The web map's default view (MapLibre zoom, 512-pixel tiles).
 const DEFAULT_AT: (f64, f64, f64) = (38.3, 35.0, 5.6);

@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod download;
+pub mod embed;
 pub mod error;
 pub mod image;
 pub mod ogc;
@@ -79,7 +80,9 @@ async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> 
 
 /// The route table. Production ([`app`]) and tests use exactly this.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/", assets::index))
+    cfg.service(resource("/", embed::map_page))
+        .service(resource("/embed", embed::embed_page))
+        .service(resource("/oembed", embed::oembed))
         .service(resource("/downloads", pages::index))
         .service(resource("/static/{file:.*}", assets::static_file))
         .service(resource("/basemap/style.json", assets::style))

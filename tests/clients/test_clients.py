@@ -622,3 +622,19 @@ def test_the_openapi_document_is_a_valid_openapi_3_document(server):
     document = get_json(f"{server.base}/api/openapi.json")
     validate(document)
     assert document["servers"][0]["url"] == f"{server.base}/api"
+
+
+def test_an_oembed_consumer_discovers_the_endpoint_from_a_map_url_and_gets_the_iframe(server):
+    from pyembed.core import PyEmbed
+    from pyembed.core.discovery import AutoDiscoverer
+
+    map_url = f"{server.base}/?t=2025-03-31&w=30&layers=sites,strikes"
+    # Auto-discovery only: the default discoverer would first download oembed.com's provider list.
+    html = PyEmbed(discoverer=AutoDiscoverer()).embed(map_url, max_width=640, max_height=480)
+    assert html.startswith("<iframe "), html
+    assert f'src="{server.base}/embed?t=2025-03-31&amp;w=30&amp;layers=sites%2Cstrikes"' in html, html
+    assert 'width="640"' in html and 'height="480"' in html, html
+    assert "title=" in html
+    # The consumer found the endpoint through the page's discovery link, not a hard-coded provider list.
+    records = server.requests_since(0)
+    assert any(r.get("path") == "/oembed" for r in records), "pyembed asked /oembed"

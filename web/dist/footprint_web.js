@@ -1,4 +1,5 @@
 import { createMap, jumpTo, setData, setPaint, setVisible } from './snippets/footprint-web-f06a3e55026e09ff/js/bridge.js';
+import * as import1 from "./snippets/footprint-web-f06a3e55026e09ff/js/bridge.js"
 
 
 /**
@@ -64,6 +65,9 @@ function __wbg_get_imports() {
         __wbg_clipboard_047ad3d952a13066: function(arg0) {
             const ret = arg0.clipboard;
             return ret;
+        },
+        __wbg_close_4c46ff8802ca60e6: function(arg0) {
+            arg0.close();
         },
         __wbg_closest_39824b16065066bc: function() { return handleError(function (arg0, arg1, arg2) {
             const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
@@ -136,6 +140,16 @@ function __wbg_get_imports() {
             const ret = result;
             return ret;
         },
+        __wbg_instanceof_HtmlInputElement_28751c98d77a5a65: function(arg0) {
+            let result;
+            try {
+                result = arg0 instanceof HTMLInputElement;
+            } catch (_) {
+                result = false;
+            }
+            const ret = result;
+            return ret;
+        },
         __wbg_instanceof_KeyboardEvent_c9280788b471ab5f: function(arg0) {
             let result;
             try {
@@ -166,6 +180,10 @@ function __wbg_get_imports() {
             const ret = result;
             return ret;
         },
+        __wbg_item_5b70fe58b24cf84b: function(arg0, arg1) {
+            const ret = arg0.item(arg1 >>> 0);
+            return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+        },
         __wbg_jumpTo_45756a1bdaa4b718: function(arg0, arg1, arg2, arg3) {
             jumpTo(arg0, arg1, arg2, arg3 !== 0);
         },
@@ -175,6 +193,10 @@ function __wbg_get_imports() {
             const len1 = WASM_VECTOR_LEN;
             getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
             getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+        },
+        __wbg_length_9aab85334c5daf3f: function(arg0) {
+            const ret = arg0.length;
+            return ret;
         },
         __wbg_location_7320782274fc691b: function(arg0) {
             const ret = arg0.location;
@@ -200,6 +222,13 @@ function __wbg_get_imports() {
             const ret = arg0.ok;
             return ret;
         },
+        __wbg_origin_dafa41a3ee9236b1: function() { return handleError(function (arg0, arg1) {
+            const ret = arg1.origin;
+            const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            const len1 = WASM_VECTOR_LEN;
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+        }, arguments); },
         __wbg_performance_50e6a3f8dc80bbca: function(arg0) {
             const ret = arg0.performance;
             return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
@@ -209,6 +238,10 @@ function __wbg_get_imports() {
         },
         __wbg_pushState_2566fa2fdc918d38: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
             arg0.pushState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
+        }, arguments); },
+        __wbg_querySelectorAll_6c1bd81d448fb480: function() { return handleError(function (arg0, arg1, arg2) {
+            const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
+            return ret;
         }, arguments); },
         __wbg_querySelector_72201b7c62dc196b: function() { return handleError(function (arg0, arg1, arg2) {
             const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
@@ -266,8 +299,14 @@ function __wbg_get_imports() {
         __wbg_set_id_861bcd7afe9f86ad: function(arg0, arg1, arg2) {
             arg0.id = getStringFromWasm0(arg1, arg2);
         },
+        __wbg_set_src_bab49092291e2831: function(arg0, arg1, arg2) {
+            arg0.src = getStringFromWasm0(arg1, arg2);
+        },
         __wbg_set_textContent_0177b2a6d9293c2c: function(arg0, arg1, arg2) {
             arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
+        },
+        __wbg_set_value_651c5a714f0a7b56: function(arg0, arg1, arg2) {
+            arg0.value = getStringFromWasm0(arg1, arg2);
         },
         __wbg_set_value_cb7e77c93a95e491: function(arg0, arg1, arg2) {
             arg0.value = getStringFromWasm0(arg1, arg2);
@@ -278,6 +317,16 @@ function __wbg_get_imports() {
         __wbg_shiftKey_a6ce93ef743d5834: function(arg0) {
             const ret = arg0.shiftKey;
             return ret;
+        },
+        __wbg_showModal_03450d22087f2f44: function() { return handleError(function (arg0) {
+            arg0.showModal();
+        }, arguments); },
+        __wbg_src_711a51ab519fb47a: function(arg0, arg1) {
+            const ret = arg1.src;
+            const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            const len1 = WASM_VECTOR_LEN;
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
         },
         __wbg_static_accessor_GLOBAL_THIS_003ee833af9699fc: function() {
             const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
@@ -348,38 +397,38 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 104, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 111, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hbf106f502829e210);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h02c51c726a2df536);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 6, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__he2a0e58501373ff2);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf653aab2b1bc22ff);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 5, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h08a52b8bb8a5b891);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("KeyboardEvent")], shim_idx: 5, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h08a52b8bb8a5b891_6);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("KeyboardEvent")], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0_6);
             return ret;
         },
         __wbindgen_generic_0000000000000006: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 7, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h08956b08d7b8e026);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h1f04bff4d856b3ce);
             return ret;
         },
         __wbindgen_generic_0000000000000007: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hbcfe98acf85beeed);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 5, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__heb383a47474ef1a1);
             return ret;
         },
         __wbindgen_generic_0000000000000008: function(arg0, arg1) {
@@ -399,19 +448,20 @@ function __wbg_get_imports() {
     return {
         __proto__: null,
         "./footprint_web_bg.js": import0,
+        "./snippets/footprint-web-f06a3e55026e09ff/js/bridge.js": import1,
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__hbcfe98acf85beeed(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hbcfe98acf85beeed(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__heb383a47474ef1a1(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__heb383a47474ef1a1(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h08a52b8bb8a5b891(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h08a52b8bb8a5b891(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h08a52b8bb8a5b891_6(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h08a52b8bb8a5b891_6(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0_6(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0_6(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg1, arg2) {
@@ -421,19 +471,19 @@ function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg
     }
 }
 
-function wasm_bindgen__convert__closures_____invoke__h08956b08d7b8e026(arg0, arg1, arg2, arg3) {
+function wasm_bindgen__convert__closures_____invoke__h1f04bff4d856b3ce(arg0, arg1, arg2, arg3) {
     const val2 = +arg3;
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__h08956b08d7b8e026(arg0, arg1, ptr0, len0, val2);
+    wasm.wasm_bindgen__convert__closures_____invoke__h1f04bff4d856b3ce(arg0, arg1, ptr0, len0, val2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__he2a0e58501373ff2(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__he2a0e58501373ff2(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__hf653aab2b1bc22ff(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hf653aab2b1bc22ff(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hbf106f502829e210(arg0, arg1, arg2, arg3, arg4) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hbf106f502829e210(arg0, arg1, arg2, arg3, arg4);
+function wasm_bindgen__convert__closures_____invoke__h02c51c726a2df536(arg0, arg1, arg2, arg3, arg4) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h02c51c726a2df536(arg0, arg1, arg2, arg3, arg4);
 }
 
 function addToExternrefTable0(obj) {

@@ -59,6 +59,10 @@ export function setPaint(layer, property, value) {
   map?.setPaintProperty(layer, property, value);
 }
 
+export function fitBounds(west, south, east, north) {
+  map?.fitBounds([[west, south], [east, north]], { padding: 20, animate: false });
+}
+
 export function jumpTo(lon, lat, zoom, animate) {
   if (animate) map?.easeTo({ center: [lon, lat], zoom });
   else map?.jumpTo({ center: [lon, lat], zoom });

@@ -14,7 +14,7 @@ use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElemen
 use crate::model::{Layer, Model};
 use crate::state::{Action, Mode, SPEEDS, Selection, State, View, WINDOWS};
 use crate::view::{Visible, geojson, visible};
-use crate::{format, style, url};
+use crate::{embed, format, style, url};
 
 #[wasm_bindgen(module = "/js/bridge.js")]
 extern "C" {
@@ -37,6 +37,8 @@ extern "C" {
     fn set_visible(layer_ids: &str, visible: bool);
     #[wasm_bindgen(js_name = setPaint)]
     fn set_paint(layer: &str, property: &str, value: f64);
+    #[wasm_bindgen(js_name = fitBounds)]
+    fn fit_bounds(west: f64, south: f64, east: f64, north: f64);
     #[wasm_bindgen(js_name = jumpTo)]
     fn jump_to(lon: f64, lat: f64, zoom: f64, animate: bool);
 }
@@ -161,6 +163,13 @@ async fn run() -> Result<(), JsValue> {
     element("status").set_text_content(None);
     draw_histogram(&app, &response_text(histogram).await?);
     render(&app, History::Keep);
+    // `autoplay=1` (embeds) starts playing, never for readers who prefer reduced motion.
+    let autoplay =
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).any(|(k, v)| k == "autoplay" && v == "1");
+    if autoplay && !reduced_motion {
+        dispatch(&app, Action::TogglePlay, History::Replace);
+        ensure_animation(&app);
+    }
     Ok(())
 }
 
@@ -181,6 +190,14 @@ fn with_app(f: impl FnOnce(&Shared)) {
 fn start_map(view: View) {
     let ready = Closure::<dyn FnMut()>::new(move || {
         MAP_READY.with(|r| r.set(true));
+        // An embed's `bbox` fits the view once (the URL then keeps the resulting `at`).
+        let query = window().location().search().unwrap_or_default();
+        let bbox = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .find(|(k, _)| k == "bbox")
+            .and_then(|(_, v)| footprint::domain::Bbox::parse(&v).ok());
+        if let Some(b) = bbox {
+            fit_bounds(b.min_lon, b.min_lat, b.max_lon, b.max_lat);
+        }
         with_app(|app| {
             app.borrow_mut().map_ready = true;
             render(app, History::Keep);
@@ -332,6 +349,22 @@ fn wire(app: &Shared) {
         }
     });
     listen("copy-link", "click", app, |_, _| copy_link());
+    if document().get_element_by_id("embed-open").is_some() {
+        listen("embed-open", "click", app, |app, _| open_embed_dialog(app));
+        listen("embed-close", "click", app, |_, _| {
+            let dialog: web_sys::HtmlDialogElement = element("embed-dialog").unchecked_into();
+            dialog.close();
+        });
+        let radios = document().query_selector_all("input[name=embed-size]").expect_throw("radios");
+        for i in 0..radios.length() {
+            if let Some(radio) = radios.item(i) {
+                let app = app.clone();
+                let change = Closure::<dyn FnMut()>::new(move || fill_embed_dialog(&app));
+                let _ = radio.add_event_listener_with_callback("change", change.as_ref().unchecked_ref());
+                change.forget();
+            }
+        }
+    }
     let key_app = app.clone();
     let keys = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
         if e.key() == "Escape" && key_app.borrow().state.selected.is_some() {
@@ -375,6 +408,35 @@ fn close_panel(app: &Shared) {
         .unwrap_or_else(|| element("map"));
     if let Some(target) = target.dyn_ref::<HtmlElement>() {
         let _ = target.focus();
+    }
+}
+
+fn open_embed_dialog(app: &Shared) {
+    fill_embed_dialog(app);
+    let dialog: web_sys::HtmlDialogElement = element("embed-dialog").unchecked_into();
+    let _ = dialog.show_modal();
+}
+
+fn fill_embed_dialog(app: &Shared) {
+    let query = url::encode(&app.borrow().state);
+    let origin = window().location().origin().unwrap_or_default();
+    let preset = document()
+        .query_selector("input[name=embed-size]:checked")
+        .ok()
+        .flatten()
+        .and_then(|r| r.dyn_into::<HtmlInputElement>().ok())
+        .map_or(embed::Preset::Responsive, |r| embed::Preset::from_value(&r.value()));
+    let title =
+        format!("Footprint map: Russia's bases in Syria and reported strikes, {}", format::day(app.borrow().state.day));
+    let (plain, responsive) = embed::snippets(&origin, &query, preset, &title);
+    let code: web_sys::HtmlTextAreaElement = element("embed-iframe-code").unchecked_into();
+    code.set_value(&plain);
+    let code: web_sys::HtmlTextAreaElement = element("embed-responsive-code").unchecked_into();
+    code.set_value(&responsive);
+    let preview: web_sys::HtmlIFrameElement = element("embed-preview").unchecked_into();
+    let src = embed::widget_url(&origin, &query);
+    if preview.src() != src {
+        preview.set_src(&src);
     }
 }
 

@@ -4,6 +4,7 @@
 //! plain Rust, unit-tested on the host. `app` (WebAssembly only) wires the page and drives MapLibre GL JS through
 //! the small hand-written bridge in `js/bridge.js`.
 
+pub mod embed;
 pub mod format;
 pub mod model;
 pub mod state;
