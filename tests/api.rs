@@ -208,22 +208,22 @@ async fn a_datetime_instant_gives_each_sites_status_on_that_day() {
 async fn status_boundaries_are_inclusive_on_both_ends() {
     let app = service().await;
     let (_, last_day) = get_json(&app, "/api/collections/sites/items?site_id=khmeimim&datetime=2024-12-06").await;
-    assert_eq!(ids(&last_day), ["khmeimim/2015-09-30"]);
+    assert_eq!(ids(&last_day), ["khmeimim.2015-09-30"]);
     let (_, both) =
         get_json(&app, "/api/collections/sites/items?site_id=khmeimim&datetime=2024-12-06/2024-12-07").await;
-    assert_eq!(ids(&both), ["khmeimim/2015-09-30", "khmeimim/2024-12-07"]);
+    assert_eq!(ids(&both), ["khmeimim.2015-09-30", "khmeimim.2024-12-07"]);
 }
 
 #[actix_web::test]
 async fn datetime_intervals_with_open_ends_match_older_and_ongoing_features() {
     let app = service().await;
     let (_, old) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=../1990-01-01").await;
-    assert_eq!(ids(&old), ["tartus/1971-01-01"]);
+    assert_eq!(ids(&old), ["tartus.1971-01-01"]);
     let (_, empty_start) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=/1990").await;
     assert_eq!(ids(&empty_start), ids(&old));
     let (_, now) = get_json(&app, "/api/collections/sites/items?limit=100&datetime=2026-11-01/..").await;
-    assert!(ids(&now).contains(&"khmeimim/2024-12-07".to_owned()), "ongoing status matches");
-    assert!(!ids(&now).iter().any(|id| id == "qamishli/2024-12-16"), "ended periods do not");
+    assert!(ids(&now).contains(&"khmeimim.2024-12-07".to_owned()), "ongoing status matches");
+    assert!(!ids(&now).iter().any(|id| id == "qamishli.2024-12-16"), "ended periods do not");
 }
 
 #[actix_web::test]
@@ -247,7 +247,7 @@ async fn property_filters_keep_only_matching_values() {
     assert_eq!(status, 200, "a legal value with no matches is an empty result, not an error");
     assert_eq!(none["numberMatched"], 0);
     let (_, withdrawn) = get_json(&app, "/api/collections/sites/items?status=withdrawn").await;
-    assert_eq!(ids(&withdrawn), ["qamishli/2026-01-27"]);
+    assert_eq!(ids(&withdrawn), ["qamishli.2026-01-27"]);
     let (_, combined) =
         get_json(&app, "/api/collections/strikes/items?limit=1000&location_precision=exact-facility&datetime=2024-12")
             .await;
@@ -260,7 +260,7 @@ async fn property_filters_keep_only_matching_values() {
 #[actix_web::test]
 async fn a_single_feature_carries_time_sources_and_links() {
     let app = service().await;
-    let (status, f) = get_json(&app, "/api/collections/sites/items/khmeimim%2F2015-09-30").await;
+    let (status, f) = get_json(&app, "/api/collections/sites/items/khmeimim.2015-09-30").await;
     assert_eq!(status, 200);
     assert_eq!(f["type"], "Feature");
     assert_eq!(f["geometry"]["coordinates"], serde_json::json!([35.945, 35.41167]));
@@ -518,7 +518,7 @@ async fn every_path_in_the_openapi_document_is_served_and_every_route_is_documen
         paths.insert(full.trim_end_matches('/').to_owned());
     }
     for path in &paths {
-        let uri = path.replace("{collectionId}", "sites").replace("{featureId}", "khmeimim%2F2015-09-30");
+        let uri = path.replace("{collectionId}", "sites").replace("{featureId}", "khmeimim.2015-09-30");
         let (status, _, _) = get(&app, &uri).await;
         assert_eq!(status, 200, "documented path {path} is not served");
     }
@@ -570,7 +570,7 @@ async fn the_downloads_page_links_every_collection_and_its_downloads() {
 #[actix_web::test]
 async fn the_web_map_and_its_bundle_are_served_from_the_binary() {
     let app = service().await;
-    let (status, headers, body) = get(&app, "/?t=2025-03-01&sel=sites:khmeimim/2015-09-30").await;
+    let (status, headers, body) = get(&app, "/?t=2025-03-01&sel=sites:khmeimim.2015-09-30").await;
     assert_eq!(status, 200);
     assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
     let html = String::from_utf8(body).unwrap();

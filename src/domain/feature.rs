@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use footprint::domain::Feature;
-//! let json = r#"{"type": "Feature", "id": "khmeimim/2015-09-30",
+//! let json = r#"{"type": "Feature", "id": "khmeimim.2015-09-30",
 //!   "geometry": {"type": "Point", "coordinates": [35.945, 35.41167]},
 //!   "properties": {"name": {"en": "Khmeimim Air Base"}, "kind": "air-base",
 //!     "start": "2015-09-30", "start_precision": "day", "end": "2024-12-06", "end_precision": "day",

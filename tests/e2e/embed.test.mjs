@@ -93,7 +93,10 @@ test("a page on another origin embeds the responsive snippet, which takes the wi
       <p>More reporting…</p></body></html>`.replace("FORGER", forger),
   });
   for (const width of [1000, 320]) {
-    const { page, problems, context } = await openPageWithoutMap(`${origin}/article`, width);
+    const { page, problems, context } = await openPage(browser, `${origin}/article`, {
+      viewport: { width, height: 900 },
+      noMap: true,
+    });
     const frame = await widgetFrame(page);
     const iframe = page.locator("iframe[id^=footprint-]");
     // The widget reports its height; the snippet applies it (and not the forged 1234 or 999).
@@ -115,22 +118,6 @@ test("a page on another origin embeds the responsive snippet, which takes the wi
   }
 });
 
-/** Opens a third-party page (no map of its own) and records problems like openPage does. */
-async function openPageWithoutMap(url, width) {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("request", (r) => {
-    if (!/^(http:\/\/127\.0\.0\.1:|data:|blob:)/.test(r.url())) problems.push(`request outside 127.0.0.1: ${r.url()}`);
-  });
-  await page.goto(url, { waitUntil: "load" });
-  return { page, problems, context };
-}
-
 test("the embed honours its parameters and links to the full map with the same state", async () => {
   const url = `${server.base}/embed?t=2025-03-31&w=30&title=Strikes%20in%20March&caption=Source%3A%20Footprint&controls=0&theme=dark`;
   const { page, problems, context } = await openPage(browser, url, { viewport: { width: 600, height: 700 } });
@@ -147,7 +134,12 @@ test("the embed honours its parameters and links to the full map with the same s
 test("autoplay plays, unless the reader prefers reduced motion", async () => {
   const url = `${server.base}/embed?t=2024-12-01&autoplay=1`;
   const playing = await openPage(browser, url);
-  await playing.page.waitForFunction(() => document.querySelector("#play").getAttribute("aria-pressed") === "true");
+  await playing.page.waitForFunction(() => document.querySelector("#play").getAttribute("aria-pressed") === "true", null, {
+    timeout: 60_000,
+  });
+  await playing.page.waitForFunction(() => document.querySelector("#current-date").textContent !== "1 Dec 2024", null, {
+    timeout: 60_000,
+  });
   await playing.context.close();
   const still = await openPage(browser, url, { reducedMotion: "reduce" });
   await still.page.waitForTimeout(800);

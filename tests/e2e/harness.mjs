@@ -63,7 +63,7 @@ export async function launch() {
   });
 }
 
-/** A new page that records problems; `problems()` lists console errors, page errors and outside requests. */
+/** A new page that records problems (see `watch`); waits for the map unless `options.noMap`. */
 export async function openPage(browser, url, options = {}) {
   const context = await browser.newContext({
     viewport: options.viewport || { width: 1280, height: 800 },
@@ -71,6 +71,14 @@ export async function openPage(browser, url, options = {}) {
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
   const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(url, { waitUntil: "load" });
+  if (!options.noMap) await ready(page);
+  return { page, context, problems };
+}
+
+/** Records a page's console errors, page errors, failed responses and requests that leave 127.0.0.1. */
+export function watch(page) {
   const problems = [];
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console error: ${m.text()}`);
@@ -85,9 +93,7 @@ export async function openPage(browser, url, options = {}) {
   page.on("response", (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
   });
-  await page.goto(url, { waitUntil: "load" });
-  await ready(page);
-  return { page, context, problems };
+  return problems;
 }
 
 /** Waits until the data is loaded, the map style and tiles are loaded and the app has rendered. */
@@ -99,7 +105,8 @@ export async function ready(page) {
       window.__footprintMap.areTilesLoaded() &&
       document.querySelector("#histogram-cursor"),
     null,
-    { timeout: 30_000 },
+    // Generous: software WebGL on a busy 2-core machine can be slow to draw the first tiles.
+    { timeout: 60_000 },
   );
 }
 

@@ -163,7 +163,7 @@ test("a deep link restores the same state, and back/forward move through it", as
 });
 
 test("on a phone the timeline stays usable and the panel becomes a bottom sheet", async () => {
-  const { page, problems, context } = await openPage(browser, `${server.base}/?t=2025-06-01&sel=sites:khmeimim/2024-12-07`, {
+  const { page, problems, context } = await openPage(browser, `${server.base}/?t=2025-06-01&sel=sites:khmeimim.2024-12-07`, {
     viewport: { width: 360, height: 640 },
   });
   for (const id of ["#play", "#forward-day", "#scrubber"]) {

@@ -1,7 +1,7 @@
 //! The URL codec: the state a reader can share (day, mode, window, speed, layers, confidence, selection, view) as a
 //! query string, and back. Unknown or malformed values fall back to the defaults, so any link opens.
 //!
-//! `?t=2025-03-31&mode=window&w=30&speed=1&layers=sites,strikes&conf=high,medium&sel=sites:khmeimim/2015-09-30&at=36.1,35.2,7.5`
+//! `?t=2025-03-31&mode=window&w=30&speed=1&layers=sites,strikes&conf=high,medium&sel=sites:khmeimim.2015-09-30&at=36.1,35.2,7.5`
 
 use footprint::domain::{Confidence, Datetime, DaySpan};
 
@@ -119,13 +119,13 @@ mod tests {
             Action::SetSpeed(4),
             Action::ToggleLayer(Layer::Events),
             Action::ToggleConfidence(Confidence::Low),
-            Action::Select(Some(Selection { layer: Layer::Sites, id: "khmeimim/2015-09-30".into() })),
+            Action::Select(Some(Selection { layer: Layer::Sites, id: "khmeimim.2015-09-30".into() })),
             Action::SetView(View { lon: 35.9451, lat: 35.4117, zoom: 9.5 }),
         ] {
             s.apply(action, timeline());
         }
         let url = encode(&s);
-        assert!(url.contains("sel=sites%3Akhmeimim%2F2015-09-30"), "{url}");
+        assert!(url.contains("sel=sites%3Akhmeimim.2015-09-30"), "{url}");
         assert_eq!(decode(&url, timeline()), s);
         assert_eq!(decode(&format!("?{url}"), timeline()), s);
     }
