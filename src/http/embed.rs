@@ -43,7 +43,7 @@ impl PageQuery {
 
 /// What the page shows, in words: its day and window, and how many strikes the window holds.
 fn describe(state: &AppState, query: &PageQuery) -> (String, String) {
-    let last_day = state.dataset.collections.iter().filter_map(|c| c.starts().last()).max().copied().unwrap_or(Day(0));
+    let last_day = state.dataset.last_start();
     let day = query.get("t").and_then(|t| Datetime::parse(t).ok()).map_or(last_day, |d| d.span().last);
     let cumulative = query.get("mode") == Some("cumulative");
     let days: i32 = query.get("w").and_then(|w| w.parse().ok()).filter(|w| (1..=366).contains(w)).unwrap_or(30);

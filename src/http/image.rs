@@ -34,7 +34,7 @@ pub fn parse(params: &Params, state: &AppState) -> Result<MapImage, ApiError> {
             return Err(ApiError::invalid(name, format!("must be between 1 and {MAX_SIZE}")));
         }
     }
-    let last_day = state.dataset.collections.iter().filter_map(|c| c.starts().last()).max().copied().unwrap_or(Day(0));
+    let last_day = state.dataset.last_start();
     let day = match params.raw("t") {
         None => last_day,
         Some(raw) => Datetime::parse(raw).map_err(|e| ApiError::invalid("t", e))?.span().last,

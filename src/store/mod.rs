@@ -239,6 +239,11 @@ impl Dataset {
         Ok(Dataset { catalog, collections, content_hash, origin: files.describe() })
     }
 
+    /// The latest start day of any feature: the default "now" of maps and images (day 0 without data).
+    pub fn last_start(&self) -> Day {
+        self.collections.iter().filter_map(|c| c.starts().last()).max().copied().unwrap_or(Day(0))
+    }
+
     /// The collection with this id, if any.
     pub fn collection(&self, id: &str) -> Option<&Collection> {
         self.collections.iter().find(|c| c.meta.id == id)
