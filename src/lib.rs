@@ -3,6 +3,8 @@
 //! The crate is layered the way the service is deployed:
 //! - [`domain`]: sites, events and strikes with time spans that carry their precision, locations with theirs, and
 //!   provenance. No HTTP and no I/O, so the browser crate can reuse it.
+//! - [`i18n`]: the reader's languages (English, Arabic, Russian): UI messages from `web/i18n/`, plural rules,
+//!   digits and dates at their precision. Shared by the server's pages and API and the browser app.
 //! - `store`: loading and validating the curated layers, and the in-memory spatio-temporal index that answers
 //!   queries.
 //! - `http`: the actix-web layer (OGC API – Features, downloads, timeline), one route table shared by the binary
@@ -16,6 +18,7 @@ pub mod cli;
 pub mod domain;
 #[cfg(feature = "server")]
 pub mod http;
+pub mod i18n;
 #[cfg(feature = "server")]
 pub mod render;
 #[cfg(feature = "server")]

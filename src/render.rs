@@ -27,11 +27,11 @@ const FONT: &[u8] = include_bytes!("../geodata/basemap/fonts/NotoSans-Regular.tt
 /// Status colours, as on the web map.
 const STATUS_COLOURS: [(Status, &str, (u8, u8, u8)); 6] = [
     (Status::RussianOperated, "Russian-operated", (0xb2, 0x18, 0x2b)),
-    (Status::RussianUseReported, "Russian use reported", (0xd6, 0x60, 0x4d)),
-    (Status::DrawdownReported, "Drawdown reported", (0xe0, 0x82, 0x14)),
-    (Status::WithdrawalUnderWay, "Withdrawal under way", (0x80, 0x73, 0xac)),
+    (Status::RussianUseReported, "Russian use reported", (0xc0, 0x39, 0x2b)),
+    (Status::DrawdownReported, "Drawdown reported", (0xa4, 0x54, 0x0b)),
+    (Status::WithdrawalUnderWay, "Withdrawal under way", (0x6a, 0x5a, 0x9c)),
     (Status::Withdrawn, "Withdrawn", (0x4d, 0x4d, 0x4d)),
-    (Status::WithdrawalClaimed, "Withdrawal claimed", (0x87, 0x87, 0x87)),
+    (Status::WithdrawalClaimed, "Withdrawal claimed", (0x6b, 0x6b, 0x6b)),
 ];
 const STRIKE: (u8, u8, u8) = (0xc5, 0x1b, 0x7d);
 const EVENT: (u8, u8, u8) = (0x21, 0x66, 0xac);

@@ -770,7 +770,7 @@ async fn oembed_describes_a_map_url_as_rich_html_with_an_iframe_and_a_thumbnail(
     assert_eq!(body["provider_name"], "Footprint");
     assert_eq!(body["provider_url"], "http://localhost:8080/");
     assert!(body["cache_age"].as_u64().unwrap() > 0);
-    assert!(body["title"].as_str().unwrap().contains("2025-03-31"));
+    assert!(body["title"].as_str().unwrap().contains("31 Mar 2025"));
     let html = body["html"].as_str().unwrap();
     assert!(
         html.starts_with(
@@ -846,7 +846,7 @@ async fn map_and_embed_pages_carry_oembed_discovery_and_cards_for_their_state() 
         );
         assert!(html.contains("<meta property=\"og:image\" content=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;w=30&amp;width=1200&amp;height=630\">"), "{page}");
         assert!(html.contains("twitter:card"));
-        assert!(html.contains("strikes reported in the 30 days to 2025-03-31"), "{page}");
+        assert!(html.contains("strikes reported in the 30 days to 31 Mar 2025"), "{page}");
     }
     let (_, _, body) =
         get(&app, "/embed?t=2025-03-31&w=30&title=A%20%3Cb%3Etitle%3C%2Fb%3E&controls=0&theme=dark").await;
@@ -856,4 +856,106 @@ async fn map_and_embed_pages_carry_oembed_discovery_and_cards_for_their_state() 
     assert!(html.contains("<noscript><img class=\"static-fallback\" src=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;w=30&amp;width=800&amp;height=450\""));
     assert!(html.contains("href=\"http://localhost:8080/?t=2025-03-31&amp;w=30\""), "view full map carries the state");
     assert!(html.contains("footprint:height"));
+}
+
+#[actix_web::test]
+async fn the_api_answers_in_the_language_asked_for_and_says_which() {
+    let app = service().await;
+    let (status, headers, body) = get(&app, "/api/collections?lang=ar").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("content-language").unwrap(), "ar");
+    assert!(headers.get_all("vary").any(|v| v.to_str().unwrap().contains("Accept-Language")));
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    let strikes = body["collections"].as_array().unwrap().iter().find(|c| c["id"] == "strikes").unwrap();
+    assert!(strikes["title"].as_str().unwrap().chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{strikes}");
+    assert_eq!(strikes["title_lang"], "ar");
+    // Accept-Language when there is no `lang`; English when neither names a language Footprint has.
+    let request = TestRequest::get()
+        .uri("/api/collections/sites")
+        .insert_header(("Accept-Language", "de-DE, ru;q=0.8, en;q=0.5"));
+    let (_, headers, body) = get_with(&app, request).await;
+    assert_eq!(headers.get("content-language").unwrap(), "ru");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert!(body["title"].as_str().unwrap().chars().any(|c| ('а'..='я').contains(&c)), "{}", body["title"]);
+    let request = TestRequest::get().uri("/api/collections/sites").insert_header(("Accept-Language", "de"));
+    let (_, headers, _) = get_with(&app, request).await;
+    assert_eq!(headers.get("content-language").unwrap(), "en");
+    // A language Footprint does not have is a 400 naming `lang`.
+    let (status, body) = get_json(&app, "/api/collections/strikes/items?lang=fr").await;
+    assert_eq!(status, 400);
+    assert!(body["description"].as_str().unwrap().contains("`lang`"), "{body}");
+}
+
+#[actix_web::test]
+async fn feature_titles_follow_the_language_and_an_english_fallback_is_labelled() {
+    let app = service().await;
+    let (_, headers, body) = get(&app, "/api/collections/sites/items/khmeimim.2015-09-30?lang=ru").await;
+    assert_eq!(headers.get("content-language").unwrap(), "ru");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["properties"]["title"], "авиабаза Хмеймим");
+    assert_eq!(body["properties"]["title_lang"], "ru");
+    assert_eq!(body["properties"]["name"]["en"], "Khmeimim (Hmeimim) Air Base", "every language stays in `name`");
+    // Every feature has a title in the language asked for, or says it fell back to English.
+    for collection in ["sites", "strikes", "events"] {
+        let (_, body) = get_json(&app, &format!("/api/collections/{collection}/download?f=geojson&lang=ar")).await;
+        for f in body["features"].as_array().unwrap() {
+            let p = &f["properties"];
+            let expected = p["name"]["ar"].as_str().map_or(("en", p["name"]["en"].as_str()), |ar| ("ar", Some(ar)));
+            assert_eq!((p["title_lang"].as_str().unwrap(), p["title"].as_str()), expected, "{}", f["id"]);
+        }
+    }
+    // Each language is its own representation: its own ETag.
+    let (_, en, _) = get(&app, "/api/collections/sites/items?lang=en").await;
+    let (_, ar, _) = get(&app, "/api/collections/sites/items?lang=ar").await;
+    assert_ne!(en.get("etag"), ar.get("etag"));
+    let request = TestRequest::get()
+        .uri("/api/collections/sites/items?lang=en")
+        .insert_header(("If-None-Match", ar.get("etag").unwrap().clone()));
+    let (status, _, _) = get_with(&app, request).await;
+    assert_eq!(status, 200, "the Arabic tag does not validate the English page");
+}
+
+#[actix_web::test]
+async fn pages_are_served_in_the_readers_language_right_to_left_for_arabic() {
+    let app = service().await;
+    let (status, headers, body) = get(&app, "/?lang=ar&t=2024-12-09").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("content-language").unwrap(), "ar");
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(!html.contains("{{"), "every placeholder is filled");
+    assert!(html.contains("٩ ديسمبر ٢٠٢٤"), "the card's date is in Arabic");
+    assert!(html.contains("hreflang=\"ru\""), "the page links its other languages");
+    // The switch keeps the state and changes only the language.
+    assert!(html.contains("href=\"?t=2024-12-09&amp;lang=ru\""), "the switch keeps the state");
+    let request = TestRequest::get().uri("/embed").insert_header(("Accept-Language", "ru-RU,ru;q=0.9"));
+    let (_, _, body) = get_with(&app, request).await;
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("<html lang=\"ru\" dir=\"ltr\">"));
+
+    // A language the page does not have falls back (links always open), as malformed state does.
+    let (status, _, body) = get(&app, "/?lang=xx").await;
+    assert_eq!(status, 200);
+    assert!(String::from_utf8(body).unwrap().contains("<html lang=\"en\" dir=\"ltr\">"));
+}
+
+#[actix_web::test]
+async fn the_basemap_labels_places_in_the_language_asked_for() {
+    let app = service().await;
+    let (status, headers, body) = get(&app, "/basemap/style.json?lang=ru").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("content-language").unwrap(), "ru");
+    let style: Value = serde_json::from_slice(&body).unwrap();
+    let fields: Vec<String> = style["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["layout"].get("text-field").map(Value::to_string))
+        .collect();
+    assert!(!fields.is_empty());
+    for field in fields {
+        assert!(field.starts_with("[\"coalesce\",[\"get\",\"name_ru\"],[\"get\",\"name_en\"]"), "{field}");
+    }
+    let (status, _) = get_json(&app, "/basemap/style.json?lang=zz").await;
+    assert_eq!(status, 400);
 }

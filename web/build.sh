@@ -65,10 +65,18 @@ rm -rf "${out:?}"/*
   "$out/footprint_web_bg.wasm" -o "$out/footprint_web_bg.wasm"
 rm -f "$out/package.json"
 cp "$web/static/app.css" "$out/"
-# index.html, with the bridge (whose path wasm-bindgen chooses) preloaded like the other modules.
+# index.html and embed.html, with the bridge (whose path wasm-bindgen chooses) preloaded like the other modules,
+# and the markup they share (static/parts/*.html) included where they say `<!-- include NAME.html -->`.
 preloads="$(cd "$out" && find snippets -name '*.js' | sort | sed 's#.*#<link rel="modulepreload" href="/static/&">#')"
 for page in index.html embed.html; do
-  awk -v p="$preloads" '{ if ($0 == "<!-- snippets -->") print p; else print }' "$web/static/$page" > "$out/$page"
+  awk -v p="$preloads" -v parts="$web/static/parts" '
+    $0 == "<!-- snippets -->" { print p; next }
+    match($0, /<!-- include [a-z-]+[.]html -->/) {
+      indent = substr($0, 1, RSTART - 1); file = parts "/" substr($0, RSTART + 13, RLENGTH - 17)
+      while ((getline line < file) > 0) print (line == "" ? "" : indent line)
+      close(file); next
+    }
+    { print }' "$web/static/$page" > "$out/$page"
 done
 cp "$web/node_modules/maplibre-gl/dist/maplibre-gl.mjs" "$web/node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs" \
   "$web/node_modules/maplibre-gl/dist/maplibre-gl.css" "$out/"

@@ -25,6 +25,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::time::{DatePrecision, Day, DaySpan, PartialDate};
+use crate::i18n::Lang;
 
 /// A WGS84 position `[lon, lat]`, serialised as a GeoJSON Point.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
@@ -555,8 +556,15 @@ impl Properties {
 
 impl Serialize for Properties {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let d = self.details();
         let mut map = serializer.serialize_map(None)?;
+        self.write_entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl Properties {
+    fn write_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        let d = self.details();
         map.serialize_entry("name", &self.name)?;
         if let Some(description) = &d.description {
             map.serialize_entry("description", description)?;
@@ -600,6 +608,43 @@ impl Serialize for Properties {
             map.serialize_entry("fact_ids", &d.fact_ids)?;
         }
         map.serialize_entry("sources", &self.sources)?;
+        Ok(())
+    }
+}
+
+/// A feature as the API serves it to a reader of `lang`: its properties gain `title` (the name in that language,
+/// or in English when it has no translation) and `title_lang` (the language `title` is actually in), so a fallback
+/// to English is never silent.
+#[derive(Clone, Copy, Debug)]
+pub struct Localized<'a> {
+    /// The feature.
+    pub feature: &'a Feature,
+    /// The language asked for.
+    pub lang: Lang,
+}
+
+struct LocalizedProperties<'a>(&'a Properties, Lang);
+
+impl Serialize for LocalizedProperties<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (title, title_lang) = self.1.pick(&self.0.name);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("title", title)?;
+        map.serialize_entry("title_lang", title_lang.code())?;
+        self.0.write_entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl Serialize for Localized<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let f = self.feature;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("type", "Feature")?;
+        map.serialize_entry("id", &f.id)?;
+        map.serialize_entry("geometry", &f.geometry)?;
+        map.serialize_entry("time", &f.time_member())?;
+        map.serialize_entry("properties", &LocalizedProperties(&f.properties, self.lang))?;
         map.end()
     }
 }

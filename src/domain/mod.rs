@@ -9,7 +9,7 @@ pub mod timeline;
 
 pub use bbox::{Bbox, BboxError};
 pub use feature::{
-    Casualties, Claim, Confidence, Details, Feature, FeatureTag, LocationPrecision, Point, Properties, Range, Report,
-    Source, Stance, Status, Text,
+    Casualties, Claim, Confidence, Details, Feature, FeatureTag, Localized, LocationPrecision, Point, Properties,
+    Range, Report, Source, Stance, Status, Text,
 };
 pub use time::{DatePrecision, Datetime, DatetimeError, Day, DaySpan, PartialDate};

@@ -15,7 +15,8 @@ use rust_embed::RustEmbed;
 
 use super::error::ApiError;
 use super::params::Params;
-use super::{AppState, base_url};
+use super::{AppState, base_url, lang};
+use crate::i18n::Lang;
 
 /// The built web app (`web/dist`).
 #[derive(RustEmbed)]
@@ -155,13 +156,30 @@ pub async fn static_file(req: HttpRequest, path: web::Path<String>) -> Result<Ht
 /// `GET /basemap/style.json`: the basemap style with its URLs made absolute for this origin (or a redirect to the
 /// hosted style given with `--basemap-style`).
 pub async fn style(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Params::parse(req.query_string(), &[])?;
+    let params = Params::parse(req.query_string(), &["lang"])?;
+    let lang = lang::for_api(&req, &params)?;
     if let Some(hosted) = &state.basemap_style {
         return Ok(HttpResponse::Found().insert_header((header::LOCATION, hosted.as_str())).finish());
     }
     let file = Basemap::get("style.json").ok_or_else(|| ApiError::NoRoute("/basemap/style.json".into()))?;
     let text = String::from_utf8_lossy(&file.data).replace("\"/basemap/", &format!("\"{}/basemap/", base_url(&req)));
-    Ok(HttpResponse::Ok().content_type("application/json").body(text))
+    let mut style: serde_json::Value = serde_json::from_str(&text).map_err(|e| ApiError::Internal(e.to_string()))?;
+    label_in(&mut style, lang);
+    Ok(lang::declare(super::json_response("application/json", &style)?, lang))
+}
+
+/// Makes the basemap's labels read `name_{lang}`, falling back to English where a place has no name in that
+/// language (the Latin script then shows the fallback on an Arabic or Russian map).
+fn label_in(style: &mut serde_json::Value, lang: Lang) {
+    let field = serde_json::json!(["coalesce", ["get", format!("name_{lang}")], ["get", "name_en"], ["get", "name"]]);
+    let layers = style.get_mut("layers").and_then(serde_json::Value::as_array_mut);
+    for layer in layers.into_iter().flatten() {
+        if let Some(text_field) = layer.get_mut("layout").and_then(|l| l.get_mut("text-field"))
+            && text_field.to_string().contains("\"name_en\"")
+        {
+            *text_field = field.clone();
+        }
+    }
 }
 
 /// `GET /basemap/{file}`: glyphs and sprites. A glyph range the fonts have no characters in is an empty (valid)

@@ -8,16 +8,16 @@ use std::fmt::Write as _;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use crate::domain::{Feature, Range};
+use crate::domain::{Feature, Localized, Range};
 use crate::store::FeatureProvider;
 
 use super::error::ApiError;
 use super::ogc::find;
 use super::params::{Params, filter_parameters};
-use super::{AppState, GEOJSON};
+use super::{AppState, GEOJSON, lang};
 
 /// Parameters of the download endpoint besides the collection's queryables.
-pub const DOWNLOAD_PARAMETERS: [&str; 5] = ["f", "bbox", "bbox-crs", "datetime", "sortby"];
+pub const DOWNLOAD_PARAMETERS: [&str; 6] = ["f", "bbox", "bbox-crs", "datetime", "sortby", "lang"];
 
 /// The CSV columns, in order.
 pub const CSV_COLUMNS: [&str; 29] = [
@@ -59,7 +59,7 @@ struct Download<'a> {
     name: &'a str,
     #[serde(rename = "numberMatched")]
     matched: usize,
-    features: &'a [&'a Feature],
+    features: Vec<Localized<'a>>,
 }
 
 /// `GET /api/collections/{collection}/download?f=geojson|csv`: every matching feature, as an attachment.
@@ -72,6 +72,7 @@ pub async fn download(
     let params = Params::parse(req.query_string(), &filter_parameters(&DOWNLOAD_PARAMETERS, collection))?;
     let format = params.format(&["geojson", "csv"])?;
     let filter = params.filter(collection)?;
+    let lang = lang::for_api(&req, &params)?;
     let features = collection.all(&filter);
     let id = &collection.meta.id;
     let stem = if filter.is_unrestricted() { format!("footprint-{id}") } else { format!("footprint-{id}-filtered") };
@@ -82,13 +83,14 @@ pub async fn download(
         kind: "FeatureCollection",
         name: id,
         matched: features.len(),
-        features: &features,
+        features: features.iter().map(|&feature| Localized { feature, lang }).collect(),
     })
     .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok()
+    let response = HttpResponse::Ok()
         .content_type(GEOJSON)
         .insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.geojson\"")))
-        .body(body))
+        .body(body);
+    Ok(lang::declare(response, lang))
 }
 
 /// Features as a CSV response; with `stem`, as an attachment named `{stem}.csv`.

@@ -7,12 +7,15 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
+use std::fmt::Write as _;
+
 use crate::domain::{Datetime, Day, DaySpan};
+use crate::i18n::Lang;
 
 use super::error::ApiError;
 use super::pages::escape_html;
 use super::params::Params;
-use super::{AppState, base_url, json_response};
+use super::{AppState, base_url, json_response, lang};
 
 /// Parameters of the map state shared by `/`, `/embed`, the static image and oEmbed URLs.
 const STATE_PARAMETERS: [&str; 8] = ["t", "mode", "w", "speed", "layers", "conf", "sel", "at"];
@@ -33,6 +36,14 @@ impl PageQuery {
         self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
+    /// The query string with `lang` set to `lang` (replacing any `lang`), everything else kept.
+    fn with_lang(&self, lang: Lang) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        out.extend_pairs(self.pairs.iter().filter(|(k, _)| k != "lang"));
+        out.append_pair("lang", lang.code());
+        out.finish()
+    }
+
     /// The query string with only the given parameters.
     fn only(&self, names: &[&str]) -> String {
         let mut out = form_urlencoded::Serializer::new(String::new());
@@ -42,7 +53,7 @@ impl PageQuery {
 }
 
 /// What the page shows, in words: its day and window, and how many strikes the window holds.
-fn describe(state: &AppState, query: &PageQuery) -> (String, String) {
+fn describe(state: &AppState, query: &PageQuery, lang: Lang) -> (String, String) {
     let last_day = state.dataset.last_start();
     let day = query.get("t").and_then(|t| Datetime::parse(t).ok()).map_or(last_day, |d| d.span().last);
     let cumulative = query.get("mode") == Some("cumulative");
@@ -56,22 +67,25 @@ fn describe(state: &AppState, query: &PageQuery) -> (String, String) {
         .dataset
         .collection("strikes")
         .map_or(0, |c| c.features().iter().filter(|f| f.span().intersects(window)).count());
-    let title = query.get("title").map_or_else(
-        || format!("Footprint: Russia's bases in Syria and the strikes around them, {day}"),
-        |t| t.chars().take(120).collect(),
-    );
-    let period = if cumulative { format!("up to {day}") } else { format!("in the {days} days to {day}") };
-    let description = format!(
-        "{strikes} strikes reported {period}, and the status of Russia's bases on {day}: a sourced, time-aware map."
-    );
+    let date = lang.day(day);
+    let title =
+        query.get("title").map_or_else(|| lang.tf("card.title", &[("date", &date)]), |t| t.chars().take(120).collect());
+    let strikes = lang.count("count.strikes", strikes as u64);
+    let description = if cumulative {
+        lang.tf("card.description_cumulative", &[("strikes", &strikes), ("date", &date)])
+    } else {
+        let days = lang.count("card.days", u64::from(days.unsigned_abs()));
+        lang.tf("card.description_window", &[("strikes", &strikes), ("days", &days), ("date", &date)])
+    };
     (title, description)
 }
 
-/// The `<head>` additions for a page: oEmbed discovery, Open Graph and Twitter card tags for this state.
-fn head(state: &AppState, req: &HttpRequest, page_path: &str) -> String {
+/// The `<head>` additions for a page: oEmbed discovery, Open Graph and Twitter card tags for this state, and the
+/// page in the other languages.
+fn head(state: &AppState, req: &HttpRequest, page_path: &str, lang: Lang) -> String {
     let base = base_url(req);
     let query = PageQuery::parse(req.query_string());
-    let (title, description) = describe(state, &query);
+    let (title, description) = describe(state, &query, lang);
     let state_query = query.only(&STATE_PARAMETERS);
     let page_url = if req.query_string().is_empty() {
         format!("{base}{page_path}")
@@ -81,10 +95,17 @@ fn head(state: &AppState, req: &HttpRequest, page_path: &str) -> String {
     let encoded: String = form_urlencoded::byte_serialize(page_url.as_bytes()).collect();
     let image = static_url(&base, &state_query, 1200, 630);
     let e = escape_html;
+    let mut alternates = String::new();
+    for other in Lang::ALL {
+        let href = format!("{base}{page_path}?{}", query.with_lang(other));
+        let _ = writeln!(alternates, "<link rel=\"alternate\" hreflang=\"{other}\" href=\"{}\">", e(&href));
+    }
     format!(
         "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{oembed}\" title=\"{t}\">\n\
+         {alternates}\
          <meta property=\"og:type\" content=\"website\">\n\
          <meta property=\"og:site_name\" content=\"Footprint\">\n\
+         <meta property=\"og:locale\" content=\"{locale}\">\n\
          <meta property=\"og:title\" content=\"{t}\">\n\
          <meta property=\"og:description\" content=\"{d}\">\n\
          <meta property=\"og:url\" content=\"{u}\">\n\
@@ -100,7 +121,31 @@ fn head(state: &AppState, req: &HttpRequest, page_path: &str) -> String {
         d = e(&description),
         u = e(&page_url),
         i = e(&image),
+        locale = lang.code(),
     )
+}
+
+/// The language switch: one link per language to this page in that language, keeping its state.
+fn language_switch(query: &PageQuery, lang: Lang) -> String {
+    let mut html = format!("<nav class=\"lang-switch\" aria-label=\"{}\"><ul>", escape_html(lang.t("lang.switch")));
+    for other in Lang::ALL {
+        let current = if other == lang {
+            format!(
+                " aria-current=\"true\"><span class=\"visually-hidden\" lang=\"{lang}\"> {}</span",
+                escape_html(lang.t("lang.current"))
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            html,
+            "<li><a href=\"?{}\" hreflang=\"{other}\" lang=\"{other}\" data-lang=\"{other}\"{current}>{}</a></li>",
+            escape_html(&query.with_lang(other)),
+            other.native_name(),
+        );
+    }
+    html.push_str("</ul></nav>");
+    html
 }
 
 /// `{base}/api/static.png?{state}&width=…&height=…`, without an empty parameter when the state is empty.
@@ -109,18 +154,54 @@ fn static_url(base: &str, state_query: &str, width: u32, height: u32) -> String 
     format!("{base}/api/static.png?{state_query}{sep}width={width}&height={height}")
 }
 
-fn page(template: &str, replacements: &[(&str, String)]) -> HttpResponse {
-    let mut html = template.to_owned();
+/// Fills a page template: `{{t:key}}` with the message in `lang` (escaped), `{{lang}}`, `{{dir}}`, then the
+/// page's own placeholders.
+fn page(template: &str, lang: Lang, replacements: &[(&str, String)]) -> HttpResponse {
+    let mut html = String::with_capacity(template.len() + 4096);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{t:") {
+        html.push_str(&rest[..start]);
+        let after = &rest[start + 4..];
+        let Some(end) = after.find("}}") else {
+            rest = &rest[start..];
+            break;
+        };
+        html.push_str(&escape_html(lang.t(&after[..end])));
+        rest = &after[end + 2..];
+    }
+    html.push_str(rest);
+    html = html.replace("{{lang}}", lang.code()).replace("{{dir}}", lang.dir());
     for (placeholder, value) in replacements {
         html = html.replace(placeholder, value);
     }
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").insert_header(("Vary", "Host")).body(html)
+    let response =
+        HttpResponse::Ok().content_type("text/html; charset=utf-8").insert_header(("Vary", "Host")).body(html);
+    lang::declare(response, lang)
 }
 
-/// `GET /`: the web map, with discovery and card tags for the state in its URL.
+/// The body classes for `theme=light|dark|auto` (auto follows the reader's system setting).
+fn theme_class(query: &PageQuery) -> &'static str {
+    match query.get("theme") {
+        Some("dark") => "theme-dark",
+        Some("light") => "theme-light",
+        _ => "theme-auto",
+    }
+}
+
+/// `GET /`: the web map, in the reader's language, with discovery and card tags for the state in its URL.
 pub async fn map_page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let template = super::assets::web_file("index.html").ok_or_else(|| ApiError::NoRoute("/".into()))?;
-    Ok(page(&template, &[("<!-- head -->", head(&state, &req, "/"))]))
+    let query = PageQuery::parse(req.query_string());
+    let lang = lang::for_page(&req, query.get("lang"));
+    Ok(page(
+        &template,
+        lang,
+        &[
+            ("<!-- head -->", head(&state, &req, "/", lang)),
+            ("<!-- lang-switch -->", language_switch(&query, lang)),
+            ("{{classes}}", theme_class(&query).to_owned()),
+        ],
+    ))
 }
 
 /// `GET /embed`: the compact widget. Parameters: the map state, plus `title`, `caption`, `controls=0`,
@@ -128,31 +209,29 @@ pub async fn map_page(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
 pub async fn embed_page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let template = super::assets::web_file("embed.html").ok_or_else(|| ApiError::NoRoute("/embed".into()))?;
     let query = PageQuery::parse(req.query_string());
+    let lang = lang::for_page(&req, query.get("lang"));
     let base = base_url(&req);
-    let (title, _) = describe(&state, &query);
-    let mut classes = vec!["embed".to_owned()];
+    let (title, _) = describe(&state, &query, lang);
+    let mut classes = vec!["embed"];
     if query.get("controls") == Some("0") {
-        classes.push("no-controls".into());
+        classes.push("no-controls");
     }
-    classes.push(format!(
-        "theme-{}",
-        match query.get("theme") {
-            Some("dark") => "dark",
-            Some("light") => "light",
-            _ => "auto",
-        }
-    ));
-    let state_query = query.only(&STATE_PARAMETERS);
-    let full_map = format!("{base}/?{state_query}");
+    classes.push(theme_class(&query));
+    let mut full_query = query.only(&STATE_PARAMETERS);
+    if query.get("lang").is_some() {
+        full_query = PageQuery::parse(&full_query).with_lang(lang);
+    }
+    let full_map = format!("{base}/?{full_query}");
     let heading =
         query.get("title").map(|t| format!("<h1 class=\"embed-title\">{}</h1>", escape_html(t))).unwrap_or_default();
     let caption =
         query.get("caption").map(|c| format!("<p class=\"embed-caption\">{}</p>", escape_html(c))).unwrap_or_default();
-    let image = static_url(&base, &state_query, 800, 450);
+    let image = static_url(&base, &query.only(&STATE_PARAMETERS), 800, 450);
     Ok(page(
         &template,
+        lang,
         &[
-            ("<!-- head -->", head(&state, &req, "/embed")),
+            ("<!-- head -->", head(&state, &req, "/embed", lang)),
             ("{{classes}}", classes.join(" ")),
             ("{{page_title}}", escape_html(&title)),
             ("<!-- heading -->", heading),
@@ -218,7 +297,8 @@ pub async fn oembed(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
         .ok_or_else(|| ApiError::NoRoute(format!("{raw_url} is not a map of this server")))?;
     let _ = path;
     let query = PageQuery::parse(query);
-    let (title, _) = describe(&state, &query);
+    let lang = lang::for_page(&req, query.get("lang"));
+    let (title, _) = describe(&state, &query, lang);
     let width = max_width.unwrap_or(800).min(1200);
     let height = max_height.unwrap_or(u32::MAX).min(width * 3 / 4).max(1);
     let mut embed_query = query.only(&STATE_PARAMETERS);

@@ -10,6 +10,7 @@ pub mod download;
 pub mod embed;
 pub mod error;
 pub mod image;
+pub mod lang;
 pub mod ogc;
 pub mod openapi;
 pub mod pages;
@@ -148,15 +149,21 @@ async fn conditional_get(
     let (Some(etag), true) = (etag, cacheable) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let matches =
-        req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
-            |candidate| {
-                let candidate = candidate.trim();
-                candidate == "*" || candidate.trim_start_matches("W/") == etag.trim_start_matches("W/")
-            },
-        );
+    let candidates: Vec<String> = req
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|c| c.trim().trim_start_matches("W/").to_owned())
+        .collect();
     // The handler runs first, so a bad parameter or an unknown resource is never answered with a 304.
     let mut res = next.call(req).await?.map_into_boxed_body();
+    // Each language of a resource is its own representation, with its own tag.
+    let etag = match res.headers().get(header::CONTENT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+        Some(lang) => format!("{}-{lang}\"", etag.trim_end_matches('"')),
+        None => etag,
+    };
+    let matches = candidates.iter().any(|c| c == "*" || c == etag.trim_start_matches("W/"));
     if res.status() == StatusCode::OK && matches {
         let response = HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))

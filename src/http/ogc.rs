@@ -4,12 +4,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::domain::Feature;
+use crate::domain::Localized;
+use crate::i18n::Lang;
 use crate::store::{Collection, FeatureProvider};
 
 use super::error::ApiError;
 use super::params::{CRS84, Params, filter_parameters};
-use super::{AppState, GEOJSON, JSON, Link, base_url, download, json_response};
+use super::{AppState, GEOJSON, JSON, Link, base_url, download, json_response, lang};
 
 /// The conformance classes this API implements.
 pub const CONFORMANCE: [&str; 5] = [
@@ -21,18 +22,20 @@ pub const CONFORMANCE: [&str; 5] = [
 ];
 
 /// Parameters of the items endpoint besides the collection's queryables.
-pub const ITEMS_PARAMETERS: [&str; 7] = ["f", "bbox", "bbox-crs", "datetime", "limit", "offset", "sortby"];
+pub const ITEMS_PARAMETERS: [&str; 8] = ["f", "bbox", "bbox-crs", "datetime", "limit", "offset", "sortby", "lang"];
 
 /// `GET /api`: the landing page.
 pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    params.format(&["json"])?;
+    let lang = lang::for_api(&req, &params)?;
     let base = base_url(&req);
-    let catalog = &state.dataset.catalog;
-    json_response(
+    let (title, description, _) = state.dataset.catalog.localized(lang);
+    let response = json_response(
         JSON,
         &json!({
-            "title": catalog.title,
-            "description": catalog.description,
+            "title": title,
+            "description": description,
             "links": [
                 Link::new(format!("{base}/api"), "self", JSON).titled("This document"),
                 Link::new(format!("{base}/api/openapi.json"), "service-desc", "application/vnd.oai.openapi+json;version=3.0")
@@ -43,7 +46,8 @@ pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
                 Link::new(format!("{base}/data/METHODOLOGY.md"), "describedby", "text/markdown").titled("Methodology: sources, precision, corrections"),
             ],
         }),
-    )
+    )?;
+    Ok(lang::declare(response, lang))
 }
 
 /// `GET /api/conformance`.
@@ -54,16 +58,19 @@ pub async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 
 /// `GET /api/collections`.
 pub async fn collections(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    params.format(&["json"])?;
+    let lang = lang::for_api(&req, &params)?;
     let base = base_url(&req);
-    let collections: Vec<Value> = state.dataset.collections.iter().map(|c| describe(c, &base)).collect();
-    json_response(
+    let collections: Vec<Value> = state.dataset.collections.iter().map(|c| describe(c, &base, lang)).collect();
+    let response = json_response(
         JSON,
         &json!({
             "links": [Link::new(format!("{base}/api/collections"), "self", JSON)],
             "collections": collections,
         }),
-    )
+    )?;
+    Ok(lang::declare(response, lang))
 }
 
 /// `GET /api/collections/{collection}`.
@@ -72,9 +79,11 @@ pub async fn collection(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    params.format(&["json"])?;
+    let lang = lang::for_api(&req, &params)?;
     let collection = find(&state, &path)?;
-    json_response(JSON, &describe(collection, &base_url(&req)))
+    Ok(lang::declare(json_response(JSON, &describe(collection, &base_url(&req), lang))?, lang))
 }
 
 /// The collection with this id, or a 404.
@@ -82,8 +91,9 @@ pub fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Collection, ApiErro
     state.dataset.collection(id).ok_or_else(|| ApiError::CollectionNotFound(id.to_owned()))
 }
 
-fn describe(collection: &Collection, base: &str) -> Value {
+fn describe(collection: &Collection, base: &str, lang: Lang) -> Value {
     let meta = &collection.meta;
+    let (title, description, title_lang) = meta.localized(lang);
     let id = &meta.id;
     let extent = collection.extent();
     let bbox = extent.bbox.map_or_else(|| vec![[-180.0, -90.0, 180.0, 90.0]], |b| vec![b]);
@@ -92,8 +102,9 @@ fn describe(collection: &Collection, base: &str) -> Value {
     let items = format!("{base}/api/collections/{id}/items");
     json!({
         "id": id,
-        "title": meta.title,
-        "description": meta.description,
+        "title": title,
+        "description": description,
+        "title_lang": title_lang.code(),
         "keywords": meta.keywords,
         "license": meta.license,
         "attribution": meta.attribution,
@@ -110,12 +121,12 @@ fn describe(collection: &Collection, base: &str) -> Value {
         },
         "links": [
             Link::new(format!("{base}/api/collections/{id}"), "self", JSON),
-            Link::new(items.clone(), "items", GEOJSON).titled(format!("{} (GeoJSON)", meta.title)),
-            Link::new(format!("{items}?f=csv"), "items", "text/csv").titled(format!("{} (CSV, one page)", meta.title)),
+            Link::new(items.clone(), "items", GEOJSON).titled(format!("{title} (GeoJSON)")),
+            Link::new(format!("{items}?f=csv"), "items", "text/csv").titled(format!("{title} (CSV, one page)")),
             Link::new(format!("{base}/api/collections/{id}/download?f=geojson"), "enclosure", GEOJSON)
-                .titled(format!("Download all {} as GeoJSON", meta.title)),
+                .titled(format!("{title}: GeoJSON")),
             Link::new(format!("{base}/api/collections/{id}/download?f=csv"), "enclosure", "text/csv")
-                .titled(format!("Download all {} as CSV", meta.title)),
+                .titled(format!("{title}: CSV")),
             Link::new(format!("{base}/api/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json")
                 .titled("Properties that can be filtered on"),
             Link::new(format!("{base}/data/schema/feature.schema.json"), "describedby", "application/schema+json")
@@ -130,7 +141,7 @@ fn describe(collection: &Collection, base: &str) -> Value {
 struct ItemsBody<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    features: &'a [&'a Feature],
+    features: Vec<Localized<'a>>,
     #[serde(rename = "numberMatched")]
     matched: usize,
     #[serde(rename = "numberReturned")]
@@ -151,6 +162,7 @@ pub async fn items(
     let format = params.format(&["geojson", "json", "csv"])?;
     let filter = params.filter(collection)?;
     let (offset, limit) = (params.offset()?, params.limit()?);
+    let lang = lang::for_api(&req, &params)?;
     let page = collection.page(&filter, offset, limit);
     if format == "csv" {
         return download::csv_response(&page.features, None);
@@ -191,17 +203,18 @@ pub async fn items(
     if offset > 0 {
         links.push(Link::new(with_offset(offset.saturating_sub(limit)), "prev", GEOJSON).titled("Previous page"));
     }
-    json_response(
+    let response = json_response(
         GEOJSON,
         &ItemsBody {
             kind: "FeatureCollection",
-            features: &page.features,
+            features: page.features.iter().map(|&feature| Localized { feature, lang }).collect(),
             matched: page.matched,
             returned: page.features.len(),
             time_stamp: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             links,
         },
-    )
+    )?;
+    Ok(lang::declare(response, lang))
 }
 
 /// `GET /api/collections/{collection}/items/{feature}`.
@@ -212,18 +225,20 @@ pub async fn item(
 ) -> Result<HttpResponse, ApiError> {
     let (collection_id, feature_id) = path.into_inner();
     let collection = find(&state, &collection_id)?;
-    Params::parse(req.query_string(), &["f"])?.format(&["geojson", "json"])?;
+    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    params.format(&["geojson", "json"])?;
+    let lang = lang::for_api(&req, &params)?;
     let feature = collection
         .feature(&feature_id)
         .ok_or_else(|| ApiError::FeatureNotFound { collection: collection_id.clone(), feature: feature_id.clone() })?;
     let base = base_url(&req);
-    let mut body = serde_json::to_value(feature).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body = serde_json::to_value(Localized { feature, lang }).map_err(|e| ApiError::Internal(e.to_string()))?;
     let encoded: String = form_urlencoded::byte_serialize(feature_id.as_bytes()).collect();
     body["links"] = json!([
         Link::new(format!("{base}/api/collections/{collection_id}/items/{encoded}"), "self", GEOJSON),
         Link::new(format!("{base}/api/collections/{collection_id}"), "collection", JSON),
     ]);
-    json_response(GEOJSON, &body)
+    Ok(lang::declare(json_response(GEOJSON, &body)?, lang))
 }
 
 /// `GET /api/collections/{collection}/queryables`: a JSON Schema of the filterable properties, with their values.

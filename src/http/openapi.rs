@@ -99,6 +99,13 @@ pub fn build(base: &str) -> Value {
         &json!({"type": "string", "enum": ["start", "+start", "-start"]}),
         false,
     );
+    let lang = param(
+        "lang",
+        "query",
+        "Language of titles, descriptions and feature `title`s: en, ar or ru (default: Accept-Language, then en). The response's Content-Language says which; a feature's `title_lang` says when its title fell back to English.",
+        &json!({"type": "string", "enum": ["en", "ar", "ru"]}),
+        false,
+    );
     let mut filters: Vec<Value> = Queryable::ALL
         .iter()
         .map(|q| {
@@ -123,10 +130,11 @@ pub fn build(base: &str) -> Value {
         limit,
         offset,
         sortby.clone(),
+        lang.clone(),
     ];
     items_params.append(&mut filters.clone());
     let mut download_params =
-        vec![collection.clone(), format(&["geojson", "csv"]), bbox, bbox_crs, datetime.clone(), sortby];
+        vec![collection.clone(), format(&["geojson", "csv"]), bbox, bbox_crs, datetime.clone(), sortby, lang.clone()];
     download_params.append(&mut filters);
     let json_only = format(&["json"]);
     json!({
@@ -139,13 +147,13 @@ pub fn build(base: &str) -> Value {
         },
         "servers": [{"url": format!("{base}/api")}],
         "paths": {
-            "/": op("Landing page", "landing", std::slice::from_ref(&json_only), &ok("Links to the API definition, conformance and collections.", &["application/json"])),
+            "/": op("Landing page", "landing", &[json_only.clone(), lang.clone()], &ok("Links to the API definition, conformance and collections.", &["application/json"])),
             "/conformance": op("Conformance classes", "conformance", std::slice::from_ref(&json_only), &ok("The conformance classes implemented.", &["application/json"])),
             "/openapi.json": op("This API definition", "openapi", std::slice::from_ref(&json_only), &ok("OpenAPI 3.0 document.", &["application/vnd.oai.openapi+json;version=3.0"])),
-            "/collections": op("The collections", "collections", std::slice::from_ref(&json_only), &ok("Metadata of every collection.", &["application/json"])),
-            "/collections/{collectionId}": op("One collection", "collection", &[collection.clone(), json_only.clone()], &ok("Collection metadata with spatial and temporal extent.", &["application/json"])),
+            "/collections": op("The collections", "collections", &[json_only.clone(), lang.clone()], &ok("Metadata of every collection.", &["application/json"])),
+            "/collections/{collectionId}": op("One collection", "collection", &[collection.clone(), json_only.clone(), lang.clone()], &ok("Collection metadata with spatial and temporal extent.", &["application/json"])),
             "/collections/{collectionId}/items": op("Features of a collection", "items", &items_params, &ok("A page of features (GeoJSON FeatureCollection with numberMatched, numberReturned and next/prev links) or CSV.", &["application/geo+json", "text/csv"])),
-            "/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"])], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
+            "/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"]), lang], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
             "/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
             "/collections/{collectionId}/download": op("Download a collection", "download", &download_params, &ok("Every matching feature as an attachment (GeoJSON or CSV).", &["application/geo+json", "text/csv"])),
             "/static.png": op("A static map image of a map state", "static_png", &[

@@ -1,6 +1,33 @@
 //! The catalog (`geodata/catalog.json`): which collections exist, their metadata and their files.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+
+/// A title and description in another language.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    /// The title.
+    pub title: String,
+    /// The description.
+    pub description: String,
+}
+
+/// The title and description in `lang`, or the English ones with [`Lang::En`] when there is no translation.
+fn localized<'a>(
+    title: &'a str,
+    description: &'a str,
+    translations: &'a BTreeMap<String, Translation>,
+    lang: Lang,
+) -> (&'a str, &'a str, Lang) {
+    match translations.get(lang.code()) {
+        Some(t) if lang != Lang::En => (&t.title, &t.description, lang),
+        _ => (title, description, Lang::En),
+    }
+}
 
 /// What the features of a collection are; decides which properties are required.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +51,16 @@ pub struct Catalog {
     pub description: String,
     /// The collections, in display order.
     pub collections: Vec<CollectionMeta>,
+    /// Title and description in other languages, by language code (`ar`, `ru`).
+    #[serde(default)]
+    pub translations: BTreeMap<String, Translation>,
+}
+
+impl Catalog {
+    /// Title, description and their language, for `lang` (English when untranslated).
+    pub fn localized(&self, lang: Lang) -> (&str, &str, Lang) {
+        localized(&self.title, &self.description, &self.translations, lang)
+    }
 }
 
 /// Metadata of one collection.
@@ -47,4 +84,14 @@ pub struct CollectionMeta {
     pub license: String,
     /// Attribution to show wherever the layer is used.
     pub attribution: String,
+    /// Title and description in other languages, by language code (`ar`, `ru`).
+    #[serde(default)]
+    pub translations: BTreeMap<String, Translation>,
+}
+
+impl CollectionMeta {
+    /// Title, description and their language, for `lang` (English when untranslated).
+    pub fn localized(&self, lang: Lang) -> (&str, &str, Lang) {
+        localized(&self.title, &self.description, &self.translations, lang)
+    }
 }

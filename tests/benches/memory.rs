@@ -31,6 +31,7 @@ fn main() {
         keywords: vec![],
         license: "CC0-1.0".into(),
         attribution: String::new(),
+        translations: std::collections::BTreeMap::new(),
     };
     let store = Collection::new(meta, synthetic::events(1_000_000, 42));
     let after = rss_kib();

@@ -25,6 +25,7 @@ fn collection(n: usize) -> Collection {
         keywords: vec![],
         license: "CC0-1.0".into(),
         attribution: "synthetic".into(),
+        translations: std::collections::BTreeMap::new(),
     };
     Collection::new(meta, synthetic::events(n, 42))
 }

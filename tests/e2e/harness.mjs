@@ -48,10 +48,12 @@ export async function startServer() {
   throw new Error(`server did not start: ${log}`);
 }
 
-export async function launch() {
+/** Debian's Chromium with SwiftShader WebGL; `extraArgs` e.g. to switch WebGL off. */
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: [
+      ...extraArgs,
       "--no-sandbox",
       "--use-angle=swiftshader",
       "--enable-unsafe-swiftshader",
@@ -68,13 +70,17 @@ export async function openPage(browser, url, options = {}) {
   const context = await browser.newContext({
     viewport: options.viewport || { width: 1280, height: 800 },
     reducedMotion: options.reducedMotion || "no-preference",
+    colorScheme: options.colorScheme || "light",
+    locale: options.locale || "en-GB",
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
   const page = await context.newPage();
   const problems = watch(page);
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
   await page.goto(url, { waitUntil: "load" });
   if (!options.noMap) await ready(page);
-  return { page, context, problems };
+  return { page, context, problems, requests };
 }
 
 /** Records a page's console errors, page errors, failed responses and requests that leave 127.0.0.1. */

@@ -4,18 +4,28 @@ import * as maplibregl from "/static/maplibre-gl.mjs";
 
 let map = null;
 
-export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, onReady, onClick, onMove) {
+const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, onReady, onClick, onMove, onFail) {
   maplibregl.setWorkerUrl("/static/maplibre-gl-worker.mjs");
   maplibregl.setRTLTextPlugin("/static/mapbox-gl-rtl-text.js", true);
-  map = new maplibregl.Map({
-    container,
-    style: styleUrl,
-    center: [lon, lat],
-    zoom,
-    attributionControl: { compact: true },
-    fadeDuration: 0,
-  });
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  try {
+    map = new maplibregl.Map({
+      container,
+      style: styleUrl,
+      center: [lon, lat],
+      zoom,
+      attributionControl: { compact: true },
+      fadeDuration: 0,
+    });
+  } catch (e) {
+    map = null; // no WebGL: the app shows its text view instead
+    onFail(String(e && e.message ? e.message : e));
+    return;
+  }
+  // Mirrored for right-to-left pages, like the rest of the layout.
+  const rtl = document.documentElement.dir === "rtl";
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), rtl ? "top-left" : "top-right");
   map.on("load", () => {
     for (const [id, source] of Object.entries(JSON.parse(sources))) map.addSource(id, source);
     const ids = [];
@@ -28,7 +38,9 @@ export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, 
       if (!hit) return;
       if (hit.properties.cluster) {
         map.getSource(hit.source).getClusterExpansionZoom(hit.properties.cluster_id).then((z) => {
-          map.easeTo({ center: hit.geometry.coordinates, zoom: z });
+          const camera = { center: hit.geometry.coordinates, zoom: z };
+          if (reducedMotion()) map.jumpTo(camera);
+          else map.easeTo(camera);
         });
         return;
       }
@@ -64,6 +76,6 @@ export function fitBounds(west, south, east, north) {
 }
 
 export function jumpTo(lon, lat, zoom, animate) {
-  if (animate) map?.easeTo({ center: [lon, lat], zoom });
+  if (animate && !reducedMotion()) map?.easeTo({ center: [lon, lat], zoom });
   else map?.jumpTo({ center: [lon, lat], zoom });
 }

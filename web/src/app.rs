@@ -4,7 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use footprint::domain::{Confidence, DaySpan, Feature, LocationPrecision};
+use footprint::domain::{Confidence, DaySpan, LocationPrecision};
+use footprint::i18n::Lang;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -13,8 +14,9 @@ use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElemen
 
 use crate::model::{Layer, Model};
 use crate::state::{Action, Mode, SPEEDS, Selection, State, View, WINDOWS};
+use crate::text::{Said, TextView, text_view};
 use crate::view::{Visible, geojson, visible};
-use crate::{embed, format, style, url};
+use crate::{embed, style, text, url};
 
 #[wasm_bindgen(module = "/js/bridge.js")]
 extern "C" {
@@ -30,6 +32,7 @@ extern "C" {
         on_ready: &Closure<dyn FnMut()>,
         on_click: &Closure<dyn FnMut(String, u32)>,
         on_move: &Closure<dyn FnMut(f64, f64, f64)>,
+        on_fail: &Closure<dyn FnMut(String)>,
     );
     #[wasm_bindgen(js_name = setData)]
     fn set_data(source: &str, geojson: &str);
@@ -85,8 +88,12 @@ struct App {
     last_render_ms: f64,
     /// The GeoJSON last handed to the map, per layer (unchanged data is not sent again).
     sent: [String; 3],
-    /// What the list shows (it is rebuilt only when that changes).
-    listed: Option<Vec<(Layer, u32)>>,
+    /// What the text view shows (it is rebuilt only when that changes).
+    shown: Option<TextView>,
+    /// The reader's language (the page's `lang`, chosen by the server).
+    lang: Lang,
+    /// Page options carried over in every URL the app writes (language, theme, an embed's title…).
+    options: String,
 }
 
 type Shared = Rc<RefCell<App>>;
@@ -108,6 +115,15 @@ fn input(id: &str) -> HtmlInputElement {
     element(id).unchecked_into()
 }
 
+/// The page's language, as the server chose it (`<html lang>`).
+fn page_lang() -> Lang {
+    document()
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"))
+        .and_then(|l| Lang::from_tag(&l))
+        .unwrap_or_default()
+}
+
 fn now() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
@@ -120,7 +136,7 @@ pub fn start() {
             let message = err.as_string().unwrap_or_else(|| format!("{err:?}"));
             web_sys::console::error_1(&JsValue::from_str(&message));
             let status = element("status");
-            status.set_text_content(Some(&format!("Could not load the map data: {message}")));
+            status.set_text_content(Some(&page_lang().tf("map.load_failed", &[("message", &message)])));
         }
     });
 }
@@ -132,7 +148,11 @@ async fn run() -> Result<(), JsValue> {
     let histogram =
         window().fetch_with_str("/api/timeline?bucket=week&collections=strikes,events&datetime=2024-12-01/..");
     let query = window().location().search()?;
-    start_map(url::decode(&query, DaySpan { first: footprint::domain::Day(0), last: footprint::domain::Day(0) }).view);
+    let lang = page_lang();
+    start_map(
+        url::decode(&query, DaySpan { first: footprint::domain::Day(0), last: footprint::domain::Day(0) }).view,
+        lang,
+    );
     let mut model = Model::default();
     for (layer, promise) in Layer::ALL.into_iter().zip(downloads) {
         let text = response_text(promise).await?;
@@ -154,7 +174,9 @@ async fn run() -> Result<(), JsValue> {
         animating: false,
         last_render_ms: 0.0,
         sent: Default::default(),
-        listed: None,
+        shown: None,
+        lang,
+        options: url::page_options(&query),
     }));
     APP.with(|cell| *cell.borrow_mut() = Some(app.clone()));
     build_controls(&app);
@@ -187,7 +209,22 @@ fn with_app(f: impl FnOnce(&Shared)) {
     }
 }
 
-fn start_map(view: View) {
+/// Shows the text view in the map's place when the map cannot be drawn.
+fn map_failed(reason: &str) {
+    MAP_FAILED.with(|f| f.set(true));
+    web_sys::console::warn_1(&JsValue::from_str(&format!("map unavailable: {reason}")));
+    if let Some(body) = document().body() {
+        let _ = body.class_list().add_1("no-map");
+    }
+    if let Some(view) = document().get_element_by_id("text-view") {
+        let _ = view.set_attribute("open", "");
+    }
+    let note = text_element("p", "no-map-note", page_lang().t("map.no_webgl"));
+    let _ = note.set_attribute("role", "status");
+    let _ = element("sites-table").before_with_node_1(&note);
+}
+
+fn start_map(view: View, lang: Lang) {
     let ready = Closure::<dyn FnMut()>::new(move || {
         MAP_READY.with(|r| r.set(true));
         // An embed's `bbox` fits the view once (the URL then keeps the resulting `at`).
@@ -215,9 +252,10 @@ fn start_map(view: View) {
     let moved = Closure::<dyn FnMut(f64, f64, f64)>::new(move |lon, lat, zoom| {
         with_app(|app| dispatch(app, Action::SetView(View { lon, lat, zoom }), History::Replace));
     });
+    let failed = Closure::<dyn FnMut(String)>::new(move |reason: String| map_failed(&reason));
     create_map(
         "map",
-        "/basemap/style.json",
+        &format!("/basemap/style.json?lang={lang}"),
         view.lon,
         view.lat,
         view.zoom,
@@ -226,7 +264,9 @@ fn start_map(view: View) {
         &ready,
         &click,
         &moved,
+        &failed,
     );
+    failed.forget();
     ready.forget();
     click.forget();
     moved.forget();
@@ -263,7 +303,7 @@ fn build_controls(app: &Shared) {
     let speed: HtmlSelectElement = element("speed").unchecked_into();
     for s in SPEEDS {
         if let Ok(option) = doc.create_element("option") {
-            option.set_text_content(Some(&format!("{s}×")));
+            option.set_text_content(Some(&format!("{}×", app.borrow().lang.number(s))));
             let _ = option.set_attribute("value", &s.to_string());
             let _ = speed.append_child(&option);
         }
@@ -271,7 +311,7 @@ fn build_controls(app: &Shared) {
     let window_select: HtmlSelectElement = element("window").unchecked_into();
     for days in WINDOWS {
         if let Ok(option) = doc.create_element("option") {
-            option.set_text_content(Some(&format!("{days} days")));
+            option.set_text_content(Some(&app.borrow().lang.count("window.days", u64::from(days))));
             let _ = option.set_attribute("value", &days.to_string());
             let _ = window_select.append_child(&option);
         }
@@ -279,8 +319,8 @@ fn build_controls(app: &Shared) {
     let slider = input("scrubber");
     let a = app.borrow();
     let _ = slider.set_attribute("max", &(a.timeline.last.0 - a.timeline.first.0).to_string());
-    element("timeline-start").set_text_content(Some(&format::day(a.timeline.first)));
-    element("timeline-end").set_text_content(Some(&format::day(a.timeline.last)));
+    element("timeline-start").set_text_content(Some(&a.lang.day(a.timeline.first)));
+    element("timeline-end").set_text_content(Some(&a.lang.day(a.timeline.last)));
 }
 
 fn wire(app: &Shared) {
@@ -336,8 +376,8 @@ fn wire(app: &Shared) {
         });
     }
     listen("panel-close", "click", app, |app, _| close_panel(app));
-    // One listener for every entry of the list (entries are rebuilt as time moves).
-    listen("window-list", "click", app, |app, e| {
+    // One listener for every entry of the text view (entries are rebuilt as time moves).
+    listen("text-view", "click", app, |app, e| {
         let entry = e
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
@@ -367,13 +407,15 @@ fn wire(app: &Shared) {
     }
     let key_app = app.clone();
     let keys = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-        if e.key() == "Escape" && key_app.borrow().state.selected.is_some() {
+        let dialog_open = document().get_element_by_id("embed-dialog").is_some_and(|d| d.has_attribute("open"));
+        if e.key() == "Escape" && !dialog_open && key_app.borrow().state.selected.is_some() {
             close_panel(&key_app);
         }
-        let typing = e
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "BUTTON" | "A" | "TEXTAREA"));
+        // Space plays and pauses, also on the timeline slider; elsewhere it keeps its own meaning.
+        let typing = e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|t| {
+            matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "BUTTON" | "A" | "TEXTAREA" | "SUMMARY")
+                && t.get_attribute("type").as_deref() != Some("range")
+        });
         if e.key() == " " && !typing {
             e.prevent_default();
             dispatch(&key_app, Action::TogglePlay, History::Replace);
@@ -388,6 +430,7 @@ fn wire(app: &Shared) {
         {
             let mut a = pop_app.borrow_mut();
             a.state = url::decode(&query, a.timeline);
+            a.options = url::page_options(&query);
         }
         let view = pop_app.borrow().state.view;
         jump_to(view.lon, view.lat, view.zoom, false);
@@ -418,7 +461,12 @@ fn open_embed_dialog(app: &Shared) {
 }
 
 fn fill_embed_dialog(app: &Shared) {
-    let query = url::encode(&app.borrow().state);
+    let (query, lang) = {
+        let a = app.borrow();
+        let lang_option =
+            if a.options.contains("lang=") { url::options_with_lang("", a.lang.code()) } else { String::new() };
+        (url::with_options(&a.state, &lang_option), a.lang)
+    };
     let origin = window().location().origin().unwrap_or_default();
     let preset = document()
         .query_selector("input[name=embed-size]:checked")
@@ -426,8 +474,7 @@ fn fill_embed_dialog(app: &Shared) {
         .flatten()
         .and_then(|r| r.dyn_into::<HtmlInputElement>().ok())
         .map_or(embed::Preset::Responsive, |r| embed::Preset::from_value(&r.value()));
-    let title =
-        format!("Footprint map: Russia's bases in Syria and reported strikes, {}", format::day(app.borrow().state.day));
+    let title = lang.tf("embed.iframe_title", &[("date", &lang.day(app.borrow().state.day))]);
     let (plain, responsive) = embed::snippets(&origin, &query, preset, &title);
     let code: web_sys::HtmlTextAreaElement = element("embed-iframe-code").unchecked_into();
     code.set_value(&plain);
@@ -445,9 +492,10 @@ fn copy_link() {
     let clipboard = window().navigator().clipboard();
     let promise = clipboard.write_text(&href);
     wasm_bindgen_futures::spawn_local(async move {
+        let lang = page_lang();
         let message = match JsFuture::from(promise).await {
-            Ok(_) => "Link copied",
-            Err(_) => "Could not copy: the link is in the address bar",
+            Ok(_) => lang.t("action.copied"),
+            Err(_) => lang.t("action.copy_failed"),
         };
         element("copy-status").set_text_content(Some(message));
     });
@@ -529,10 +577,10 @@ fn render(app: &Shared, history: History) {
         a.pulse_started = Some(now());
     }
     render_controls(&a);
-    render_list(&mut a);
+    render_text_view(&mut a);
     render_panel(&a);
     render_histogram_cursor(&a);
-    let query = url::encode(&a.state);
+    let query = url::with_options(&a.state, &a.options);
     if history != History::Keep
         && let Ok(h) = window().history()
     {
@@ -542,6 +590,17 @@ fn render(app: &Shared, history: History) {
         } else {
             h.replace_state_with_url(&JsValue::NULL, "", Some(&href))
         };
+    }
+    // The language switch keeps the state.
+    if let Ok(links) = document().query_selector_all("a[data-lang]") {
+        let state_query = url::encode(&a.state);
+        for i in 0..links.length() {
+            if let Some(link) = links.item(i).and_then(|l| l.dyn_into::<Element>().ok()) {
+                let code = link.get_attribute("data-lang").unwrap_or_default();
+                let _ = link
+                    .set_attribute("href", &format!("?{state_query}&{}", url::options_with_lang(&a.options, &code)));
+            }
+        }
     }
     a.last_render_ms = now() - started;
     let _ = element("app").set_attribute("data-render-ms", &format!("{:.3}", a.last_render_ms));
@@ -554,13 +613,14 @@ fn render(app: &Shared, history: History) {
 
 fn render_controls(a: &App) {
     let s = &a.state;
-    let label = format::day(s.day);
+    let lang = a.lang;
+    let label = lang.day(s.day);
     element("current-date").set_text_content(Some(&label));
     let slider = input("scrubber");
     slider.set_value(&(s.day.0 - a.timeline.first.0).to_string());
     let _ = slider.set_attribute("aria-valuetext", &label);
     let play = element("play");
-    play.set_text_content(Some(if s.playing { "Pause" } else { "Play" }));
+    play.set_text_content(Some(lang.t(if s.playing { "timeline.pause" } else { "timeline.play" })));
     let _ = play.set_attribute("aria-pressed", if s.playing { "true" } else { "false" });
     let speed: HtmlSelectElement = element("speed").unchecked_into();
     speed.set_value(&SPEEDS[s.speed].to_string());
@@ -568,9 +628,10 @@ fn render_controls(a: &App) {
     mode.set_value(if s.mode == Mode::Window { "window" } else { "cumulative" });
     let window_select: HtmlSelectElement = element("window").unchecked_into();
     if !WINDOWS.contains(&s.window_days)
+        && window_select.query_selector(&format!("option[value=\"{}\"]", s.window_days)).ok().flatten().is_none()
         && let Ok(option) = document().create_element("option")
     {
-        option.set_text_content(Some(&format!("{} days", s.window_days)));
+        option.set_text_content(Some(&lang.count("window.days", u64::from(s.window_days))));
         let _ = option.set_attribute("value", &s.window_days.to_string());
         let _ = window_select.append_child(&option);
     }
@@ -582,24 +643,10 @@ fn render_controls(a: &App) {
     for (i, name) in ["high", "medium", "low"].into_iter().enumerate() {
         input(&format!("confidence-{name}")).set_checked(s.confidence[i]);
     }
-    let w = s.window();
-    let unlocated = |layer: Layer| {
-        a.visible.of(layer).iter().filter(|&&i| a.model.layer(layer)[i as usize].geometry.is_none()).count()
-    };
-    let range = if s.mode == Mode::Window {
-        format!("{} – {}", format::day(w.first), format::day(w.last))
-    } else {
-        format!("up to {}", format::day(w.last))
-    };
-    element("counts").set_text_content(Some(&format!(
-        "{range}: {} strikes ({} unlocated), {} events ({} unlocated)",
-        a.visible.strikes.len(),
-        unlocated(Layer::Strikes),
-        a.visible.events.len(),
-        unlocated(Layer::Events)
-    )));
-    let _ = element("counts").set_attribute("data-strikes", &a.visible.strikes.len().to_string());
-    let _ = element("counts").set_attribute("data-events", &a.visible.events.len().to_string());
+    let counts = element("counts");
+    counts.set_text_content(Some(&text::counts(&a.model, &a.visible, s, lang)));
+    let _ = counts.set_attribute("data-strikes", &a.visible.strikes.len().to_string());
+    let _ = counts.set_attribute("data-events", &a.visible.events.len().to_string());
 }
 
 fn text_element(tag: &str, class: &str, text: &str) -> Element {
@@ -611,74 +658,93 @@ fn text_element(tag: &str, class: &str, text: &str) -> Element {
     el
 }
 
-fn render_list(a: &mut App) {
-    let mut items: Vec<(Layer, u32)> = Vec::new();
-    for layer in [Layer::Sites, Layer::Strikes, Layer::Events] {
-        if a.state.shows(layer) {
-            items.extend(a.visible.of(layer).iter().map(|&i| (layer, i)));
-        }
+/// Appends a name in the language it is actually in; a fallback to English is marked `lang="en"` and says so.
+fn append_said(parent: &Element, class: &str, said: &Said, reader: Lang) {
+    let el = text_element("span", class, &said.text);
+    if said.lang != reader {
+        let _ = el.set_attribute("lang", said.lang.code());
+        let _ = el.set_attribute("dir", "auto");
     }
-    if a.listed.as_ref() == Some(&items) {
+    let _ = parent.append_child(&el);
+    if said.lang != reader {
+        let _ = parent.append_child(&text_element("span", "fallback", &format!("({})", reader.t("fallback.english"))));
+    }
+}
+
+fn render_text_view(a: &mut App) {
+    let lang = a.lang;
+    let view = text_view(&a.model, &a.visible, &a.state, lang);
+    if a.shown.as_ref() == Some(&view) {
         return;
+    }
+    element("sites-caption").set_text_content(Some(&view.sites_caption));
+    let body = element("sites-body");
+    body.set_text_content(None);
+    for row in &view.sites {
+        let tr = document().create_element("tr").expect_throw("tr");
+        let name_cell = document().create_element("td").expect_throw("td");
+        let button = text_element("button", "link-button", "");
+        let _ = button.set_attribute("type", "button");
+        let _ = button.set_attribute("data-feature", &format!("sites:{}", row.id));
+        append_said(&button, "", &row.name, lang);
+        let _ = name_cell.append_child(&button);
+        let _ = tr.append_child(&name_cell);
+        let status_cell = document().create_element("td").expect_throw("td");
+        let letter = text_element("span", "status-letter", row.letter);
+        let _ = letter.set_attribute("style", &format!("background:{}", row.colour));
+        let _ = letter.set_attribute("aria-hidden", "true");
+        let _ = status_cell.append_child(&letter);
+        let _ = status_cell.append_child(&text_element("span", "", &row.status));
+        let _ = tr.append_child(&status_cell);
+        let _ = tr.append_child(&text_element("td", "", &row.since));
+        let _ = body.append_child(&tr);
     }
     let list = element("window-list");
     list.set_text_content(None);
-    let mut sorted: Vec<(Layer, &Feature)> =
-        items.iter().map(|&(layer, i)| (layer, &a.model.layer(layer)[i as usize])).collect();
-    // Sites (their status today) first, then strikes and events, newest first.
-    sorted.sort_by_key(|item| (item.0 != Layer::Sites, std::cmp::Reverse(item.1.properties.start)));
-    for (layer, f) in sorted.iter().take(LIST_LIMIT) {
+    if view.hidden > 0 {
+        let more = lang.tf("list.more", &[("n", &lang.number(view.hidden))]);
+        let _ = list.append_child(&text_element("li", "list-more", &more));
+    }
+    if view.entries.is_empty() {
+        let _ = list.append_child(&text_element("li", "list-empty", lang.t("list.empty")));
+    }
+    for entry in &view.entries {
         let li = document().create_element("li").expect_throw("li");
         let button = text_element("button", "list-item", "");
         let _ = button.set_attribute("type", "button");
-        let _ = button.set_attribute("data-feature", &format!("{}:{}", layer.id(), f.id));
-        button.append_child(&text_element("span", "list-date", &format::span(f))).ok();
-        button.append_child(&text_element("span", &format!("list-kind {}", layer.id()), layer_word(*layer))).ok();
-        let name = match f.properties.status {
-            Some(status) => {
-                let label = style::STATUSES.iter().find(|s| s.0 == status.as_str()).map_or(status.as_str(), |s| s.3);
-                format!("{}: {label}", f.properties.name.en)
-            }
-            None => f.properties.name.en.to_string(),
-        };
-        button.append_child(&text_element("span", "list-name", &name)).ok();
-        if f.geometry.is_none() {
-            button.append_child(&text_element("span", "list-unlocated", "location unknown")).ok();
+        let _ = button.set_attribute("data-feature", &format!("{}:{}", entry.layer.id(), entry.id));
+        button.append_child(&text_element("span", "list-date", &entry.when)).ok();
+        button.append_child(&text_element("span", &format!("list-kind {}", entry.layer.id()), &entry.kind)).ok();
+        let name = text_element("span", "list-name", "");
+        append_said(&name, "", &entry.name, lang);
+        button.append_child(&name).ok();
+        if entry.unlocated {
+            button.append_child(&text_element("span", "list-unlocated", lang.t("list.unlocated"))).ok();
         }
         let _ = li.append_child(&button);
         let _ = list.append_child(&li);
     }
-    if sorted.len() > LIST_LIMIT {
-        let more = format!("… and {} more (narrow the window to see them)", sorted.len() - LIST_LIMIT);
-        let _ = list.append_child(&text_element("li", "list-more", &more));
+    // Announced politely, and not while playing (a summary per frame would drown the reader).
+    if !a.state.playing {
+        element("announce").set_text_content(Some(&view.announcement));
     }
-    a.listed = Some(items);
+    a.shown = Some(view);
 }
-
-/// The most entries the list shows.
-const LIST_LIMIT: usize = 100;
 
 thread_local! {
     static APP: RefCell<Option<Shared>> = const { RefCell::new(None) };
     static MAP_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static MAP_FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-fn layer_word(layer: Layer) -> &'static str {
-    match layer {
-        Layer::Sites => "site",
-        Layer::Strikes => "strike",
-        Layer::Events => "event",
-    }
-}
-
-fn precision_words(p: LocationPrecision) -> &'static str {
+fn precision_key(p: LocationPrecision) -> &'static str {
     match p {
-        LocationPrecision::ExactFacility => "exact facility",
-        LocationPrecision::Town => "town (the site itself was not located)",
-        LocationPrecision::District => "district",
-        LocationPrecision::Governorate => "governorate",
-        LocationPrecision::Region => "region",
-        LocationPrecision::Unknown => "unknown (not on the map)",
+        LocationPrecision::ExactFacility => "precision.exact-facility",
+        LocationPrecision::Town => "precision.town",
+        LocationPrecision::District => "precision.district",
+        LocationPrecision::Governorate => "precision.governorate",
+        LocationPrecision::Region => "precision.region",
+        LocationPrecision::Unknown => "precision.unknown",
     }
 }
 
@@ -695,65 +761,110 @@ fn render_panel(a: &App) {
         return;
     };
     let _ = panel.remove_attribute("hidden");
+    let lang = a.lang;
     let p = &f.properties;
     let d = p.details();
     let add = |el: Element| {
         let _ = body.append_child(&el);
     };
-    add(text_element("h2", "panel-title", &p.name.en));
-    for other in [p.name.ar(), p.name.ru()].into_iter().flatten() {
-        add(text_element("p", "panel-alt-name", other));
+    // Text that exists only in English is marked as such (lang="en"), and the panel says so once.
+    let english = |el: &Element| {
+        if lang != Lang::En {
+            let _ = el.set_attribute("lang", "en");
+            let _ = el.set_attribute("dir", "ltr");
+        }
+    };
+    let heading = text_element("h2", "panel-title", "");
+    append_said(&heading, "", &text::name(f, lang), lang);
+    add(heading);
+    for other in Lang::ALL.into_iter().filter(|&l| l != lang) {
+        let (name, actual) = other.pick(&p.name);
+        if actual == other {
+            let alt = text_element("p", "panel-alt-name", name);
+            let _ = alt.set_attribute("lang", other.code());
+            let _ = alt.set_attribute("dir", other.dir());
+            add(alt);
+        }
+    }
+    let has_english_only = lang != Lang::En
+        && (d.description.as_ref().is_some_and(|t| lang.pick(t).1 != lang)
+            || !d.notes.is_empty()
+            || d.target.is_some()
+            || d.location_note.is_some());
+    if has_english_only {
+        add(text_element("p", "fallback", lang.t("fallback.note")));
     }
     let facts = document().create_element("dl").expect_throw("dl");
-    let fact = |term: &str, value: &str| {
+    let fact = |term: &str, value: &str, in_english: bool| {
         let _ = facts.append_child(&text_element("dt", "", term));
-        let _ = facts.append_child(&text_element("dd", "", value));
+        let dd = text_element("dd", "", value);
+        if in_english {
+            english(&dd);
+        }
+        let _ = facts.append_child(&dd);
     };
-    fact("What", &p.kind.replace('-', " "));
-    fact("When", &format::span(f));
-    if let Some(status) = p.status {
-        let label = style::STATUSES.iter().find(|s| s.0 == status.as_str()).map_or(status.as_str(), |s| s.3);
-        fact("Status", label);
+    let what = lang.messages().lookup(&format!("what.{}", p.kind));
+    fact(lang.t("panel.what"), what.unwrap_or(&p.kind.replace('-', " ")), what.is_none());
+    fact(lang.t("panel.when"), &lang.span(f), false);
+    if p.status.is_some() {
+        fact(lang.t("panel.status"), &text::status(p.status, lang).0, false);
     }
     if let Some(target) = &d.target {
-        fact("Reportedly hit", target);
+        fact(lang.t("panel.target"), target, true);
     }
     if let Some(actor) = &d.actor {
-        fact("Attributed to", actor);
+        fact(lang.t("panel.actor"), actor, true);
     }
-    let mut place = precision_words(p.location_precision).to_owned();
+    let mut place = lang.t(precision_key(p.location_precision)).to_owned();
     if p.location_unsourced {
-        place.push_str("; the coordinate is an unsourced estimate — verify before use");
+        place.push_str("; ");
+        place.push_str(lang.t("panel.unsourced"));
     }
-    fact("Location precision", &place);
+    fact(lang.t("panel.location"), &place, false);
     if let Some(note) = &d.location_note {
-        fact("Location source", note);
+        fact(lang.t("panel.location_source"), note, true);
     }
-    fact("Confidence", p.confidence.as_str());
+    fact(lang.t("panel.confidence"), lang.t(&format!("confidence.{}", p.confidence.as_str())), false);
     if let Some(casualties) = &d.casualties {
-        for (word, range) in [("Killed", &casualties.killed), ("Injured", &casualties.injured)] {
+        for (key, range) in [("panel.killed", &casualties.killed), ("panel.injured", &casualties.injured)] {
             if let Some(r) = range {
-                let figure = if r.min == r.max { r.min.to_string() } else { format!("{}–{}", r.min, r.max) };
-                let by: Vec<String> = r.reports.iter().map(|rep| format!("{} ({})", rep.count, rep.by)).collect();
-                fact(word, &format!("{figure} reported: {}", by.join(", ")));
+                let figure = if r.min == r.max {
+                    lang.number(r.min)
+                } else {
+                    format!("{}–{}", lang.number(r.min), lang.number(r.max))
+                };
+                let by: Vec<String> =
+                    r.reports.iter().map(|rep| format!("{} ({})", lang.number(rep.count), rep.by)).collect();
+                fact(
+                    lang.t(key),
+                    &lang.tf("panel.casualties", &[("figure", &figure), ("reports", &by.join(", "))]),
+                    false,
+                );
             }
         }
     }
     add(facts);
     if let Some(description) = &d.description {
-        add(text_element("p", "panel-description", &description.en));
+        let (text, actual) = lang.pick(description);
+        let paragraph = text_element("p", "panel-description", text);
+        if actual != lang {
+            english(&paragraph);
+        }
+        add(paragraph);
     }
     if !d.attribution.is_empty() {
-        add(text_element("h3", "", "Who says so"));
+        add(text_element("h3", "", lang.t("panel.who")));
         let ul = document().create_element("ul").expect_throw("ul");
         for claim in &d.attribution {
-            let _ = ul.append_child(&text_element("li", "", &format!("{} by {}", claim.stance.as_str(), claim.by)));
+            let line = lang.tf(&format!("stance.{}", claim.stance.as_str()), &[("by", &claim.by)]);
+            let _ = ul.append_child(&text_element("li", "", &line));
         }
         add(ul);
     }
     if !d.notes.is_empty() {
-        add(text_element("h3", "", "Uncertainty and conflicting reports"));
+        add(text_element("h3", "", lang.t("panel.notes")));
         let ul = document().create_element("ul").expect_throw("ul");
+        english(&ul);
         for note in &d.notes {
             let _ = ul.append_child(&text_element("li", "panel-note", note));
         }
@@ -762,19 +873,18 @@ fn render_panel(a: &App) {
     if sel.layer == Layer::Sites
         && let Some(site) = &d.site_id
     {
-        add(text_element("h3", "", "Status history"));
+        add(text_element("h3", "", lang.t("panel.history")));
         let ol = document().create_element("ol").expect_throw("ol");
         for period in a.model.sites.iter().filter(|s| s.properties.details().site_id.as_ref() == Some(site)) {
-            let status = period.properties.status.map_or("", |s| s.as_str());
-            let label = style::STATUSES.iter().find(|s| s.0 == status).map_or(status, |s| s.3);
+            let label = text::status(period.properties.status, lang).0;
             let current = period.span().contains(a.state.day);
             let li =
-                text_element("li", if current { "current" } else { "" }, &format!("{}: {label}", format::span(period)));
+                text_element("li", if current { "current" } else { "" }, &format!("{}: {label}", lang.span(period)));
             let _ = ol.append_child(&li);
         }
         add(ol);
     }
-    add(text_element("h3", "", "Sources"));
+    add(text_element("h3", "", lang.t("panel.sources")));
     let ul = document().create_element("ul").expect_throw("ul");
     for source in &p.sources {
         let li = document().create_element("li").expect_throw("li");
@@ -783,13 +893,16 @@ fn render_panel(a: &App) {
         let _ = link.set_attribute("rel", "noopener noreferrer external");
         let _ = link.set_attribute("target", "_blank");
         let _ = li.append_child(&link);
-        let via = source.via().map(|via| format!(" via {via}")).unwrap_or_default();
-        let date =
-            source.date.map_or_else(|| "date not recorded".to_owned(), |date| format::date(date.first, date.precision));
-        let meta = format!("{via}, {date}");
-        let _ = li.append_child(&text_element("span", "source-meta", &meta));
+        let via = source.via().map(|via| format!(" {}", lang.tf("panel.via", &[("name", via)]))).unwrap_or_default();
+        let date = source
+            .date
+            .map_or_else(|| lang.t("panel.date_unknown").to_owned(), |date| lang.date(date.first, date.precision));
+        let _ = li.append_child(&text_element("span", "source-meta", &format!("{via}, {date}")));
         if let Some(quote) = source.quote() {
-            let _ = li.append_child(&text_element("blockquote", "", quote));
+            // Quotes stay in the language the source wrote them in.
+            let blockquote = text_element("blockquote", "", quote);
+            let _ = blockquote.set_attribute("dir", "auto");
+            let _ = li.append_child(&blockquote);
         }
         let _ = ul.append_child(&li);
     }
@@ -799,8 +912,9 @@ fn render_panel(a: &App) {
 fn draw_histogram(app: &Shared, json: &str) {
     let Ok(response) = serde_json::from_str::<TimelineResponse>(json) else { return };
     let a = app.borrow();
+    let lang = a.lang;
+    // The page's <defs> (the events' hatch pattern) stay; bars are added once.
     let svg = element("histogram");
-    svg.set_text_content(None);
     let total_days = f64::from((a.timeline.last.0 - a.timeline.first.0 + 1).max(1));
     let max =
         response.collections.iter().flat_map(|c| c.buckets.iter().map(|b| b.count)).max().unwrap_or(1).max(1) as f64;
@@ -811,7 +925,11 @@ fn draw_histogram(app: &Shared, json: &str) {
     shade.set_id("histogram-window");
     let _ = svg.append_child(&shade);
     for series in &response.collections {
-        let (offset, class) = if series.id == "strikes" { (0.0, "bar-strikes") } else { (3.5, "bar-events") };
+        let (offset, class, key) = if series.id == "strikes" {
+            (0.0, "bar-strikes", "count.strikes")
+        } else {
+            (3.5, "bar-events", "count.events")
+        };
         for bucket in &series.buckets {
             let Ok(start) = footprint::domain::Datetime::parse(&bucket.start) else { continue };
             if bucket.count == 0 {
@@ -825,7 +943,10 @@ fn draw_histogram(app: &Shared, json: &str) {
             }
             let _ = rect.set_attribute("class", class);
             let title = document().create_element_ns(ns, "title").expect_throw("title");
-            title.set_text_content(Some(&format!("week of {}: {} {}", bucket.start, bucket.count, series.id)));
+            let count = lang.count(key, bucket.count as u64);
+            title.set_text_content(Some(
+                &lang.tf("timeline.histogram_bar", &[("date", &lang.day(start.span().first)), ("count", &count)]),
+            ));
             let _ = rect.append_child(&title);
             let _ = svg.append_child(&rect);
         }

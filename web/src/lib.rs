@@ -5,10 +5,10 @@
 //! the small hand-written bridge in `js/bridge.js`.
 
 pub mod embed;
-pub mod format;
 pub mod model;
 pub mod state;
 pub mod style;
+pub mod text;
 pub mod url;
 pub mod view;
 

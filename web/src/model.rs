@@ -81,6 +81,10 @@ impl Model {
             if let Some(object) = value.as_object_mut() {
                 object.remove("time");
                 object.remove("links");
+                if let Some(properties) = object.get_mut("properties").and_then(serde_json::Value::as_object_mut) {
+                    properties.remove("title");
+                    properties.remove("title_lang");
+                }
             }
             features.push(serde_json::from_value::<Feature>(value).map_err(parse_error)?);
         }

@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 /// Site status colours and labels, in legend order: `(status, colour, letter, label)`.
 pub const STATUSES: [(&str, &str, &str, &str); 6] = [
     ("russian-operated", "#b2182b", "R", "Russian-operated"),
-    ("russian-use-reported", "#d6604d", "U", "Russian use reported"),
-    ("drawdown-reported", "#e08214", "D", "Drawdown reported"),
-    ("withdrawal-under-way", "#8073ac", "W", "Withdrawal under way"),
+    ("russian-use-reported", "#c0392b", "U", "Russian use reported"),
+    ("drawdown-reported", "#a4540b", "D", "Drawdown reported"),
+    ("withdrawal-under-way", "#6a5a9c", "W", "Withdrawal under way"),
     ("withdrawn", "#4d4d4d", "X", "Withdrawn"),
-    ("withdrawal-claimed", "#878787", "?", "Withdrawal claimed (unverified)"),
+    ("withdrawal-claimed", "#6b6b6b", "?", "Withdrawal claimed (unverified)"),
 ];
 
 /// Strike colour.

@@ -35,6 +35,32 @@ pub fn encode(state: &State) -> String {
     q.finish()
 }
 
+/// Page options that are not map state but belong to the page's URL: its language, theme, and an embed's
+/// title, caption and controls. They are carried over unchanged whenever the app rewrites the URL.
+pub const PAGE_OPTIONS: [&str; 5] = ["lang", "theme", "title", "caption", "controls"];
+
+/// The page options present in a query string, encoded (without `?`); empty when there are none.
+pub fn page_options(query: &str) -> String {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| PAGE_OPTIONS.contains(&k.as_ref())));
+    q.finish()
+}
+
+/// The query string for a state followed by page options (as from [`page_options`]).
+pub fn with_options(state: &State, options: &str) -> String {
+    let query = encode(state);
+    if options.is_empty() { query } else { format!("{query}&{options}") }
+}
+
+/// `options` with `lang` set to `code` (for the language switch).
+pub fn options_with_lang(options: &str, code: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.extend_pairs(form_urlencoded::parse(options.as_bytes()).filter(|(k, _)| k != "lang"));
+    q.append_pair("lang", code);
+    q.finish()
+}
+
 /// The state a query string describes, starting from the defaults for `timeline`.
 pub fn decode(query: &str, timeline: DaySpan) -> State {
     let mut state = State::new(timeline);
@@ -128,6 +154,18 @@ mod tests {
         assert!(url.contains("sel=sites%3Akhmeimim.2015-09-30"), "{url}");
         assert_eq!(decode(&url, timeline()), s);
         assert_eq!(decode(&format!("?{url}"), timeline()), s);
+    }
+
+    #[test]
+    fn page_options_survive_while_the_state_changes() {
+        let options = page_options("?t=2025-01-01&lang=ar&title=Bases+%26+strikes&theme=dark&sel=x:y");
+        assert_eq!(options, "lang=ar&title=Bases+%26+strikes&theme=dark", "kept in their order");
+        let s = State::new(timeline());
+        let url = with_options(&s, &options);
+        assert!(url.starts_with(&encode(&s)) && url.ends_with("&lang=ar&title=Bases+%26+strikes&theme=dark"), "{url}");
+        assert_eq!(decode(&url, timeline()), s, "options do not disturb the state");
+        assert_eq!(options_with_lang(&options, "ru"), "title=Bases+%26+strikes&theme=dark&lang=ru");
+        assert_eq!(with_options(&s, ""), encode(&s));
     }
 
     #[test]

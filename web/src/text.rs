@@ -1,0 +1,245 @@
+//! The map as text, in the reader's language: a table of the sites with their status on the current day, and the
+//! strikes and events of the window in date order (oldest first), each linked to the detail panel. The same rows
+//! are the fallback where the map cannot be drawn (no WebGL), and a short summary is announced politely.
+//!
+//! Names come in the reader's language where the data has them; otherwise in English, flagged so the page can
+//! say so (and mark the text `lang="en"`).
+
+use footprint::domain::{Feature, Status};
+use footprint::i18n::Lang;
+
+use crate::model::{Layer, Model};
+use crate::state::State;
+use crate::style;
+use crate::view::Visible;
+
+/// The most strikes and events the list shows (the latest ones; the rest are counted).
+pub const LIST_LIMIT: usize = 100;
+
+/// A text in some language: what to show and the language it is actually in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Said {
+    /// The text.
+    pub text: String,
+    /// Its language (English when the reader's language had no translation).
+    pub lang: Lang,
+}
+
+/// One row of the sites table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteRow {
+    /// The site status period's feature id (opens its panel).
+    pub id: String,
+    /// The site's name.
+    pub name: Said,
+    /// The status label.
+    pub status: String,
+    /// The status letter shown on the map.
+    pub letter: &'static str,
+    /// The status colour.
+    pub colour: &'static str,
+    /// Since when the status holds, at its precision.
+    pub since: String,
+}
+
+/// One strike or event of the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryRow {
+    /// Its layer.
+    pub layer: Layer,
+    /// Its id.
+    pub id: String,
+    /// Its time, at its precision.
+    pub when: String,
+    /// "strike" or "event".
+    pub kind: String,
+    /// Its name.
+    pub name: Said,
+    /// Whether it has no place on the map.
+    pub unlocated: bool,
+}
+
+/// The text view for a state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextView {
+    /// Caption of the sites table ("Sites on 9 Dec 2024").
+    pub sites_caption: String,
+    /// Sites, by name.
+    pub sites: Vec<SiteRow>,
+    /// Strikes and events of the window, oldest first (the latest [`LIST_LIMIT`] when there are more).
+    pub entries: Vec<EntryRow>,
+    /// How many earlier entries are left out.
+    pub hidden: usize,
+    /// The polite announcement: "9 Dec 2024: 3 strikes, 1 event."
+    pub announcement: String,
+}
+
+/// The name of a feature in `lang`, or in English.
+pub fn name(feature: &Feature, lang: Lang) -> Said {
+    let (text, lang) = lang.pick(&feature.properties.name);
+    Said { text: text.to_owned(), lang }
+}
+
+/// A status's label, letter and colour.
+pub fn status(status: Option<Status>, lang: Lang) -> (String, &'static str, &'static str) {
+    let Some(status) = status else { return (String::new(), "", "#6b6b6b") };
+    let entry = style::STATUSES.iter().find(|s| s.0 == status.as_str());
+    (
+        lang.t(&format!("status.{}", status.as_str())).to_owned(),
+        entry.map_or("", |s| s.2),
+        entry.map_or("#6b6b6b", |s| s.1),
+    )
+}
+
+/// Builds the text view of what is visible.
+pub fn text_view(model: &Model, visible: &Visible, state: &State, lang: Lang) -> TextView {
+    let mut sites: Vec<SiteRow> = if state.shows(Layer::Sites) {
+        visible
+            .sites
+            .iter()
+            .map(|&i| {
+                let f = &model.sites[i as usize];
+                let (status, letter, colour) = status(f.properties.status, lang);
+                SiteRow {
+                    id: f.id.to_string(),
+                    name: name(f, lang),
+                    status,
+                    letter,
+                    colour,
+                    since: lang.date(f.properties.start, f.properties.start_precision),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    sites.sort_by(|a, b| a.name.text.cmp(&b.name.text));
+    let mut all: Vec<(Layer, &Feature)> = [Layer::Strikes, Layer::Events]
+        .into_iter()
+        .filter(|&l| state.shows(l))
+        .flat_map(|l| visible.of(l).iter().map(move |&i| (l, &model.layer(l)[i as usize])))
+        .collect();
+    all.sort_by(|a, b| {
+        a.1.properties.start.cmp(&b.1.properties.start).then_with(|| a.0.cmp(&b.0)).then_with(|| a.1.id.cmp(&b.1.id))
+    });
+    let hidden = all.len().saturating_sub(LIST_LIMIT);
+    let entries = all[hidden..]
+        .iter()
+        .map(|&(layer, f)| EntryRow {
+            layer,
+            id: f.id.to_string(),
+            when: lang.span(f),
+            kind: lang.t(if layer == Layer::Strikes { "kind.strike" } else { "kind.event" }).to_owned(),
+            name: name(f, lang),
+            unlocated: f.geometry.is_none(),
+        })
+        .collect();
+    let day = lang.day(state.day);
+    let announcement = lang.tf(
+        "list.announce",
+        &[
+            ("date", &day),
+            ("strikes", &lang.count("count.strikes", visible.strikes.len() as u64)),
+            ("events", &lang.count("count.events", visible.events.len() as u64)),
+        ],
+    );
+    TextView { sites_caption: lang.tf("list.sites_heading", &[("date", &day)]), sites, entries, hidden, announcement }
+}
+
+/// The counts line under the timeline: "1 Dec 2024 – 30 Dec 2024: 12 strikes (3 unlocated), 4 events (0 unlocated)".
+pub fn counts(model: &Model, visible: &Visible, state: &State, lang: Lang) -> String {
+    let unlocated = |layer: Layer| {
+        visible.of(layer).iter().filter(|&&i| model.layer(layer)[i as usize].geometry.is_none()).count() as u64
+    };
+    let w = state.window();
+    let args = [
+        ("first", lang.day(w.first)),
+        ("last", lang.day(w.last)),
+        ("strikes", lang.count("count.strikes", visible.strikes.len() as u64)),
+        ("strikes_unlocated", lang.number(unlocated(Layer::Strikes))),
+        ("events", lang.count("count.events", visible.events.len() as u64)),
+        ("events_unlocated", lang.number(unlocated(Layer::Events))),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let key = if w.first == footprint::domain::Day::MIN { "counts.cumulative" } else { "counts.window" };
+    lang.tf(key, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use footprint::domain::Day;
+
+    use super::*;
+    use crate::state::{Action, Mode};
+    use crate::view::visible;
+
+    fn model() -> Model {
+        let mut m = Model::default();
+        m.set_layer(Layer::Sites, include_str!("../../geodata/sites.geojson")).unwrap();
+        m.set_layer(Layer::Strikes, include_str!("../../geodata/strikes.geojson")).unwrap();
+        m.set_layer(Layer::Events, include_str!("../../geodata/events.geojson")).unwrap();
+        m
+    }
+
+    fn state_on(model: &Model, y: i32, m: u32, d: u32) -> State {
+        let timeline = model.timeline_span();
+        let mut s = State::new(timeline);
+        s.apply(Action::Scrub(Day::from_ymd(y, m, d).unwrap()), timeline);
+        s
+    }
+
+    #[test]
+    fn strikes_and_events_are_listed_in_date_order_with_every_one_counted() {
+        let m = model();
+        let mut s = state_on(&m, 2025, 12, 31);
+        s.apply(Action::SetMode(Mode::Cumulative), m.timeline_span());
+        let v = visible(&m, &s);
+        let text = text_view(&m, &v, &s, Lang::En);
+        assert_eq!(text.entries.len() + text.hidden, v.strikes.len() + v.events.len());
+        let starts: Vec<_> = text.entries.iter().map(|e| m.find(e.layer, &e.id).unwrap().properties.start).collect();
+        assert!(starts.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+        assert!(text.entries.iter().any(|e| e.unlocated), "unlocated entries are listed too");
+    }
+
+    #[test]
+    fn the_sites_table_gives_each_site_its_status_on_the_day() {
+        let m = model();
+        let s = state_on(&m, 2024, 12, 9);
+        let v = visible(&m, &s);
+        let text = text_view(&m, &v, &s, Lang::Ru);
+        let khmeimim = text.sites.iter().find(|r| r.id.starts_with("khmeimim")).unwrap();
+        assert_eq!(khmeimim.name, Said { text: "авиабаза Хмеймим".into(), lang: Lang::Ru });
+        assert_eq!(
+            khmeimim.status,
+            Lang::Ru.t(&format!(
+                "status.{}",
+                m.find(Layer::Sites, &khmeimim.id).unwrap().properties.status.unwrap().as_str()
+            ))
+        );
+        assert!(!khmeimim.letter.is_empty(), "a letter besides the colour");
+        assert_eq!(text.sites_caption, Lang::Ru.tf("list.sites_heading", &[("date", "9 декабря 2024")]));
+    }
+
+    #[test]
+    fn a_name_without_a_translation_falls_back_to_english_and_says_so() {
+        let f: Feature = serde_json::from_str(
+            r#"{"type":"Feature","id":"x","geometry":null,"properties":{"name":{"en":"Only English"},"kind":"airstrike",
+            "start":"2025-01-01","start_precision":"day","end":"2025-01-01","end_precision":"day","location_precision":"unknown",
+            "confidence":"low","sources":[{"publisher":"p","url":"https://e.org","date":null}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(name(&f, Lang::Ar), Said { text: "Only English".into(), lang: Lang::En });
+    }
+
+    #[test]
+    fn the_announcement_and_counts_are_in_the_readers_language() {
+        let m = model();
+        let s = state_on(&m, 2024, 12, 10);
+        let v = visible(&m, &s);
+        let ar = text_view(&m, &v, &s, Lang::Ar).announcement;
+        assert!(ar.contains("١٠ ديسمبر ٢٠٢٤"), "{ar}");
+        assert!(!ar.chars().any(|c| c.is_ascii_digit()), "Arabic-Indic digits only: {ar}");
+        let en = counts(&m, &v, &s, Lang::En);
+        assert!(en.starts_with("11 Nov 2024 – 10 Dec 2024: "), "{en}");
+    }
+}
