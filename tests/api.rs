@@ -772,11 +772,9 @@ async fn oembed_describes_a_map_url_as_rich_html_with_an_iframe_and_a_thumbnail(
     assert!(body["cache_age"].as_u64().unwrap() > 0);
     assert!(body["title"].as_str().unwrap().contains("31 Mar 2025"));
     let html = body["html"].as_str().unwrap();
-    assert!(
-        html.starts_with(
-            "<iframe src=\"http://localhost:8080/embed?t=2025-03-31&amp;w=30&amp;layers=sites%2Cstrikes\""
-        )
-    );
+    assert!(html.starts_with(
+        "<iframe src=\"http://localhost:8080/embed?t=2025-03-31&amp;w=30&amp;layers=sites%2Cstrikes&amp;lang=en\""
+    ));
     assert!(html.contains("title=\""));
     assert_eq!((body["width"].as_u64(), body["height"].as_u64()), (Some(800), Some(600)));
     let thumb = body["thumbnail_url"].as_str().unwrap().replace("http://localhost:8080", "");
@@ -892,7 +890,7 @@ async fn feature_titles_follow_the_language_and_an_english_fallback_is_labelled(
     let (_, headers, body) = get(&app, "/api/collections/sites/items/khmeimim.2015-09-30?lang=ru").await;
     assert_eq!(headers.get("content-language").unwrap(), "ru");
     let body: Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!(body["properties"]["title"], "авиабаза Хмеймим");
+    assert_eq!(body["properties"]["title"], "Авиабаза Хмеймим");
     assert_eq!(body["properties"]["title_lang"], "ru");
     assert_eq!(body["properties"]["name"]["en"], "Khmeimim (Hmeimim) Air Base", "every language stays in `name`");
     // Every feature has a title in the language asked for, or says it fell back to English.
@@ -958,4 +956,30 @@ async fn the_basemap_labels_places_in_the_language_asked_for() {
     }
     let (status, _) = get_json(&app, "/basemap/style.json?lang=zz").await;
     assert_eq!(status, 400);
+}
+
+#[actix_web::test]
+async fn pages_and_oembed_vary_by_language_and_say_which_they_are_in() {
+    let app = service().await;
+    for uri in ["/", "/embed", &oembed_uri("/?t=2025-03-31", "")] {
+        let request = TestRequest::get().uri(uri).insert_header(("Accept-Language", "ar"));
+        let (status, headers, body) = get_with(&app, request).await;
+        assert_eq!(status, 200, "{uri}");
+        assert_eq!(headers.get("content-language").unwrap(), "ar", "{uri}");
+        let vary: Vec<&str> = headers.get_all("vary").filter_map(|v| v.to_str().ok()).collect();
+        assert!(vary.iter().any(|v| v.contains("Accept-Language")), "{uri}: Vary {vary:?}");
+        if uri.starts_with("/oembed") {
+            let body: Value = serde_json::from_slice(&body).unwrap();
+            assert!(body["html"].as_str().unwrap().contains("lang=ar"), "the widget is in the title's language");
+        }
+    }
+    // The 304 of a page keeps its Vary and Content-Language.
+    let request = TestRequest::get().uri("/?lang=ru");
+    let (_, headers, _) = get_with(&app, request).await;
+    let request =
+        TestRequest::get().uri("/?lang=ru").insert_header(("If-None-Match", headers.get("etag").unwrap().clone()));
+    let (status, headers, _) = get_with(&app, request).await;
+    assert_eq!(status, 304);
+    assert_eq!(headers.get("content-language").unwrap(), "ru");
+    assert!(headers.get_all("vary").any(|v| v.to_str().unwrap().contains("Accept-Language")));
 }

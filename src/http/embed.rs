@@ -121,7 +121,11 @@ fn head(state: &AppState, req: &HttpRequest, page_path: &str, lang: Lang) -> Str
         d = e(&description),
         u = e(&page_url),
         i = e(&image),
-        locale = lang.code(),
+        locale = match lang {
+            Lang::En => "en_GB",
+            Lang::Ar => "ar_AR",
+            Lang::Ru => "ru_RU",
+        },
     )
 }
 
@@ -301,14 +305,14 @@ pub async fn oembed(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
     let (title, _) = describe(&state, &query, lang);
     let width = max_width.unwrap_or(800).min(1200);
     let height = max_height.unwrap_or(u32::MAX).min(width * 3 / 4).max(1);
+    // The widget is pinned to the language of the title written here (the URL's `lang`, else the consumer's
+    // Accept-Language), so the iframe's title and the words inside it agree.
     let mut embed_query = query.only(&STATE_PARAMETERS);
-    let extra = query.only(&EMBED_PARAMETERS);
-    if !extra.is_empty() {
-        if !embed_query.is_empty() {
-            embed_query.push('&');
-        }
-        embed_query.push_str(&extra);
+    let extra = PageQuery::parse(&query.only(&EMBED_PARAMETERS)).with_lang(lang);
+    if !embed_query.is_empty() {
+        embed_query.push('&');
     }
+    embed_query.push_str(&extra);
     let src = format!("{base}/embed?{embed_query}");
     let html = format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"{width}\" height=\"{height}\" style=\"border:0\" loading=\"lazy\" allowfullscreen></iframe>",
@@ -330,5 +334,5 @@ pub async fn oembed(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
         thumbnail_width: thumb_w,
         thumbnail_height: thumb_h,
     };
-    json_response("application/json", &body)
+    Ok(lang::declare(json_response("application/json", &body)?, lang))
 }

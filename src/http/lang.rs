@@ -41,11 +41,23 @@ pub fn for_api(req: &HttpRequest, params: &Params) -> Result<Lang, ApiError> {
     }
 }
 
+/// Checks `lang` on a resource that exists only in English (it says so with `Content-Language: en`): a known
+/// language is accepted, so clients may send `lang` everywhere; an unknown one is a `400` as elsewhere.
+pub fn english_only(req: &HttpRequest, params: &Params) -> Result<(), ApiError> {
+    for_api(req, params).map(|_| ())
+}
+
 /// Adds `Content-Language` and `Vary: Accept-Language` to a response.
 pub fn declare(mut response: HttpResponse, lang: Lang) -> HttpResponse {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
-    headers.append(header::VARY, HeaderValue::from_static("Accept-Language"));
+    // One `Vary` line: the CORS middleware merges its own values into the first one and drops any other.
+    let mut vary: Vec<String> =
+        headers.get_all(header::VARY).filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
+    vary.push("Accept-Language".to_owned());
+    if let Ok(value) = HeaderValue::from_str(&vary.join(", ")) {
+        headers.insert(header::VARY, value);
+    }
     response
 }
 

@@ -165,11 +165,15 @@ async fn conditional_get(
     };
     let matches = candidates.iter().any(|c| c == "*" || c == etag.trim_start_matches("W/"));
     if res.status() == StatusCode::OK && matches {
-        let response = HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-            .finish();
-        return Ok(res.into_response(response));
+        let mut not_modified = HttpResponse::NotModified();
+        not_modified.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, "public, max-age=300"));
+        // A 304 carries the headers a cache needs to pick the representation it validates.
+        for name in [header::VARY, header::CONTENT_LANGUAGE] {
+            if let Some(value) = res.headers().get(&name) {
+                not_modified.insert_header((name, value.clone()));
+            }
+        }
+        return Ok(res.into_response(not_modified.finish()));
     }
     if res.status() == StatusCode::OK {
         let headers = res.headers_mut();

@@ -52,8 +52,10 @@ pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
 
 /// `GET /api/conformance`.
 pub async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
-    json_response(JSON, &json!({ "conformsTo": CONFORMANCE }))
+    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    params.format(&["json"])?;
+    lang::english_only(&req, &params)?;
+    Ok(lang::declare(json_response(JSON, &json!({ "conformsTo": CONFORMANCE }))?, Lang::En))
 }
 
 /// `GET /api/collections`.
@@ -248,7 +250,9 @@ pub async fn queryables(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let collection = find(&state, &path)?;
-    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
+    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    params.format(&["json"])?;
+    lang::english_only(&req, &params)?;
     let base = base_url(&req);
     let mut properties = serde_json::Map::new();
     for &q in collection.queryables() {
@@ -267,7 +271,7 @@ pub async fn queryables(
         "geometry".into(),
         json!({"description": "Point location [lon, lat] (WGS84); null when not located. Filter with `bbox`.", "format": "geometry-point"}),
     );
-    json_response(
+    let response = json_response(
         "application/schema+json",
         &json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -277,5 +281,6 @@ pub async fn queryables(
             "properties": properties,
             "additionalProperties": false,
         }),
-    )
+    )?;
+    Ok(lang::declare(response, Lang::En))
 }

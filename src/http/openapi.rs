@@ -17,8 +17,11 @@ use super::{base_url, json_response};
 
 /// `GET /api/openapi.json`.
 pub async fn document(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Params::parse(req.query_string(), &["f"])?.format(&["json"])?;
-    json_response("application/vnd.oai.openapi+json;version=3.0", &build(&base_url(&req)))
+    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    params.format(&["json"])?;
+    super::lang::english_only(&req, &params)?;
+    let response = json_response("application/vnd.oai.openapi+json;version=3.0", &build(&base_url(&req)))?;
+    Ok(super::lang::declare(response, crate::i18n::Lang::En))
 }
 
 fn param(name: &str, location: &str, description: &str, schema: &Value, required: bool) -> Value {
@@ -102,7 +105,7 @@ pub fn build(base: &str) -> Value {
     let lang = param(
         "lang",
         "query",
-        "Language of titles, descriptions and feature `title`s: en, ar or ru (default: Accept-Language, then en). The response's Content-Language says which; a feature's `title_lang` says when its title fell back to English.",
+        "Language of titles, descriptions and feature `title`s: en, ar or ru (default: Accept-Language, then en). The response's Content-Language says which; a feature's `title_lang` says when its title fell back to English. Conformance, queryables, the timeline and this document exist in English only (Content-Language: en).",
         &json!({"type": "string", "enum": ["en", "ar", "ru"]}),
         false,
     );
@@ -148,13 +151,13 @@ pub fn build(base: &str) -> Value {
         "servers": [{"url": format!("{base}/api")}],
         "paths": {
             "/": op("Landing page", "landing", &[json_only.clone(), lang.clone()], &ok("Links to the API definition, conformance and collections.", &["application/json"])),
-            "/conformance": op("Conformance classes", "conformance", std::slice::from_ref(&json_only), &ok("The conformance classes implemented.", &["application/json"])),
-            "/openapi.json": op("This API definition", "openapi", std::slice::from_ref(&json_only), &ok("OpenAPI 3.0 document.", &["application/vnd.oai.openapi+json;version=3.0"])),
+            "/conformance": op("Conformance classes", "conformance", &[json_only.clone(), lang.clone()], &ok("The conformance classes implemented.", &["application/json"])),
+            "/openapi.json": op("This API definition", "openapi", &[json_only.clone(), lang.clone()], &ok("OpenAPI 3.0 document.", &["application/vnd.oai.openapi+json;version=3.0"])),
             "/collections": op("The collections", "collections", &[json_only.clone(), lang.clone()], &ok("Metadata of every collection.", &["application/json"])),
             "/collections/{collectionId}": op("One collection", "collection", &[collection.clone(), json_only.clone(), lang.clone()], &ok("Collection metadata with spatial and temporal extent.", &["application/json"])),
             "/collections/{collectionId}/items": op("Features of a collection", "items", &items_params, &ok("A page of features (GeoJSON FeatureCollection with numberMatched, numberReturned and next/prev links) or CSV.", &["application/geo+json", "text/csv"])),
-            "/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"]), lang], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
-            "/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
+            "/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"]), lang.clone()], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
+            "/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone(), lang.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
             "/collections/{collectionId}/download": op("Download a collection", "download", &download_params, &ok("Every matching feature as an attachment (GeoJSON or CSV).", &["application/geo+json", "text/csv"])),
             "/static.png": op("A static map image of a map state", "static_png", &[
                 param("t", "query", "The day whose site statuses are shown (a date; default: the last day of the data).", &string, false),
@@ -171,6 +174,7 @@ pub fn build(base: &str) -> Value {
             ], &ok("A PNG image.", &["image/png"])),
             "/timeline": op("Counts per day, week or month", "timeline", &[
                 json_only,
+                lang,
                 datetime,
                 param("bucket", "query", "Bucket size (default week; ISO weeks start on Monday).", &json!({"type": "string", "enum": ["day", "week", "month"]}), false),
                 param("collections", "query", "Comma-separated collection ids (default all).", &string, false),

@@ -37,8 +37,9 @@ struct Body<'a> {
 
 /// Handler.
 pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &["f", "datetime", "bucket", "collections"])?;
+    let params = Params::parse(req.query_string(), &["f", "datetime", "bucket", "collections", "lang"])?;
     params.format(&["json"])?;
+    super::lang::english_only(&req, &params)?;
     let bucket = match params.raw("bucket") {
         None => Bucket::Week,
         Some(raw) => {
@@ -99,5 +100,7 @@ pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             Series { id: &c.meta.id, total: buckets.iter().map(|b| b.count).sum(), buckets }
         })
         .collect();
-    json_response(JSON, &Body { bucket, datetime: span.map(|s| Datetime::from_span(s).to_string()), collections })
+    let response =
+        json_response(JSON, &Body { bucket, datetime: span.map(|s| Datetime::from_span(s).to_string()), collections })?;
+    Ok(super::lang::declare(response, crate::i18n::Lang::En))
 }

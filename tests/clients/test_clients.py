@@ -504,6 +504,8 @@ def test_every_served_feature_matches_the_json_schema(server):
             else:
                 want = [p["start"], p["end"] if p["end"] is not None else ".."]
                 assert time_member == {"interval": want}, f"{collection}/{fid}: time {time_member}, expected {want}"
+            # ... and `title`/`title_lang`: the name in the language asked for (none here: English).
+            assert (p.pop("title"), p.pop("title_lang")) == (p["name"]["en"], "en"), f"{collection}/{fid}: title"
             rest = {k: v for k, v in feature.items() if k != "time"}
             assert rest == on_file[fid], f"{collection}/{fid}: the served feature differs from geodata/{collection}"
     assert not problems, f"{len(problems)} schema violation(s):\n" + "\n".join(problems[:50])
@@ -632,7 +634,7 @@ def test_an_oembed_consumer_discovers_the_endpoint_from_a_map_url_and_gets_the_i
     # Auto-discovery only: the default discoverer would first download oembed.com's provider list.
     html = PyEmbed(discoverer=AutoDiscoverer()).embed(map_url, max_width=640, max_height=480)
     assert html.startswith("<iframe "), html
-    assert f'src="{server.base}/embed?t=2025-03-31&amp;w=30&amp;layers=sites%2Cstrikes"' in html, html
+    assert f'src="{server.base}/embed?t=2025-03-31&amp;w=30&amp;layers=sites%2Cstrikes&amp;lang=en"' in html, html
     assert 'width="640"' in html and 'height="480"' in html, html
     assert "title=" in html
     # The consumer found the endpoint through the page's discovery link, not a hard-coded provider list.

@@ -45,9 +45,11 @@ async function seriousViolations(page) {
 for (const lang of ["en", "ar", "ru"]) {
   for (const theme of ["light", "dark"]) {
     test(`axe finds no serious or critical WCAG 2.2 AA violations on the map and the embed in ${lang}, ${theme}`, async () => {
-      for (const path of [`/?lang=${lang}&theme=${theme}&t=2024-12-10&sel=sites:khmeimim.2015-09-30`, `/embed?lang=${lang}&theme=${theme}&t=2024-12-10`]) {
-        // `theme=auto` (the default) follows the system: emulate it too.
+      // The map with the default `theme=auto` following the (emulated) system setting; the embed with an explicit
+      // `theme=`; both with content open that is hidden by default (a panel; the embed's text view).
+      for (const path of [`/?lang=${lang}&t=2024-12-10&sel=sites:khmeimim.2015-09-30`, `/embed?lang=${lang}&theme=${theme}&t=2024-12-10`]) {
         const { page, problems, context } = await openPage(browser, server.base + path, { colorScheme: theme });
+        await page.evaluate(() => document.querySelector("details#text-view")?.setAttribute("open", ""));
         const violations = await seriousViolations(page);
         assert.deepEqual(violations, [], `${path}:\n${violations.join("\n")}`);
         assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
@@ -76,10 +78,12 @@ test("keyboard only: reach the timeline, play, pause, step a week, open a featur
   assert.notEqual(focus.outline, "none", "focus is visible");
   assert.equal(await page.locator("#scrubber").getAttribute("aria-valuetext"), "10 Jan 2025", "the slider reads the date");
   await page.keyboard.press("Space");
-  await page.waitForFunction(() => document.querySelector("#play").getAttribute("aria-pressed") === "true");
+  await page.waitForFunction(() => document.querySelector("#play").getAttribute("data-playing") === "true");
   await page.waitForTimeout(700);
   await page.keyboard.press("Space");
-  await page.waitForFunction(() => document.querySelector("#play").getAttribute("aria-pressed") === "false");
+  await page.waitForFunction(() => document.querySelector("#play").getAttribute("data-playing") === "false");
+  const stopped = await page.locator("#current-date").textContent();
+  assert.ok((await page.locator("#announce").textContent()).startsWith(`${stopped}:`), "where playback stopped is announced");
   const before = await page.locator("#scrubber").inputValue();
   assert.ok(Number(before) > 40, `playing moved the date (${before})`);
   await page.keyboard.press("Shift+ArrowRight");
@@ -182,6 +186,8 @@ test("without WebGL the text view takes the map's place, lists the sites and ope
     assert.ok(rows >= 5, `sites in the table: ${rows}`);
     assert.ok((await page.locator("#window-list [data-feature]").count()) > 0);
     assert.match(await page.locator("#announce").textContent(), /10 Dec 2024: \d+ strikes?, \d+ events?\./);
+    const violations = await seriousViolations(page);
+    assert.deepEqual(violations, [], violations.join("\n"));
     await page.locator("#sites-body [data-feature^='sites:khmeimim']").click();
     await page.waitForFunction(() => !document.querySelector("#panel").hidden);
     await shot(page, "22-no-webgl");

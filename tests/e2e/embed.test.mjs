@@ -134,7 +134,7 @@ test("the embed honours its parameters and links to the full map with the same s
 test("autoplay plays, unless the reader prefers reduced motion", async () => {
   const url = `${server.base}/embed?t=2024-12-01&autoplay=1`;
   const playing = await openPage(browser, url);
-  await playing.page.waitForFunction(() => document.querySelector("#play").getAttribute("aria-pressed") === "true", null, {
+  await playing.page.waitForFunction(() => document.querySelector("#play").getAttribute("data-playing") === "true", null, {
     timeout: 60_000,
   });
   await playing.page.waitForFunction(() => document.querySelector("#current-date").textContent !== "1 Dec 2024", null, {
@@ -143,7 +143,7 @@ test("autoplay plays, unless the reader prefers reduced motion", async () => {
   await playing.context.close();
   const still = await openPage(browser, url, { reducedMotion: "reduce" });
   await still.page.waitForTimeout(800);
-  assert.equal(await still.page.locator("#play").getAttribute("aria-pressed"), "false");
+  assert.equal(await still.page.locator("#play").getAttribute("data-playing"), "false");
   assert.equal(await still.page.locator("#current-date").textContent(), "1 Dec 2024");
   await still.context.close();
 });

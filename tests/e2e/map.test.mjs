@@ -97,7 +97,7 @@ test("play advances the date and changes Khmeimim's status colour on its recorde
     { timeout: 15_000 },
   );
   await page.locator("#play").click();
-  assert.equal(await page.locator("#play").getAttribute("aria-pressed"), "false");
+  assert.equal(await page.locator("#play").getAttribute("data-playing"), "false");
   await page.waitForFunction(() => window.__footprintMap.areTilesLoaded());
   assert.equal(await statusAt(), "drawdown-reported", "from 7 Dec 2024 Khmeimim is 'drawdown reported'");
   await shot(page, "03-after-play");

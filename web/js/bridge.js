@@ -6,7 +6,7 @@ let map = null;
 
 const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, onReady, onClick, onMove, onFail) {
+export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, onReady, onClick, onMove, onFail, locale) {
   maplibregl.setWorkerUrl("/static/maplibre-gl-worker.mjs");
   maplibregl.setRTLTextPlugin("/static/mapbox-gl-rtl-text.js", true);
   try {
@@ -17,6 +17,7 @@ export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, 
       zoom,
       attributionControl: { compact: true },
       fadeDuration: 0,
+      locale: JSON.parse(locale), // the controls' labels in the page's language
     });
   } catch (e) {
     map = null; // no WebGL: the app shows its text view instead

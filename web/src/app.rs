@@ -33,6 +33,7 @@ extern "C" {
         on_click: &Closure<dyn FnMut(String, u32)>,
         on_move: &Closure<dyn FnMut(f64, f64, f64)>,
         on_fail: &Closure<dyn FnMut(String)>,
+        locale: &str,
     );
     #[wasm_bindgen(js_name = setData)]
     fn set_data(source: &str, geojson: &str);
@@ -90,6 +91,8 @@ struct App {
     sent: [String; 3],
     /// What the text view shows (it is rebuilt only when that changes).
     shown: Option<TextView>,
+    /// The last summary given to the polite live region.
+    announced: String,
     /// The reader's language (the page's `lang`, chosen by the server).
     lang: Lang,
     /// Page options carried over in every URL the app writes (language, theme, an embed's title…).
@@ -175,6 +178,7 @@ async fn run() -> Result<(), JsValue> {
         last_render_ms: 0.0,
         sent: Default::default(),
         shown: None,
+        announced: String::new(),
         lang,
         options: url::page_options(&query),
     }));
@@ -265,6 +269,13 @@ fn start_map(view: View, lang: Lang) {
         &click,
         &moved,
         &failed,
+        &serde_json::json!({
+            "Map.Title": lang.t("map.canvas"),
+            "NavigationControl.ZoomIn": lang.t("map.zoom_in"),
+            "NavigationControl.ZoomOut": lang.t("map.zoom_out"),
+            "AttributionControl.ToggleAttribution": lang.t("map.attribution"),
+        })
+        .to_string(),
     );
     failed.forget();
     ready.forget();
@@ -274,6 +285,13 @@ fn start_map(view: View, lang: Lang) {
 
 fn dispatch(app: &Shared, action: Action, history: History) {
     let opens_panel = matches!(action, Action::Select(Some(_)));
+    if opens_panel {
+        // Remember where the reader was, to return there when the panel closes (not when one panel replaces another).
+        let active = document().active_element().filter(|e| e.closest("#panel").ok().flatten().is_none());
+        if let Some(active) = active {
+            OPENER.with(|o| *o.borrow_mut() = Some(active));
+        }
+    }
     let changed = {
         let mut a = app.borrow_mut();
         let timeline = a.timeline;
@@ -411,12 +429,12 @@ fn wire(app: &Shared) {
         if e.key() == "Escape" && !dialog_open && key_app.borrow().state.selected.is_some() {
             close_panel(&key_app);
         }
-        // Space plays and pauses, also on the timeline slider; elsewhere it keeps its own meaning.
-        let typing = e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_some_and(|t| {
-            matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "BUTTON" | "A" | "TEXTAREA" | "SUMMARY")
-                && t.get_attribute("type").as_deref() != Some("range")
+        // Space plays and pauses on the timeline slider, the map and the page itself; on any other element it keeps
+        // its own meaning (pressing a button, scrolling the panel).
+        let for_playback = e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_none_or(|t| {
+            matches!(t.tag_name().as_str(), "BODY" | "HTML") || t.id() == "map" || t.id() == "scrubber"
         });
-        if e.key() == " " && !typing {
+        if e.key() == " " && for_playback {
             e.prevent_default();
             dispatch(&key_app, Action::TogglePlay, History::Replace);
             ensure_animation(&key_app);
@@ -443,10 +461,15 @@ fn wire(app: &Shared) {
 fn close_panel(app: &Shared) {
     let selected = app.borrow().state.selected.clone();
     dispatch(app, Action::Select(None), History::Push);
-    // Return focus to the list entry or the map.
-    let target = selected
-        .and_then(|s| {
-            document().query_selector(&format!("[data-feature=\"{}:{}\"]", s.layer.id(), s.id)).ok().flatten()
+    // Return focus to where the panel was opened from: the same control if it is still there, else its entry in
+    // the text view (entries are rebuilt as time moves), else the map.
+    let opener = OPENER.with(|o| o.borrow_mut().take()).filter(|e| e.is_connected() && e.tag_name() != "BODY");
+    let target = opener
+        .filter(|e| e.get_attribute("data-feature").is_none())
+        .or_else(|| {
+            selected.and_then(|s| {
+                document().query_selector(&format!("[data-feature=\"{}:{}\"]", s.layer.id(), s.id)).ok().flatten()
+            })
         })
         .unwrap_or_else(|| element("map"));
     if let Some(target) = target.dyn_ref::<HtmlElement>() {
@@ -461,11 +484,10 @@ fn open_embed_dialog(app: &Shared) {
 }
 
 fn fill_embed_dialog(app: &Shared) {
+    // The widget is pinned to the editor's language, like the iframe title written here.
     let (query, lang) = {
         let a = app.borrow();
-        let lang_option =
-            if a.options.contains("lang=") { url::options_with_lang("", a.lang.code()) } else { String::new() };
-        (url::with_options(&a.state, &lang_option), a.lang)
+        (url::with_options(&a.state, &url::options_with_lang("", a.lang.code())), a.lang)
     };
     let origin = window().location().origin().unwrap_or_default();
     let preset = document()
@@ -621,7 +643,8 @@ fn render_controls(a: &App) {
     let _ = slider.set_attribute("aria-valuetext", &label);
     let play = element("play");
     play.set_text_content(Some(lang.t(if s.playing { "timeline.pause" } else { "timeline.play" })));
-    let _ = play.set_attribute("aria-pressed", if s.playing { "true" } else { "false" });
+    // The label says what the button does (Play / Pause); `data-playing` is for the tests.
+    let _ = play.set_attribute("data-playing", if s.playing { "true" } else { "false" });
     let speed: HtmlSelectElement = element("speed").unchecked_into();
     speed.set_value(&SPEEDS[s.speed].to_string());
     let mode: HtmlSelectElement = element("mode").unchecked_into();
@@ -674,9 +697,24 @@ fn append_said(parent: &Element, class: &str, said: &Said, reader: Lang) {
 fn render_text_view(a: &mut App) {
     let lang = a.lang;
     let view = text_view(&a.model, &a.visible, &a.state, lang);
-    if a.shown.as_ref() == Some(&view) {
-        return;
+    if a.shown.as_ref() != Some(&view) {
+        rebuild_text_view(&view, lang);
     }
+    // Announced politely, and not while playing (a summary per frame would drown the reader); when playback
+    // stops, where it stopped is announced.
+    if !a.state.playing && a.announced != view.announcement {
+        element("announce").set_text_content(Some(&view.announcement));
+        a.announced.clone_from(&view.announcement);
+    }
+    a.shown = Some(view);
+}
+
+fn rebuild_text_view(view: &TextView, lang: Lang) {
+    // Keep the keyboard where it was: entries are rebuilt, the focused one is focused again.
+    let focused = document()
+        .active_element()
+        .filter(|e| e.closest("#text-view").ok().flatten().is_some())
+        .and_then(|e| e.get_attribute("data-feature"));
     element("sites-caption").set_text_content(Some(&view.sites_caption));
     let body = element("sites-body");
     body.set_text_content(None);
@@ -724,17 +762,20 @@ fn render_text_view(a: &mut App) {
         let _ = li.append_child(&button);
         let _ = list.append_child(&li);
     }
-    // Announced politely, and not while playing (a summary per frame would drown the reader).
-    if !a.state.playing {
-        element("announce").set_text_content(Some(&view.announcement));
+    if let Some(feature) = focused
+        && let Some(entry) =
+            document().query_selector(&format!("#text-view [data-feature=\"{feature}\"]")).ok().flatten()
+        && let Some(entry) = entry.dyn_ref::<HtmlElement>()
+    {
+        let _ = entry.focus();
     }
-    a.shown = Some(view);
 }
 
 thread_local! {
     static APP: RefCell<Option<Shared>> = const { RefCell::new(None) };
     static MAP_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static MAP_FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static OPENER: RefCell<Option<Element>> = const { RefCell::new(None) };
 }
 
 fn precision_key(p: LocationPrecision) -> &'static str {

@@ -208,7 +208,7 @@ mod tests {
         let v = visible(&m, &s);
         let text = text_view(&m, &v, &s, Lang::Ru);
         let khmeimim = text.sites.iter().find(|r| r.id.starts_with("khmeimim")).unwrap();
-        assert_eq!(khmeimim.name, Said { text: "авиабаза Хмеймим".into(), lang: Lang::Ru });
+        assert_eq!(khmeimim.name, Said { text: "Авиабаза Хмеймим".into(), lang: Lang::Ru });
         assert_eq!(
             khmeimim.status,
             Lang::Ru.t(&format!(
@@ -218,6 +218,29 @@ mod tests {
         );
         assert!(!khmeimim.letter.is_empty(), "a letter besides the colour");
         assert_eq!(text.sites_caption, Lang::Ru.tf("list.sites_heading", &[("date", "9 декабря 2024")]));
+    }
+
+    #[test]
+    fn every_status_stance_confidence_and_precision_in_the_data_has_words_in_every_language() {
+        let m = model();
+        for lang in Lang::ALL {
+            let messages = lang.messages();
+            for layer in Layer::ALL {
+                for f in m.layer(layer) {
+                    let p = &f.properties;
+                    let mut keys = vec![
+                        format!("confidence.{}", p.confidence.as_str()),
+                        format!("precision.{}", p.location_precision.as_str()),
+                        format!("what.{}", p.kind),
+                    ];
+                    keys.extend(p.status.map(|s| format!("status.{}", s.as_str())));
+                    keys.extend(p.details().attribution.iter().map(|c| format!("stance.{}", c.stance.as_str())));
+                    for key in keys {
+                        assert!(messages.lookup(&key).is_some(), "web/i18n/{lang}.json lacks `{key}` ({})", f.id);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
