@@ -133,7 +133,12 @@ test("the embed honours its parameters and links to the full map with the same s
 
 test("autoplay plays, unless the reader prefers reduced motion", async () => {
   const url = `${server.base}/embed?t=2024-12-01&autoplay=1`;
-  const playing = await openPage(browser, url);
+  // Not waiting for the map to settle: while it plays, its sources change every frame, so "all tiles loaded" may
+  // not hold for long on a slow software-WebGL machine. The data is loaded once the counts are written.
+  const playing = await openPage(browser, url, { noMap: true });
+  await playing.page.waitForFunction(() => document.querySelector("#counts")?.hasAttribute("data-strikes"), null, {
+    timeout: 60_000,
+  });
   await playing.page.waitForFunction(() => document.querySelector("#play").getAttribute("data-playing") === "true", null, {
     timeout: 60_000,
   });
