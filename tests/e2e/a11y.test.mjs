@@ -79,7 +79,7 @@ test("keyboard only: reach the timeline, play, pause, step a week, open a featur
   assert.equal(await page.locator("#scrubber").getAttribute("aria-valuetext"), "10 Jan 2025", "the slider reads the date");
   await page.keyboard.press("Space");
   await page.waitForFunction(() => document.querySelector("#play").getAttribute("data-playing") === "true");
-  await page.waitForTimeout(700);
+  await page.waitForFunction(() => document.querySelector("#current-date").textContent !== "10 Jan 2025", null, { timeout: 30_000 });
   await page.keyboard.press("Space");
   await page.waitForFunction(() => document.querySelector("#play").getAttribute("data-playing") === "false");
   const stopped = await page.locator("#current-date").textContent();

@@ -173,6 +173,13 @@ test("on a phone the timeline stays usable and the panel becomes a bottom sheet"
   const sheet = await page.locator("#panel").boundingBox();
   assert.ok(sheet.width >= 359 && Math.abs(sheet.y + sheet.height - 640) < 2, `bottom sheet: ${JSON.stringify(sheet)}`);
   await shot(page, "06-phone-panel");
+  // Keyboard focus on a control the sheet would cover scrolls it into the part left visible (WCAG 2.4.11).
+  for (const id of ["#play", "#forward-week", "#layer-events"]) {
+    await page.locator(id).focus();
+    const [control, top] = await page.evaluate((id) => [document.querySelector(id).getBoundingClientRect().bottom, document.querySelector("#panel").getBoundingClientRect().top], id);
+    assert.ok(control <= top, `${id} (bottom ${control}) is not hidden under the sheet (top ${top})`);
+  }
+  await shot(page, "06-phone-focus-above-sheet");
   await page.locator("#panel-close").click();
   await page.locator("#forward-day").click();
   assert.equal(await text(page, "#current-date"), "2 Jun 2025");
