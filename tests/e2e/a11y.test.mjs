@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
 
-import { launch, openPage, ready, shot, startServer } from "./harness.mjs";
+import { assertClean, launch, openPage, ready, shot, startServer } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -25,10 +25,6 @@ after(async () => {
   await browser?.close();
   server?.child.kill("SIGTERM");
 });
-
-function assertClean(problems) {
-  assert.deepEqual(problems, [], `problems:\n${problems.join("\n")}`);
-}
 
 /** Runs axe-core in the page (injected as a script: nothing is fetched) and returns serious/critical violations. */
 async function seriousViolations(page) {

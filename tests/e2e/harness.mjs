@@ -1,6 +1,7 @@
 // Shared set-up of the end-to-end tests and benchmarks: a real `footprint serve` process and Debian's Chromium
 // (SwiftShader WebGL) driven by Playwright. Every page records console errors, page errors and any request that
 // would leave 127.0.0.1.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -133,4 +134,9 @@ export async function screenPosition(page, lon, lat) {
   const box = await page.locator("#map").boundingBox();
   const p = await page.evaluate(([lon, lat]) => window.__footprintMap.project([lon, lat]), [lon, lat]);
   return { x: box.x + p.x, y: box.y + p.y };
+}
+
+/** Fails with every problem a page recorded (see `watch`). */
+export function assertClean(problems) {
+  assert.deepEqual(problems, [], `problems:\n${problems.join("\n")}`);
 }

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { launch, openPage, ready, rendered, screenPosition, shot, startServer } from "./harness.mjs";
+import { assertClean, launch, openPage, ready, rendered, screenPosition, shot, startServer } from "./harness.mjs";
 
 const KHMEIMIM = [35.945, 35.41167];
 let server;
@@ -24,10 +24,6 @@ async function api(path) {
   const res = await fetch(server.base + path);
   assert.equal(res.status, 200, path);
   return res.json();
-}
-
-function assertClean(problems) {
-  assert.deepEqual(problems, [], `problems:\n${problems.join("\n")}`);
 }
 
 const text = (page, selector) => page.locator(selector).textContent();

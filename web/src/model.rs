@@ -111,3 +111,17 @@ impl Model {
         DaySpan { first, last: last.max(first) }
     }
 }
+
+/// The curated layers from `geodata/`, for the crate's tests.
+#[cfg(test)]
+pub(crate) fn curated() -> Model {
+    let mut m = Model::default();
+    for (layer, json) in [
+        (Layer::Sites, include_str!("../../geodata/sites.geojson")),
+        (Layer::Strikes, include_str!("../../geodata/strikes.geojson")),
+        (Layer::Events, include_str!("../../geodata/events.geojson")),
+    ] {
+        m.set_layer(layer, json).unwrap_or_else(|e| panic!("{e}"));
+    }
+    m
+}

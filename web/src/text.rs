@@ -174,11 +174,7 @@ mod tests {
     use crate::view::visible;
 
     fn model() -> Model {
-        let mut m = Model::default();
-        m.set_layer(Layer::Sites, include_str!("../../geodata/sites.geojson")).unwrap();
-        m.set_layer(Layer::Strikes, include_str!("../../geodata/strikes.geojson")).unwrap();
-        m.set_layer(Layer::Events, include_str!("../../geodata/events.geojson")).unwrap();
-        m
+        crate::model::curated()
     }
 
     fn state_on(model: &Model, y: i32, m: u32, d: u32) -> State {

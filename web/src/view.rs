@@ -113,16 +113,8 @@ mod tests {
     use super::*;
     use crate::state::{Action, Mode};
 
-    const SITES: &str = include_str!("../../geodata/sites.geojson");
-    const STRIKES: &str = include_str!("../../geodata/strikes.geojson");
-    const EVENTS: &str = include_str!("../../geodata/events.geojson");
-
     fn model() -> Model {
-        let mut m = Model::default();
-        m.set_layer(Layer::Sites, SITES).unwrap();
-        m.set_layer(Layer::Strikes, STRIKES).unwrap();
-        m.set_layer(Layer::Events, EVENTS).unwrap();
-        m
+        crate::model::curated()
     }
 
     fn day(y: i32, m: u32, d: u32) -> Day {
