@@ -105,6 +105,8 @@ fn write_bad_data(dir: &Path) {
              "license": "CC-BY-4.0", "attribution": "a"}]}"#,
     )
     .unwrap();
+    std::fs::write(dir.join("publishers.json"), r#"{"publishers": {"P": {"hosts": ["example.org"]}}, "mirrors": {}}"#)
+        .unwrap();
     let feature = |id: &str, extra: &str, start: &str, precision: &str, geometry: &str, location: &str| {
         format!(
             r#"{{"type": "Feature", "id": "{id}", "geometry": {geometry}, "properties": {{

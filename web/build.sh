@@ -65,6 +65,7 @@ rm -rf "${out:?}"/*
   "$out/footprint_web_bg.wasm" -o "$out/footprint_web_bg.wasm"
 rm -f "$out/package.json"
 cp "$web/static/app.css" "$out/"
+mkdir -p "$out/fonts" && cp "$web/static/fonts/"*.woff2 "$web/static/fonts/LICENSE.txt" "$out/fonts/"
 # index.html and embed.html, with the bridge (whose path wasm-bindgen chooses) preloaded like the other modules,
 # and the markup they share (static/parts/*.html) included where they say `<!-- include NAME.html -->`.
 preloads="$(cd "$out" && find snippets -name '*.js' | sort | sed 's#.*#<link rel="modulepreload" href="/static/&">#')"

@@ -24,7 +24,8 @@ use compact_str::CompactString;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::time::{DatePrecision, Day, DaySpan, PartialDate};
+use super::place::Country;
+use super::time::{DateBasis, DatePrecision, Day, DaySpan, PartialDate};
 use crate::i18n::Lang;
 
 /// A WGS84 position `[lon, lat]`, serialised as a GeoJSON Point.
@@ -401,6 +402,8 @@ pub struct Properties {
     pub start_precision: DatePrecision,
     /// How precisely `end` is known; `None` with an open end.
     pub end_precision: Option<DatePrecision>,
+    /// Whether the day rests on the event as the sources give it, or only on a report's publication date.
+    pub date_basis: DateBasis,
     /// How precisely the location is known.
     pub location_precision: LocationPrecision,
     /// True when the coordinate is an unsourced estimate.
@@ -421,6 +424,8 @@ pub struct Details {
     pub description: Option<Text>,
     /// Where the coordinate comes from.
     pub location_note: Option<Box<str>>,
+    /// The country of the place (events; sites and strikes are in Syria by rule).
+    pub country: Option<Country>,
     /// Sites: which site this status period belongs to.
     pub site_id: Option<Box<str>>,
     /// Sites: who operated it.
@@ -465,11 +470,15 @@ struct PropertiesRepr {
     start_precision: DatePrecision,
     end: Option<NaiveDate>,
     end_precision: Option<DatePrecision>,
+    #[serde(default)]
+    date_basis: DateBasis,
     location_precision: LocationPrecision,
     #[serde(default)]
     location_note: Option<Box<str>>,
     #[serde(default)]
     location_unsourced: bool,
+    #[serde(default)]
+    country: Option<Country>,
     confidence: Confidence,
     #[serde(default)]
     site_id: Option<Box<str>>,
@@ -501,6 +510,7 @@ impl From<PropertiesRepr> for Properties {
             end: r.end,
             start_precision: r.start_precision,
             end_precision: r.end_precision,
+            date_basis: r.date_basis,
             location_precision: r.location_precision,
             location_unsourced: r.location_unsourced,
             confidence: r.confidence,
@@ -511,6 +521,7 @@ impl From<PropertiesRepr> for Properties {
         properties.set_details(Details {
             description: r.description,
             location_note: r.location_note,
+            country: r.country,
             site_id: r.site_id,
             operator: r.operator,
             target: r.target,
@@ -544,6 +555,7 @@ impl Properties {
             end: end.map(|e| e.0),
             start_precision,
             end_precision: end.map(|e| e.1),
+            date_basis: DateBasis::Event,
             location_precision,
             location_unsourced: false,
             confidence,
@@ -574,12 +586,18 @@ impl Properties {
         map.serialize_entry("start_precision", &self.start_precision)?;
         map.serialize_entry("end", &self.end)?;
         map.serialize_entry("end_precision", &self.end_precision)?;
+        if !self.date_basis.is_event() {
+            map.serialize_entry("date_basis", &self.date_basis)?;
+        }
         map.serialize_entry("location_precision", &self.location_precision)?;
         if let Some(note) = &d.location_note {
             map.serialize_entry("location_note", note)?;
         }
         if self.location_unsourced {
             map.serialize_entry("location_unsourced", &true)?;
+        }
+        if let Some(country) = &d.country {
+            map.serialize_entry("country", country)?;
         }
         map.serialize_entry("confidence", &self.confidence)?;
         for (key, value) in [("site_id", &d.site_id)] {

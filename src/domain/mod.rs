@@ -4,6 +4,7 @@
 
 pub mod bbox;
 pub mod feature;
+pub mod place;
 pub mod time;
 pub mod timeline;
 
@@ -12,4 +13,5 @@ pub use feature::{
     Casualties, Claim, Confidence, Details, Feature, FeatureTag, Localized, LocationPrecision, Point, Properties,
     Range, Report, Source, Stance, Status, Text,
 };
-pub use time::{DatePrecision, Datetime, DatetimeError, Day, DaySpan, PartialDate};
+pub use place::{Country, CountryError};
+pub use time::{DateBasis, DatePrecision, Datetime, DatetimeError, Day, DaySpan, PartialDate};

@@ -59,6 +59,35 @@ impl DatePrecision {
     }
 }
 
+/// What a feature's day rests on: the day the sources give for the event, or only the day a report was published.
+///
+/// A report dated 26 March about "a strike on Tuesday" gives the event's day; a report that says only "Israeli
+/// jets struck" gives its own publication day, and a feature dated by it says so with [`DateBasis::Publication`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateBasis {
+    /// The sources give the day of the event itself (the default; not written in files).
+    #[default]
+    Event,
+    /// The day is the publication date of the report that carries the event.
+    Publication,
+}
+
+impl DateBasis {
+    /// The lowercase name used in data files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Event => "event",
+            Self::Publication => "publication",
+        }
+    }
+
+    /// Whether this is the default (left out of files and responses).
+    pub fn is_event(&self) -> bool {
+        *self == Self::Event
+    }
+}
+
 impl fmt::Display for DatePrecision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

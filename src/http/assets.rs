@@ -83,6 +83,7 @@ fn media_type(path: &str) -> &'static str {
         "png" => "image/png",
         "svg" => "image/svg+xml",
         "pbf" => "application/x-protobuf",
+        "woff2" => "font/woff2",
         "txt" | "md" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }

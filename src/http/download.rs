@@ -20,7 +20,7 @@ use super::{AppState, GEOJSON, lang};
 pub const DOWNLOAD_PARAMETERS: [&str; 6] = ["f", "bbox", "bbox-crs", "datetime", "sortby", "lang"];
 
 /// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 29] = [
+pub const CSV_COLUMNS: [&str; 31] = [
     "id",
     "name_en",
     "name_ar",
@@ -30,11 +30,13 @@ pub const CSV_COLUMNS: [&str; 29] = [
     "start_precision",
     "end",
     "end_precision",
+    "date_basis",
     "lon",
     "lat",
     "location_precision",
     "location_unsourced",
     "location_note",
+    "country",
     "confidence",
     "site_id",
     "status",
@@ -151,11 +153,13 @@ fn row(feature: &Feature) -> Vec<String> {
         p.start_precision.to_string(),
         p.end.map(|d| d.to_string()).unwrap_or_default(),
         p.end_precision.map(|d| d.to_string()).unwrap_or_default(),
+        p.date_basis.as_str().to_owned(),
         feature.geometry.map(|g| g.lon.to_string()).unwrap_or_default(),
         feature.geometry.map(|g| g.lat.to_string()).unwrap_or_default(),
         p.location_precision.as_str().to_owned(),
         p.location_unsourced.to_string(),
         opt(d.location_note.as_deref()),
+        d.country.map(|c| c.to_string()).unwrap_or_default(),
         p.confidence.as_str().to_owned(),
         opt(d.site_id.as_deref()),
         p.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),

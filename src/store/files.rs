@@ -38,6 +38,8 @@ pub trait DataFiles: Send + Sync {
 #[include = "*.json"]
 #[include = "*.geojson"]
 #[include = "*.md"]
+#[exclude = "boundaries/*"]
+#[exclude = "basemap/*"]
 struct EmbeddedGeodata;
 
 /// The data embedded in the binary.

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::{Day, DaySpan, Feature};
 pub use catalog::{Catalog, CollectionMeta, Role};
-pub use check::Problem;
+pub use check::{Problem, Publishers};
 pub use files::{DataFiles, Directory, Embedded, FilesError};
 use index::SpaceTimeIndex;
 pub use query::{Filter, MAX_LIMIT, Page, PropertyFilter, Queryable, SortOrder};
@@ -45,6 +45,9 @@ impl fmt::Display for ProblemList<'_> {
         Ok(())
     }
 }
+
+/// The publisher registry, next to the catalog: which hosts each publisher publishes on, and which are mirrors.
+pub const PUBLISHERS_FILE: &str = "publishers.json";
 
 /// The spatial and temporal extent of a collection.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -183,7 +186,7 @@ pub struct Dataset {
     pub catalog: Catalog,
     /// The collections, in catalog order.
     pub collections: Vec<Collection>,
-    /// Hex SHA-256 over the catalog and every layer file: changes whenever the data changes.
+    /// Hex SHA-256 over the catalog, the publisher registry and every layer file: changes whenever the data changes.
     pub content_hash: String,
     /// Where the data came from (for logs).
     pub origin: String,
@@ -208,13 +211,29 @@ impl Dataset {
                 return Err(LoadError::Invalid(problems));
             }
         };
+        let publishers_bytes = files.read(PUBLISHERS_FILE)?;
+        hasher.update(&publishers_bytes);
+        let publishers: Publishers = match serde_json::from_slice(&publishers_bytes) {
+            Ok(publishers) => publishers,
+            Err(err) => {
+                // Without the registry every source would be reported; the one real problem is this file.
+                problems.push(Problem {
+                    file: PUBLISHERS_FILE.into(),
+                    feature: None,
+                    field: "-".into(),
+                    message: err.to_string(),
+                });
+                return Err(LoadError::Invalid(problems));
+            }
+        };
         let mut collections = Vec::new();
         for meta in &catalog.collections {
             let bytes = files.read(&meta.file)?;
             hasher.update(meta.file.as_bytes());
             hasher.update(&bytes);
             let mut findings = check::Findings::new(&meta.file, &mut problems);
-            let features = parse_layer(&bytes, meta.role, &mut findings);
+            let rules = check::Rules { role: meta.role, publishers: &publishers };
+            let features = parse_layer(&bytes, rules, &mut findings);
             check::check_collection(&features, meta.role, &mut findings);
             collections.push(Collection::new(meta.clone(), features));
         }
@@ -251,7 +270,7 @@ impl Dataset {
 }
 
 /// Parses a GeoJSON `FeatureCollection`, checking each feature; bad features are reported and left out.
-fn parse_layer(bytes: &[u8], role: Role, out: &mut check::Findings<'_>) -> Vec<Feature> {
+fn parse_layer(bytes: &[u8], rules: check::Rules<'_>, out: &mut check::Findings<'_>) -> Vec<Feature> {
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(value) => value,
         Err(err) => {
@@ -274,7 +293,7 @@ fn parse_layer(bytes: &[u8], role: Role, out: &mut check::Findings<'_>) -> Vec<F
         let time = item.as_object_mut().and_then(|o| o.remove("time"));
         match serde_path_to_error::deserialize::<_, Feature>(&item) {
             Ok(feature) => {
-                check::check_feature(&feature, time.as_ref(), role, out);
+                check::check_feature(&feature, time.as_ref(), rules, out);
                 features.push(feature);
             }
             Err(err) => {

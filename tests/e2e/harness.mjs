@@ -115,6 +115,8 @@ export async function ready(page) {
     // Generous: software WebGL on a busy 2-core machine can be slow to draw the first tiles.
     { timeout: 60_000 },
   );
+  // The page's own fonts (not the machine's) decide the layout that tests measure.
+  await page.evaluate(() => document.fonts.ready);
 }
 
 export async function shot(page, name) {

@@ -120,6 +120,26 @@ test("clicking Khmeimim opens its panel with its status history and sources", as
   await context.close();
 });
 
+test("a denied strike's panel shows the denial among the facts, as plainly as the claim", async () => {
+  // Sahnaya, 30 Apr 2025 (e35): Israel claimed the strike; Syria's Interior Ministry disputed its account.
+  const { page, problems, context } = await openPage(browser, `${server.base}/?t=2025-04-30&sel=strikes:e35`);
+  const panel = page.locator("#panel");
+  await panel.waitFor({ state: "visible" });
+  const facts = await page.locator("#panel dl").textContent();
+  assert.match(facts, /Disputed\s*Denied by Syrian Interior Ministry/, facts);
+  const weight = (selector) => page.locator(selector).first().evaluate((el) => Number(getComputedStyle(el).fontWeight));
+  const [claimed, denied, reported] = [
+    await weight("#panel li.stance-claimed"),
+    await weight("#panel li.stance-denied"),
+    await weight("#panel li.stance-attributed"),
+  ];
+  assert.equal(denied, claimed, "a denial weighs as much as the claim");
+  assert.ok(denied > reported, `the claim and its denial stand out: ${denied} vs ${reported}`);
+  await shot(page, "05b-denied-strike-panel");
+  assertClean(problems);
+  await context.close();
+});
+
 test("a deep link restores the same state, and back/forward move through it", async () => {
   const url =
     `${server.base}/?t=2025-03-31&mode=cumulative&w=90&speed=4&layers=sites,strikes&conf=high,medium` +

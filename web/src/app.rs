@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use footprint::domain::{Confidence, DaySpan, LocationPrecision};
+use footprint::domain::{Confidence, DateBasis, DaySpan, LocationPrecision, Stance};
 use footprint::i18n::Lang;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
@@ -846,7 +846,12 @@ fn render_panel(a: &App) {
     };
     let what = lang.messages().lookup(&format!("what.{}", p.kind));
     fact(lang.t("panel.what"), what.unwrap_or(&p.kind.replace('-', " ")), what.is_none());
-    fact(lang.t("panel.when"), &lang.span(f), false);
+    let when = lang.span(f);
+    if p.date_basis == DateBasis::Publication {
+        fact(lang.t("panel.when"), &format!("{when} ({})", lang.t("panel.date_publication")), false);
+    } else {
+        fact(lang.t("panel.when"), &when, false);
+    }
     if p.status.is_some() {
         fact(lang.t("panel.status"), &text::status(p.status, lang).0, false);
     }
@@ -855,6 +860,16 @@ fn render_panel(a: &App) {
     }
     if let Some(actor) = &d.actor {
         fact(lang.t("panel.actor"), actor, true);
+    }
+    // A denial stands among the facts, as high as the claim it answers.
+    let denials: Vec<String> = d
+        .attribution
+        .iter()
+        .filter(|c| c.stance == Stance::Denied)
+        .map(|c| lang.tf("stance.denied", &[("by", &c.by)]))
+        .collect();
+    if !denials.is_empty() {
+        fact(lang.t("panel.disputed"), &denials.join("; "), false);
     }
     let mut place = lang.t(precision_key(p.location_precision)).to_owned();
     if p.location_unsourced {
@@ -898,7 +913,7 @@ fn render_panel(a: &App) {
         let ul = document().create_element("ul").expect_throw("ul");
         for claim in &d.attribution {
             let line = lang.tf(&format!("stance.{}", claim.stance.as_str()), &[("by", &claim.by)]);
-            let _ = ul.append_child(&text_element("li", "", &line));
+            let _ = ul.append_child(&text_element("li", &format!("stance-{}", claim.stance.as_str()), &line));
         }
         add(ul);
     }

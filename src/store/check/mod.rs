@@ -1,0 +1,131 @@
+//! Data checks: every rule a curated layer must follow, reported as `file: feature id: field: what is wrong`.
+//!
+//! One file per concern: [`dates`] (precision and sourced days), [`place`] (country and land, against
+//! [`boundaries`]), [`sources`] (dated, at the publisher's own address), [`claims`] (attributions, denials,
+//! casualty ranges, required fields). `geodata/METHODOLOGY.md` explains each rule to editors.
+
+pub mod boundaries;
+mod claims;
+mod dates;
+mod place;
+pub mod sources;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use crate::domain::Feature;
+pub use sources::Publishers;
+
+use super::catalog::Role;
+
+/// One problem found in a data file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, relative to the data directory.
+    pub file: String,
+    /// The feature id (or `#index` when it has none); `None` for file-level problems.
+    pub feature: Option<String>,
+    /// The field (a dotted path such as `properties.start`), or `-` for the whole item.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let feature = self.feature.as_deref().unwrap_or("-");
+        write!(f, "{}: {}: {}: {}", self.file, feature, self.field, self.message)
+    }
+}
+
+/// Collects problems for one file.
+pub(crate) struct Findings<'a> {
+    file: &'a str,
+    pub(crate) problems: &'a mut Vec<Problem>,
+}
+
+impl<'a> Findings<'a> {
+    pub(crate) fn new(file: &'a str, problems: &'a mut Vec<Problem>) -> Self {
+        Findings { file, problems }
+    }
+
+    pub(crate) fn add(&mut self, feature: Option<&str>, field: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: self.file.to_owned(),
+            feature: feature.map(str::to_owned),
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+}
+
+/// What a feature is checked against besides itself: its collection's role and the publisher registry.
+#[derive(Clone, Copy)]
+pub(crate) struct Rules<'a> {
+    /// What the features of the collection are.
+    pub(crate) role: Role,
+    /// The publishers and mirrors (`publishers.json`).
+    pub(crate) publishers: &'a Publishers,
+}
+
+/// The longest feature id: ids appear in URLs, file names and the corrections feed.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Checks one parsed feature's own rules (id, dates, place, sources, claims).
+pub(crate) fn check_feature(
+    feature: &Feature,
+    time: Option<&serde_json::Value>,
+    rules: Rules<'_>,
+    out: &mut Findings<'_>,
+) {
+    let id = Some(feature.id.as_str());
+    let p = &feature.properties;
+    if feature.id.is_empty() {
+        out.add(id, "id", "must not be empty");
+    } else if feature.id.len() > MAX_ID_LEN {
+        out.add(id, "id", format!("is {} bytes long: ids are at most {MAX_ID_LEN}", feature.id.len()));
+    }
+    if !feature.id.is_empty() && feature.id.chars().all(|c| c == '.') {
+        out.add(id, "id", "is only dots, which URLs resolve away (`/items/..`)");
+    }
+    if let Some(bad) = feature.id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))) {
+        out.add(id, "id", format!("contains {bad:?}: ids use only ASCII letters, digits and - . _ ~ (URL-safe)"));
+    }
+    if p.name.en.trim().is_empty() {
+        out.add(id, "properties.name.en", "must not be empty");
+    }
+    dates::check(feature, time, rules.role, out);
+    place::check(feature, rules.role, out);
+    sources::check(feature, rules.publishers, out);
+    claims::check(feature, rules.role, out);
+}
+
+/// Checks rules across a collection: unique ids, non-overlapping status periods per site.
+pub(crate) fn check_collection(features: &[Feature], role: Role, out: &mut Findings<'_>) {
+    let mut seen = HashSet::with_capacity(features.len());
+    for feature in features {
+        if !seen.insert(feature.id.as_str()) {
+            out.add(Some(&feature.id), "id", "duplicate id in this collection");
+        }
+    }
+    if role == Role::SiteStatus {
+        let mut by_site: BTreeMap<&str, Vec<&Feature>> = BTreeMap::new();
+        for feature in features {
+            if let Some(site) = &feature.properties.details().site_id {
+                by_site.entry(site).or_default().push(feature);
+            }
+        }
+        for periods in by_site.values_mut() {
+            periods.sort_by_key(|f| f.properties.start);
+            for pair in periods.windows(2) {
+                if pair[0].span().intersects(pair[1].span()) {
+                    out.add(
+                        Some(&pair[1].id),
+                        "properties.start",
+                        format!("overlaps the previous status period `{}` of the same site", pair[0].id),
+                    );
+                }
+            }
+        }
+    }
+}
