@@ -5,13 +5,14 @@
 pub mod bbox;
 pub mod feature;
 pub mod place;
+pub mod source;
+pub mod text;
 pub mod time;
 pub mod timeline;
 
 pub use bbox::{Bbox, BboxError};
-pub use feature::{
-    Casualties, Claim, Confidence, Details, Feature, FeatureTag, Localized, LocationPrecision, Point, Properties,
-    Range, Report, Source, Stance, Status, Text,
-};
+pub use feature::{Confidence, Details, Feature, FeatureTag, Localized, LocationPrecision, Point, Properties, Status};
 pub use place::{Country, CountryError};
+pub use source::{Casualties, Claim, Range, Report, Source, Stance};
+pub use text::Text;
 pub use time::{DateBasis, DatePrecision, Datetime, DatetimeError, Day, DaySpan, PartialDate};
