@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use footprint::domain::{Confidence, DaySpan};
 use footprint::i18n::Lang;
-use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -14,11 +13,20 @@ use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElemen
 
 use crate::model::{Layer, Model};
 use crate::state::{Action, Mode, SPEEDS, Selection, State, View, WINDOWS};
-use crate::text::{Said, TextView, text_view};
+use crate::text::{Said, TextView};
 use crate::view::{Visible, geojson, visible};
-use crate::{embed, style, text, url};
+use crate::{style, text, url};
 
+mod animation;
+mod embed_dialog;
+mod histogram;
 mod panel;
+mod text_view;
+
+use animation::ensure_animation;
+use embed_dialog::{copy_link, fill_embed_dialog, open_embed_dialog};
+use histogram::{draw_histogram, render_histogram_cursor};
+use text_view::render_text_view;
 
 #[wasm_bindgen(module = "/js/bridge.js")]
 extern "C" {
@@ -60,23 +68,6 @@ enum History {
     Keep,
 }
 
-#[derive(Deserialize)]
-struct TimelineSeries {
-    id: String,
-    buckets: Vec<TimelineBucket>,
-}
-
-#[derive(Deserialize)]
-struct TimelineBucket {
-    start: String,
-    count: usize,
-}
-
-#[derive(Deserialize)]
-struct TimelineResponse {
-    collections: Vec<TimelineSeries>,
-}
-
 struct App {
     model: Model,
     timeline: DaySpan,
@@ -103,6 +94,13 @@ struct App {
 
 type Shared = Rc<RefCell<App>>;
 type FrameCallback = Closure<dyn FnMut(f64)>;
+
+thread_local! {
+    static APP: RefCell<Option<Shared>> = const { RefCell::new(None) };
+    static MAP_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static MAP_FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static OPENER: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
 
 fn window() -> web_sys::Window {
     web_sys::window().expect_throw("no window")
@@ -395,7 +393,7 @@ fn wire(app: &Shared) {
             dispatch(app, Action::ToggleConfidence(c), History::Push);
         });
     }
-    listen("panel-close", "click", app, |app, _| close_panel(app));
+    listen("panel-close", "click", app, |app, _| panel::close(app));
     // One listener for every entry of the text view (entries are rebuilt as time moves).
     listen("text-view", "click", app, |app, e| {
         let entry = e
@@ -429,7 +427,7 @@ fn wire(app: &Shared) {
     let keys = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
         let dialog_open = document().get_element_by_id("embed-dialog").is_some_and(|d| d.has_attribute("open"));
         if e.key() == "Escape" && !dialog_open && key_app.borrow().state.selected.is_some() {
-            close_panel(&key_app);
+            panel::close(&key_app);
         }
         // Space plays and pauses on the timeline slider, the map and the page itself; on any other element it keeps
         // its own meaning (pressing a button, scrolling the panel).
@@ -458,126 +456,6 @@ fn wire(app: &Shared) {
     });
     let _ = window().add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     pop.forget();
-}
-
-fn close_panel(app: &Shared) {
-    let selected = app.borrow().state.selected.clone();
-    dispatch(app, Action::Select(None), History::Push);
-    // Return focus to where the panel was opened from: the same control if it is still there, else its entry in
-    // the text view (entries are rebuilt as time moves), else the map.
-    let opener = OPENER.with(|o| o.borrow_mut().take()).filter(|e| e.is_connected() && e.tag_name() != "BODY");
-    let target = opener
-        .filter(|e| e.get_attribute("data-feature").is_none())
-        .or_else(|| {
-            selected.and_then(|s| {
-                document().query_selector(&format!("[data-feature=\"{}:{}\"]", s.layer.id(), s.id)).ok().flatten()
-            })
-        })
-        .unwrap_or_else(|| element("map"));
-    if let Some(target) = target.dyn_ref::<HtmlElement>() {
-        let _ = target.focus();
-    }
-}
-
-fn open_embed_dialog(app: &Shared) {
-    fill_embed_dialog(app);
-    let dialog: web_sys::HtmlDialogElement = element("embed-dialog").unchecked_into();
-    let _ = dialog.show_modal();
-}
-
-fn fill_embed_dialog(app: &Shared) {
-    // The widget is pinned to the editor's language, like the iframe title written here.
-    let (query, lang) = {
-        let a = app.borrow();
-        (url::with_options(&a.state, &url::options_with_lang("", a.lang.code())), a.lang)
-    };
-    let origin = window().location().origin().unwrap_or_default();
-    let preset = document()
-        .query_selector("input[name=embed-size]:checked")
-        .ok()
-        .flatten()
-        .and_then(|r| r.dyn_into::<HtmlInputElement>().ok())
-        .map_or(embed::Preset::Responsive, |r| embed::Preset::from_value(&r.value()));
-    let title = lang.tf("embed.iframe_title", &[("date", &lang.day(app.borrow().state.day))]);
-    let (plain, responsive) = embed::snippets(&origin, &query, preset, &title);
-    let code: web_sys::HtmlTextAreaElement = element("embed-iframe-code").unchecked_into();
-    code.set_value(&plain);
-    let code: web_sys::HtmlTextAreaElement = element("embed-responsive-code").unchecked_into();
-    code.set_value(&responsive);
-    let preview: web_sys::HtmlIFrameElement = element("embed-preview").unchecked_into();
-    let src = embed::widget_url(&origin, &query);
-    if preview.src() != src {
-        preview.set_src(&src);
-    }
-}
-
-fn copy_link() {
-    let href = window().location().href().unwrap_or_default();
-    let clipboard = window().navigator().clipboard();
-    let promise = clipboard.write_text(&href);
-    wasm_bindgen_futures::spawn_local(async move {
-        let lang = page_lang();
-        let message = match JsFuture::from(promise).await {
-            Ok(_) => lang.t("action.copied"),
-            Err(_) => lang.t("action.copy_failed"),
-        };
-        element("copy-status").set_text_content(Some(message));
-    });
-}
-
-/// Keeps a `requestAnimationFrame` loop running while playing or while a pulse fades.
-fn ensure_animation(app: &Shared) {
-    if app.borrow().animating {
-        return;
-    }
-    app.borrow_mut().animating = true;
-    let holder: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
-    let next = holder.clone();
-    let app = app.clone();
-    *holder.borrow_mut() = Some(Closure::new(move |time: f64| {
-        let (playing, pulsing) = {
-            let mut a = app.borrow_mut();
-            let dt = a.last_frame.map_or(0.0, |last| time - last);
-            a.last_frame = Some(time);
-            let timeline = a.timeline;
-            let changed = a.state.apply(Action::Tick(dt), timeline);
-            drop(a);
-            if changed {
-                render(&app, History::Replace);
-            }
-            let a = app.borrow();
-            (a.state.playing, a.pulse_started.is_some())
-        };
-        if pulsing {
-            animate_pulse(&app, time);
-        }
-        if playing || app.borrow().pulse_started.is_some() {
-            if let Some(callback) = next.borrow().as_ref() {
-                let _ = window().request_animation_frame(callback.as_ref().unchecked_ref());
-            }
-        } else {
-            let mut a = app.borrow_mut();
-            a.animating = false;
-            a.last_frame = None;
-        }
-    }));
-    if let Some(callback) = holder.borrow().as_ref() {
-        let _ = window().request_animation_frame(callback.as_ref().unchecked_ref());
-    }
-    std::mem::forget(holder);
-}
-
-fn animate_pulse(app: &Shared, time: f64) {
-    let started = app.borrow().pulse_started;
-    let Some(started) = started else { return };
-    let t = ((time - started) / 900.0).clamp(0.0, 1.0);
-    if app.borrow().map_ready {
-        set_paint("fp-strikes-pulse", "circle-radius", 8.0 + 18.0 * t);
-        set_paint("fp-strikes-pulse", "circle-stroke-opacity", 1.0 - t);
-    }
-    if t >= 1.0 {
-        app.borrow_mut().pulse_started = None;
-    }
 }
 
 fn render(app: &Shared, history: History) {
@@ -693,152 +571,6 @@ fn append_said(parent: &Element, class: &str, said: &Said, reader: Lang) {
     let _ = parent.append_child(&el);
     if said.lang != reader {
         let _ = parent.append_child(&text_element("span", "fallback", &format!("({})", reader.t("fallback.english"))));
-    }
-}
-
-fn render_text_view(a: &mut App) {
-    let lang = a.lang;
-    let view = text_view(&a.model, &a.visible, &a.state, lang);
-    if a.shown.as_ref() != Some(&view) {
-        rebuild_text_view(&view, lang);
-    }
-    // Announced politely, and not while playing (a summary per frame would drown the reader); when playback
-    // stops, where it stopped is announced.
-    if !a.state.playing && a.announced != view.announcement {
-        element("announce").set_text_content(Some(&view.announcement));
-        a.announced.clone_from(&view.announcement);
-    }
-    a.shown = Some(view);
-}
-
-fn rebuild_text_view(view: &TextView, lang: Lang) {
-    // Keep the keyboard where it was: entries are rebuilt, the focused one is focused again.
-    let focused = document()
-        .active_element()
-        .filter(|e| e.closest("#text-view").ok().flatten().is_some())
-        .and_then(|e| e.get_attribute("data-feature"));
-    element("sites-caption").set_text_content(Some(&view.sites_caption));
-    let body = element("sites-body");
-    body.set_text_content(None);
-    for row in &view.sites {
-        let tr = document().create_element("tr").expect_throw("tr");
-        let name_cell = document().create_element("td").expect_throw("td");
-        let button = text_element("button", "link-button", "");
-        let _ = button.set_attribute("type", "button");
-        let _ = button.set_attribute("data-feature", &format!("sites:{}", row.id));
-        append_said(&button, "", &row.name, lang);
-        let _ = name_cell.append_child(&button);
-        let _ = tr.append_child(&name_cell);
-        let status_cell = document().create_element("td").expect_throw("td");
-        let letter = text_element("span", "status-letter", row.letter);
-        let _ = letter.set_attribute("style", &format!("background:{}", row.colour));
-        let _ = letter.set_attribute("aria-hidden", "true");
-        let _ = status_cell.append_child(&letter);
-        let _ = status_cell.append_child(&text_element("span", "", &row.status));
-        let _ = tr.append_child(&status_cell);
-        let _ = tr.append_child(&text_element("td", "", &row.since));
-        let _ = body.append_child(&tr);
-    }
-    let list = element("window-list");
-    list.set_text_content(None);
-    if view.hidden > 0 {
-        let more = lang.tf("list.more", &[("n", &lang.number(view.hidden))]);
-        let _ = list.append_child(&text_element("li", "list-more", &more));
-    }
-    if view.entries.is_empty() {
-        let _ = list.append_child(&text_element("li", "list-empty", lang.t("list.empty")));
-    }
-    for entry in &view.entries {
-        let li = document().create_element("li").expect_throw("li");
-        let button = text_element("button", "list-item", "");
-        let _ = button.set_attribute("type", "button");
-        let _ = button.set_attribute("data-feature", &format!("{}:{}", entry.layer.id(), entry.id));
-        button.append_child(&text_element("span", "list-date", &entry.when)).ok();
-        button.append_child(&text_element("span", &format!("list-kind {}", entry.layer.id()), &entry.kind)).ok();
-        let name = text_element("span", "list-name", "");
-        append_said(&name, "", &entry.name, lang);
-        button.append_child(&name).ok();
-        if entry.unlocated {
-            button.append_child(&text_element("span", "list-unlocated", lang.t("list.unlocated"))).ok();
-        }
-        let _ = li.append_child(&button);
-        let _ = list.append_child(&li);
-    }
-    if let Some(feature) = focused
-        && let Some(entry) =
-            document().query_selector(&format!("#text-view [data-feature=\"{feature}\"]")).ok().flatten()
-        && let Some(entry) = entry.dyn_ref::<HtmlElement>()
-    {
-        let _ = entry.focus();
-    }
-}
-
-thread_local! {
-    static APP: RefCell<Option<Shared>> = const { RefCell::new(None) };
-    static MAP_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    static MAP_FAILED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    static OPENER: RefCell<Option<Element>> = const { RefCell::new(None) };
-}
-
-fn draw_histogram(app: &Shared, json: &str) {
-    let Ok(response) = serde_json::from_str::<TimelineResponse>(json) else { return };
-    let a = app.borrow();
-    let lang = a.lang;
-    // The page's <defs> (the events' hatch pattern) stay; bars are added once.
-    let svg = element("histogram");
-    let total_days = f64::from((a.timeline.last.0 - a.timeline.first.0 + 1).max(1));
-    let max =
-        response.collections.iter().flat_map(|c| c.buckets.iter().map(|b| b.count)).max().unwrap_or(1).max(1) as f64;
-    let _ = svg.set_attribute("viewBox", &format!("0 0 {total_days} 40"));
-    let _ = svg.set_attribute("preserveAspectRatio", "none");
-    let ns = Some("http://www.w3.org/2000/svg");
-    let shade = document().create_element_ns(ns, "rect").expect_throw("rect");
-    shade.set_id("histogram-window");
-    let _ = svg.append_child(&shade);
-    for series in &response.collections {
-        let (offset, class, key) = if series.id == "strikes" {
-            (0.0, "bar-strikes", "count.strikes")
-        } else {
-            (3.5, "bar-events", "count.events")
-        };
-        for bucket in &series.buckets {
-            let Ok(start) = footprint::domain::Datetime::parse(&bucket.start) else { continue };
-            if bucket.count == 0 {
-                continue;
-            }
-            let x = f64::from(start.span().first.0 - a.timeline.first.0);
-            let h = 38.0 * bucket.count as f64 / max;
-            let rect = document().create_element_ns(ns, "rect").expect_throw("rect");
-            for (k, v) in [("x", x + offset), ("y", 40.0 - h), ("width", 3.2), ("height", h)] {
-                let _ = rect.set_attribute(k, &format!("{v:.2}"));
-            }
-            let _ = rect.set_attribute("class", class);
-            let title = document().create_element_ns(ns, "title").expect_throw("title");
-            let count = lang.count(key, bucket.count as u64);
-            title.set_text_content(Some(
-                &lang.tf("timeline.histogram_bar", &[("date", &lang.day(start.span().first)), ("count", &count)]),
-            ));
-            let _ = rect.append_child(&title);
-            let _ = svg.append_child(&rect);
-        }
-    }
-    let cursor = document().create_element_ns(ns, "rect").expect_throw("rect");
-    cursor.set_id("histogram-cursor");
-    let _ = svg.append_child(&cursor);
-}
-
-fn render_histogram_cursor(a: &App) {
-    let Some(cursor) = document().get_element_by_id("histogram-cursor") else { return };
-    let x = f64::from(a.state.day.0 - a.timeline.first.0);
-    for (k, v) in [("x", x), ("y", 0.0), ("width", 1.5), ("height", 40.0)] {
-        let _ = cursor.set_attribute(k, &format!("{v:.2}"));
-    }
-    if let Some(shade) = document().get_element_by_id("histogram-window") {
-        let w = a.state.window();
-        let from = f64::from((w.first.0 - a.timeline.first.0).max(0));
-        for (k, v) in [("x", from), ("y", 0.0), ("width", (x - from + 1.0).max(0.0)), ("height", 40.0)] {
-            let _ = shade.set_attribute(k, &format!("{v:.2}"));
-        }
     }
 }
 

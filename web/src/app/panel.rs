@@ -6,8 +6,12 @@ use footprint::i18n::Lang;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use super::{App, append_said, document, element, text_element};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use super::{App, History, OPENER, Shared, append_said, dispatch, document, element, text_element};
 use crate::model::Layer;
+use crate::state::Action;
 use crate::text;
 
 fn precision_key(p: LocationPrecision) -> &'static str {
@@ -196,4 +200,24 @@ pub(super) fn render(a: &App) {
         let _ = ul.append_child(&li);
     }
     add(ul);
+}
+
+/// Closes the panel and returns focus to where it was opened from.
+pub(super) fn close(app: &Shared) {
+    let selected = app.borrow().state.selected.clone();
+    dispatch(app, Action::Select(None), History::Push);
+    // Return focus to where the panel was opened from: the same control if it is still there, else its entry in
+    // the text view (entries are rebuilt as time moves), else the map.
+    let opener = OPENER.with(|o| o.borrow_mut().take()).filter(|e| e.is_connected() && e.tag_name() != "BODY");
+    let target = opener
+        .filter(|e| e.get_attribute("data-feature").is_none())
+        .or_else(|| {
+            selected.and_then(|s| {
+                document().query_selector(&format!("[data-feature=\"{}:{}\"]", s.layer.id(), s.id)).ok().flatten()
+            })
+        })
+        .unwrap_or_else(|| element("map"));
+    if let Some(target) = target.dyn_ref::<HtmlElement>() {
+        let _ = target.focus();
+    }
 }
