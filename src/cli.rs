@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use actix_web::{HttpServer, web};
+use actix_web::web;
 use clap::{Args, Parser, Subcommand};
 
-use crate::http::{AppState, app};
+use crate::http::{AppState, Site, origin, server};
 use crate::store::{DataFiles, Dataset, Directory, Embedded, LoadError};
 
 /// Footprint: a time-aware map service for strategic sites in the news.
@@ -50,9 +50,16 @@ pub struct ServeArgs {
     /// Use this hosted MapLibre style instead of the embedded offline basemap.
     #[arg(long, env = "FOOTPRINT_BASEMAP_STYLE", value_name = "URL")]
     pub basemap_style: Option<String>,
-    /// The public origin to write links with (e.g. `https://maps.example.org` behind a proxy); default: the Host header.
-    #[arg(long, env = "FOOTPRINT_PUBLIC_URL", value_name = "URL")]
+    /// The public origin to write links with (`https://maps.example.org` behind a proxy); default: the request's
+    /// Host when it is trusted, else the bound address.
+    #[arg(long, env = "FOOTPRINT_PUBLIC_URL", value_name = "URL", value_parser = origin::parse_public_url)]
     pub public_url: Option<String>,
+    /// Host names (host or host:port, comma-separated) links may follow besides the bound address and loopback.
+    #[arg(long, env = "FOOTPRINT_ALLOWED_HOSTS", value_name = "HOSTS", value_delimiter = ',', value_parser = origin::parse_host)]
+    pub allowed_hosts: Vec<String>,
+    /// Origins that may frame the `/embed` widget (comma-separated, e.g. `https://news.example`); default: any site.
+    #[arg(long, env = "FOOTPRINT_EMBED_ORIGINS", value_name = "ORIGINS", value_delimiter = ',', value_parser = origin::parse_origin)]
+    pub embed_origins: Vec<String>,
 }
 
 fn files_for(dir: Option<PathBuf>) -> Arc<dyn DataFiles> {
@@ -95,8 +102,30 @@ pub fn check(dir: Option<PathBuf>) -> ExitCode {
     }
 }
 
+/// SIGHUP (a closed terminal, or a habit of "reload") would end the process by default. Footprint does not reload
+/// its data in place: the signal is logged and ignored, and new data is loaded by restarting, which drains requests
+/// in flight (SIGTERM).
+fn ignore_hangups() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::hangup()) {
+            Ok(mut hangups) => {
+                actix_web::rt::spawn(async move {
+                    while hangups.recv().await.is_some() {
+                        tracing::warn!(
+                            "SIGHUP ignored: Footprint does not reload; restart it (SIGTERM drains) to load new data"
+                        );
+                    }
+                });
+            }
+            Err(err) => tracing::warn!(%err, "cannot handle SIGHUP; it will stop the server"),
+        }
+    }
+}
+
 /// `footprint serve`: loads the data (exit 1 listing every problem if it is bad) and serves until SIGINT/SIGTERM,
-/// finishing requests in flight.
+/// finishing requests in flight. SIGHUP is ignored (see [`ignore_hangups`]).
 pub async fn serve(args: ServeArgs) -> ExitCode {
     let files = files_for(args.data);
     let dataset = match Dataset::load(files.as_ref()) {
@@ -117,18 +146,33 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         tracing::warn!("no embedded basemap: the map will have no background");
     }
     state.basemap_style = args.basemap_style;
-    state.public_url = args.public_url.map(|u| u.trim_end_matches('/').to_owned());
-    let state = web::Data::new(state);
-    let server = HttpServer::new(move || app(state.clone())).shutdown_timeout(10);
-    let server = match server.bind((args.bind.as_str(), args.port)) {
-        Ok(server) => server,
+    state.site = Site {
+        public_url: args.public_url,
+        allowed_hosts: args.allowed_hosts,
+        embed_origins: args.embed_origins,
+        ..Site::default()
+    };
+    let listener = match std::net::TcpListener::bind((args.bind.as_str(), args.port)) {
+        Ok(listener) => listener,
         Err(err) => {
             eprintln!("cannot listen on {}:{}: {err}", args.bind, args.port);
             return ExitCode::FAILURE;
         }
     };
+    if let Ok(address) = listener.local_addr() {
+        state.site.bound = address.to_string();
+    }
+    let state = web::Data::new(state);
+    let server = match server::serve(listener, &state) {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("cannot serve on {}:{}: {err}", args.bind, args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    ignore_hangups();
     tracing::info!(address = %format!("http://{}:{}", args.bind, args.port), "serving");
-    match server.run().await {
+    match server.await {
         Ok(()) => {
             tracing::info!("stopped");
             ExitCode::SUCCESS

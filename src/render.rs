@@ -67,6 +67,26 @@ pub struct MapImage {
 }
 
 impl MapImage {
+    /// A key naming exactly what is drawn: two requests with the same key get the same bytes (the cache key of
+    /// rendered images). Coordinates are rounded far below a pixel at the deepest zoom.
+    pub fn canonical(&self) -> String {
+        let on = |flags: [bool; 3]| flags.map(|f| if f { '1' } else { '0' }).iter().collect::<String>();
+        format!(
+            "{}x{}@{:.6},{:.6},{:.4};{};{}/{};{};{};{}",
+            self.width,
+            self.height,
+            self.lon,
+            self.lat,
+            self.zoom,
+            self.day.0,
+            self.window.first.0,
+            self.window.last.0,
+            on(self.layers),
+            on(self.confidence),
+            self.title.as_deref().map_or_else(String::new, |t| format!("{t:?}")),
+        )
+    }
+
     /// The centre and zoom that fit `bbox` into `width`×`height` (with a small margin).
     pub fn fit(bbox: &Bbox, width: u32, height: u32) -> (f64, f64, f64) {
         let (x0, y0) = world(bbox.min_lon, bbox.max_lat, 0.0);
@@ -116,22 +136,23 @@ fn paint(rgb: (u8, u8, u8), alpha: u8) -> Paint<'static> {
     p
 }
 
-/// Renders the image as PNG bytes.
+/// Renders the image as PNG bytes: [`basemap_for`] then [`draw`].
 pub async fn render(image: &MapImage, dataset: &Dataset, tiles: Option<&Tiles>) -> Result<Vec<u8>, RenderError> {
-    let mut pixmap = Pixmap::new(image.width, image.height).ok_or(RenderError::Size(image.width, image.height))?;
-    pixmap.fill(Color::from_rgba8(0xcf, 0xe3, 0xee, 0xff));
-    if let Some(tiles) = tiles {
-        draw_basemap(&mut pixmap, image, tiles).await;
-    }
-    draw_data(&mut pixmap, image, dataset);
-    let font = FontRef::try_from_slice(FONT).ok();
-    if let Some(font) = &font {
-        draw_chrome(&mut pixmap, image, font, dataset);
-    }
-    pixmap.encode_png().map_err(|e| RenderError::Encode(e.to_string()))
+    let basemap = basemap_for(image, tiles).await;
+    draw(image, dataset, &basemap)
 }
 
-async fn draw_basemap(pixmap: &mut Pixmap, image: &MapImage, tiles: &Tiles) {
+/// The basemap tiles an image needs, as stored (gzip-compressed), with where each goes: cheap to gather on an async
+/// worker, so that [`draw`] can run on a blocking thread.
+#[derive(Debug, Default)]
+pub struct BasemapTiles {
+    tiles: Vec<(bytes::Bytes, (f64, f64))>,
+    tile_px: f64,
+}
+
+/// Gathers the basemap tiles covering `image` (none without a basemap).
+pub async fn basemap_for(image: &MapImage, tiles: Option<&Tiles>) -> BasemapTiles {
+    let Some(tiles) = tiles else { return BasemapTiles::default() };
     let tz = image.zoom.round().clamp(0.0, f64::from(TILE_MAX_ZOOM)) as u8;
     let n = 1u32 << tz;
     let tile_px = 256.0 * 2f64.powf(image.zoom - f64::from(tz));
@@ -140,20 +161,40 @@ async fn draw_basemap(pixmap: &mut Pixmap, image: &MapImage, tiles: &Tiles) {
     let top = cy - f64::from(image.height) / 2.0;
     let (tx0, tx1) = ((left / tile_px).floor() as i64, ((left + f64::from(image.width)) / tile_px).floor() as i64);
     let (ty0, ty1) = ((top / tile_px).floor() as i64, ((top + f64::from(image.height)) / tile_px).floor() as i64);
-    let layers = ["land", "lakes", "admin1", "countries", "coastline"];
-    let mut decoded = Vec::new();
+    let mut found = Vec::new();
     for ty in ty0.max(0)..=ty1.min(i64::from(n) - 1) {
         for tx in tx0..=tx1 {
             let x = tx.rem_euclid(i64::from(n)) as u32;
             let Some(bytes) = tiles.tile_bytes(tz, x, ty as u32).await else { continue };
-            let Some(reader) = gunzip(&bytes).and_then(|raw| Reader::new(raw).ok()) else { continue };
-            let origin = (tx as f64 * tile_px - left, ty as f64 * tile_px - top);
-            decoded.push((reader, origin));
+            found.push((bytes, (tx as f64 * tile_px - left, ty as f64 * tile_px - top)));
         }
     }
+    BasemapTiles { tiles: found, tile_px }
+}
+
+/// Draws the image and encodes it as PNG: CPU-bound, for a blocking thread.
+pub fn draw(image: &MapImage, dataset: &Dataset, basemap: &BasemapTiles) -> Result<Vec<u8>, RenderError> {
+    let mut pixmap = Pixmap::new(image.width, image.height).ok_or(RenderError::Size(image.width, image.height))?;
+    pixmap.fill(Color::from_rgba8(0xcf, 0xe3, 0xee, 0xff));
+    draw_basemap(&mut pixmap, basemap);
+    draw_data(&mut pixmap, image, dataset);
+    let font = FontRef::try_from_slice(FONT).ok();
+    if let Some(font) = &font {
+        draw_chrome(&mut pixmap, image, font, dataset);
+    }
+    pixmap.encode_png().map_err(|e| RenderError::Encode(e.to_string()))
+}
+
+fn draw_basemap(pixmap: &mut Pixmap, basemap: &BasemapTiles) {
+    let layers = ["land", "lakes", "admin1", "countries", "coastline"];
+    let decoded: Vec<_> = basemap
+        .tiles
+        .iter()
+        .filter_map(|(bytes, origin)| Some((gunzip(bytes).and_then(|raw| Reader::new(raw).ok())?, *origin)))
+        .collect();
     for layer in layers {
         for (reader, origin) in &decoded {
-            draw_tile_layer(pixmap, reader, layer, *origin, tile_px);
+            draw_tile_layer(pixmap, reader, layer, *origin, basemap.tile_px);
         }
     }
 }

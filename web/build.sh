@@ -4,6 +4,8 @@
 #   bash web/build.sh            # build into web/dist
 #   bash web/build.sh --check    # build into a temporary directory and fail if web/dist differs (stale bundle)
 #
+# Every static file worth it also gets .br and .gz copies (precompress.mjs).
+#
 # Works on a fresh machine: it adds the wasm32 target with rustup (falling back to Debian's rustc-web toolchain,
 # see below), installs wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock (under
 # target/tools), and takes wasm-opt (binaryen) and MapLibre GL JS from npm, pinned in web/package-lock.json.
@@ -64,12 +66,12 @@ rm -rf "${out:?}"/*
 "$web/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   "$out/footprint_web_bg.wasm" -o "$out/footprint_web_bg.wasm"
 rm -f "$out/package.json"
-cp "$web/static/app.css" "$out/"
+cp "$web/static/app.css" "$web/static/pages.css" "$web/static/main.js" "$web/static/embed-height.js" "$out/"
 mkdir -p "$out/fonts" && cp "$web/static/fonts/"*.woff2 "$web/static/fonts/LICENSE.txt" "$out/fonts/"
 # index.html and embed.html, with the bridge (whose path wasm-bindgen chooses) preloaded like the other modules,
 # and the markup they share (static/parts/*.html) included where they say `<!-- include NAME.html -->`.
 preloads="$(cd "$out" && find snippets -name '*.js' | sort | sed 's#.*#<link rel="modulepreload" href="/static/&">#')"
-for page in index.html embed.html; do
+for page in index.html embed.html downloads.html; do
   awk -v p="$preloads" -v parts="$web/static/parts" '
     $0 == "<!-- snippets -->" { print p; next }
     match($0, /<!-- include [a-z-]+[.]html -->/) {
@@ -85,10 +87,15 @@ cp "$web/node_modules/@mapbox/mapbox-gl-rtl-text/dist/mapbox-gl-rtl-text.js" "$o
 cp "$web/node_modules/maplibre-gl/LICENSE.txt" "$out/maplibre-gl.LICENSE.txt"
 cp "$web/node_modules/@mapbox/mapbox-gl-rtl-text/LICENSE.md" "$out/mapbox-gl-rtl-text.LICENSE.md"
 
+# 6. Brotli and gzip copies of the static files, so the server never compresses them per request.
+step "precompressing"
+node "$web/precompress.mjs" "$out"
+
 if [ "$check" = 1 ]; then
   step "comparing with the committed web/dist"
-  if ! diff -r "$out" "$web/dist" >/dev/null; then
-    diff -rq "$out" "$web/dist" || true
+  # Compressed copies are compared by content (another zlib may pick other bytes for the same content).
+  if ! diff -r -x '*.br' -x '*.gz' "$out" "$web/dist" >/dev/null || ! node "$web/precompress.mjs" --verify "$web/dist"; then
+    diff -rq -x '*.br' -x '*.gz' "$out" "$web/dist" || true
     echo "web/dist is stale: run 'bash web/build.sh' and commit web/dist" >&2
     exit 1
   fi

@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP, files or the index; query parameters are parsed into these types at the edge.
 
 pub mod bbox;
+pub mod calendar;
 pub mod feature;
 pub mod place;
 pub mod source;

@@ -232,6 +232,9 @@ pub enum DatetimeError {
         /// The end as given.
         end: String,
     },
+    /// Year 0 or a year before it: the data's calendar starts at year 1.
+    #[error("`{0}`: the year must be 1 or later")]
+    YearOutOfRange(String),
     /// More than one `/`.
     #[error("an interval has exactly one `/` between its start and end")]
     TooManyParts,
@@ -290,7 +293,10 @@ fn parse_bound(raw: &str) -> Result<Option<DaySpan>, DatetimeError> {
     let bad = || DatetimeError::Unparseable(raw.to_owned());
     if raw.contains('T') || raw.contains('t') {
         let instant = DateTime::parse_from_rfc3339(raw).map_err(|_| bad())?;
-        let day = Day::from_date(instant.naive_utc().date());
+        let day = super::calendar::day_of(instant);
+        if day.date().is_none_or(|d| d.year() < 1) {
+            return Err(DatetimeError::YearOutOfRange(raw.to_owned()));
+        }
         return Ok(Some(DaySpan { first: day, last: day }));
     }
     let (precision, first) = match raw.len() {
@@ -303,6 +309,9 @@ fn parse_bound(raw: &str) -> Result<Option<DaySpan>, DatetimeError> {
         return Err(bad());
     }
     let first = first.map_err(|_| bad())?;
+    if first.year() < 1 {
+        return Err(DatetimeError::YearOutOfRange(raw.to_owned()));
+    }
     let last = match precision {
         DatePrecision::Day => first,
         DatePrecision::Month => {
@@ -330,9 +339,24 @@ mod tests {
     }
 
     #[test]
-    fn an_rfc3339_instant_covers_its_utc_day() {
+    fn an_rfc3339_instant_covers_its_day_in_damascus() {
         let dt = Datetime::parse("2024-12-08T23:30:00-02:00").unwrap();
         assert_eq!(dt.span(), DaySpan { first: day(2024, 12, 9), last: day(2024, 12, 9) });
+        let dt = Datetime::parse("2024-12-08T22:30:00Z").unwrap();
+        assert_eq!(dt.span(), DaySpan { first: day(2024, 12, 9), last: day(2024, 12, 9) });
+        let dt = Datetime::parse("2024-12-08T20:30:00Z/2024-12-09T20:30:00Z").unwrap();
+        assert_eq!(dt.span(), DaySpan { first: day(2024, 12, 8), last: day(2024, 12, 9) });
+    }
+
+    #[test]
+    fn year_zero_and_negative_years_are_rejected() {
+        for raw in ["0000", "0000-12", "0000-12-08", "0000-12-08T10:00:00Z", "-001", "0000/2024", "2024/0000-01-01"] {
+            let err = Datetime::parse(raw).unwrap_err();
+            assert!(matches!(err, DatetimeError::YearOutOfRange(_) | DatetimeError::Unparseable(_)), "{raw}: {err:?}");
+        }
+        assert!(matches!(Datetime::parse("0000-12-08"), Err(DatetimeError::YearOutOfRange(_))));
+        assert!(matches!(Datetime::parse("0000-01-01T01:00:00Z"), Err(DatetimeError::YearOutOfRange(_))));
+        assert!(Datetime::parse("0001-01-01").is_ok());
     }
 
     #[test]

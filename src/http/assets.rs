@@ -3,11 +3,10 @@
 //! origin), vector tiles read from the PMTiles archive, SDF glyphs and sprites. Nothing the page loads comes from
 //! another server.
 
-use std::collections::HashMap;
-use std::io::Write as _;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::io::Read as _;
+use std::sync::{Arc, LazyLock};
 
-use actix_web::http::header;
+use actix_web::http::header::{self, ContentEncoding};
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 use pmtiles::{AsyncBackend, AsyncPmTilesReader, BackendResponse, Compression, PmtResult, TileCoord};
@@ -15,7 +14,7 @@ use rust_embed::RustEmbed;
 
 use super::error::ApiError;
 use super::params::Params;
-use super::{AppState, base_url, lang};
+use super::{AppState, base_url, encoding, lang};
 use crate::i18n::Lang;
 
 /// The built web app (`web/dist`).
@@ -51,10 +50,7 @@ impl Tiles {
     /// Opens the embedded `basemap.pmtiles`; `None` if the binary was built without a basemap.
     pub async fn open() -> Option<Arc<Tiles>> {
         let file = Basemap::get("basemap.pmtiles")?;
-        let bytes = match file.data {
-            std::borrow::Cow::Borrowed(b) => Bytes::from_static(b),
-            std::borrow::Cow::Owned(v) => Bytes::from(v),
-        };
+        let bytes = shared(file.data);
         match AsyncPmTilesReader::try_from_source(MemoryBackend(bytes)).await {
             Ok(reader) => Some(Arc::new(Tiles { reader })),
             Err(err) => {
@@ -115,43 +111,49 @@ pub fn bundle_hash() -> &'static str {
     &HASH
 }
 
-/// Brotli-compressed copies of the bundle's files, made once per file and process: compressing the 1 MB MapLibre
-/// module on every request cost ~0.3 s of the first render.
-static BROTLI: LazyLock<Mutex<HashMap<String, Bytes>>> = LazyLock::new(Mutex::default);
-
-fn brotli_of(name: &str, data: &[u8]) -> Bytes {
-    if let Some(hit) = BROTLI.lock().ok().and_then(|cache| cache.get(name).cloned()) {
-        return hit;
-    }
-    let mut out = Vec::with_capacity(data.len() / 3);
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 9, 22);
-        let _ = writer.write_all(data);
-    }
-    let out = Bytes::from(out);
-    if let Ok(mut cache) = BROTLI.lock() {
-        cache.insert(name.to_owned(), out.clone());
-    }
-    out
-}
-
-/// `GET /static/{file}`: the app bundle (brotli-compressed once and cached, for clients that accept it).
+/// `GET /static/{file}`: the app bundle. Files with precompressed copies (`FILE.br`, `FILE.gz`, made by
+/// `web/build.sh`) are sent in the encoding the client prefers among them; nothing is compressed per request. The
+/// page templates (`*.html`) are not served: the pages are.
 pub async fn static_file(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let name = path.into_inner();
-    let file = WebDist::get(&name).ok_or_else(|| ApiError::NoRoute(format!("/static/{name}")))?;
-    let accepts_brotli = req.headers().get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).any(|v| {
-        v.split(',').any(|e| {
-            let mut parts = e.split(';').map(str::trim);
-            parts.next() == Some("br") && !parts.any(|q| q.replace(' ', "").starts_with("q=0") && !q.contains("q=0."))
-        })
-    });
-    let mut response = HttpResponse::Ok();
-    response.content_type(media_type(&name)).insert_header((header::VARY, "Accept-Encoding"));
-    if accepts_brotli && file.data.len() > 1024 {
-        response.insert_header((header::CONTENT_ENCODING, "br"));
-        return Ok(response.body(brotli_of(&name, &file.data)));
+    let not_found = || ApiError::NoRoute(format!("/static/{name}"));
+    let extension = std::path::Path::new(&name).extension().and_then(|e| e.to_str()).unwrap_or_default();
+    if ["html", "br", "gz"].iter().any(|e| extension.eq_ignore_ascii_case(e)) {
+        return Err(not_found());
     }
-    Ok(response.body(file.data.into_owned()))
+    let file = WebDist::get(&name).ok_or_else(not_found)?;
+    let mut held = Vec::with_capacity(3);
+    if WebDist::get(&format!("{name}.br")).is_some() {
+        held.push(ContentEncoding::Brotli);
+    }
+    if WebDist::get(&format!("{name}.gz")).is_some() {
+        held.push(ContentEncoding::Gzip);
+    }
+    held.push(ContentEncoding::Identity);
+    let encoding = encoding::negotiate(&req, &held)?;
+    let body = match encoding {
+        ContentEncoding::Brotli => WebDist::get(&format!("{name}.br")).map(|f| f.data),
+        ContentEncoding::Gzip => WebDist::get(&format!("{name}.gz")).map(|f| f.data),
+        _ => Some(file.data),
+    }
+    .ok_or_else(not_found)?;
+    let mut response = HttpResponse::Ok();
+    response.content_type(media_type(&name));
+    if encoding != ContentEncoding::Identity {
+        response.insert_header(encoding);
+    }
+    if held.len() > 1 {
+        response.insert_header((header::VARY, "Accept-Encoding"));
+    }
+    Ok(response.body(shared(body)))
+}
+
+/// The bytes of an embedded file without copying them (a release build embeds them in the binary).
+fn shared(data: std::borrow::Cow<'static, [u8]>) -> Bytes {
+    match data {
+        std::borrow::Cow::Borrowed(bytes) => Bytes::from_static(bytes),
+        std::borrow::Cow::Owned(bytes) => Bytes::from(bytes),
+    }
 }
 
 /// `GET /basemap/style.json`: the basemap style with its URLs made absolute for this origin (or a redirect to the
@@ -191,7 +193,7 @@ pub async fn basemap_file(path: web::Path<String>) -> Result<HttpResponse, ApiEr
         return Err(ApiError::NoRoute(format!("/basemap/{name}")));
     }
     if let Some(file) = Basemap::get(&name) {
-        return Ok(HttpResponse::Ok().content_type(media_type(&name)).body(file.data.into_owned()));
+        return Ok(HttpResponse::Ok().content_type(media_type(&name)).body(shared(file.data)));
     }
     let empty_glyph_range =
         name.strip_prefix("glyphs/").and_then(|rest| rest.rsplit_once('/')).is_some_and(|(stack, range)| {
@@ -207,7 +209,11 @@ pub async fn basemap_file(path: web::Path<String>) -> Result<HttpResponse, ApiEr
 }
 
 /// `GET /basemap/tiles/{z}/{x}/{y}.mvt`: one vector tile; `204` where the archive has none.
-pub async fn tile(state: web::Data<AppState>, path: web::Path<(u8, u32, String)>) -> Result<HttpResponse, ApiError> {
+pub async fn tile(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(u8, u32, String)>,
+) -> Result<HttpResponse, ApiError> {
     let (z, x, y) = path.into_inner();
     let y: u32 = y
         .strip_suffix(".mvt")
@@ -219,10 +225,24 @@ pub async fn tile(state: web::Data<AppState>, path: web::Path<(u8, u32, String)>
     let Some(data) = data else {
         return Ok(HttpResponse::NoContent().finish());
     };
+    // The archive stores gzip-compressed tiles: sent as they are to clients that take gzip, inflated for others.
+    let stored_gzip = tiles.reader.get_header().tile_compression == Compression::Gzip;
+    let held: &[ContentEncoding] =
+        if stored_gzip { &[ContentEncoding::Gzip, ContentEncoding::Identity] } else { &[ContentEncoding::Identity] };
+    let encoding = encoding::negotiate(&req, held)?;
+    let body = if stored_gzip && encoding == ContentEncoding::Identity {
+        let mut plain = Vec::with_capacity(data.len() * 3);
+        flate2::read::GzDecoder::new(&data[..])
+            .read_to_end(&mut plain)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Bytes::from(plain)
+    } else {
+        data
+    };
     let mut response = HttpResponse::Ok();
     response.content_type("application/vnd.mapbox-vector-tile").insert_header((header::VARY, "Accept-Encoding"));
-    if tiles.reader.get_header().tile_compression == Compression::Gzip {
-        response.insert_header((header::CONTENT_ENCODING, "gzip"));
+    if encoding != ContentEncoding::Identity {
+        response.insert_header(encoding);
     }
-    Ok(response.body(data))
+    Ok(response.body(body))
 }

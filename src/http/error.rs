@@ -43,6 +43,20 @@ pub enum ApiError {
     /// A method other than GET or HEAD.
     #[error("method `{0}` is not allowed: this API is read-only (GET, HEAD)")]
     MethodNotAllowed(String),
+    /// None of the representations held is acceptable to the client (`Accept-Encoding`).
+    #[error("not acceptable: {0}")]
+    NotAcceptable(String),
+    /// The server is at its limit for this kind of work; the client may retry after the given seconds.
+    #[error("busy: {what}; retry in {retry_after} s")]
+    Busy {
+        /// What is at its limit.
+        what: &'static str,
+        /// Seconds to wait before retrying.
+        retry_after: u32,
+    },
+    /// The request line or headers exceed the server's limits.
+    #[error("{0}")]
+    TooLarge(RequestLimit),
     /// Something failed on the server; details are logged, not sent.
     #[error("internal error")]
     Internal(String),
@@ -62,6 +76,10 @@ impl ApiError {
             }
             ApiError::CollectionNotFound(_) | ApiError::FeatureNotFound { .. } | ApiError::NoRoute(_) => "NotFound",
             ApiError::MethodNotAllowed(_) => "MethodNotAllowed",
+            ApiError::NotAcceptable(_) => "NotAcceptable",
+            ApiError::Busy { .. } => "ServiceUnavailable",
+            ApiError::TooLarge(RequestLimit::Uri { .. }) => "URITooLong",
+            ApiError::TooLarge(_) => "RequestHeaderFieldsTooLarge",
             ApiError::Internal(_) => "ServerError",
         }
     }
@@ -86,6 +104,36 @@ fn shorten(text: &str, max: usize) -> String {
     out
 }
 
+/// Which limit on the request's head was exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestLimit {
+    /// The request target (path and query) is longer than `max` bytes.
+    Uri {
+        /// The limit.
+        max: usize,
+    },
+    /// The headers are larger than `max` bytes in all.
+    HeaderBytes {
+        /// The limit.
+        max: usize,
+    },
+    /// There are more than `max` header fields.
+    HeaderCount {
+        /// The limit.
+        max: usize,
+    },
+}
+
+impl std::fmt::Display for RequestLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestLimit::Uri { max } => write!(f, "the request URI is longer than {max} bytes"),
+            RequestLimit::HeaderBytes { max } => write!(f, "the request headers are larger than {max} bytes"),
+            RequestLimit::HeaderCount { max } => write!(f, "the request has more than {max} header fields"),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     code: &'a str,
@@ -98,6 +146,10 @@ impl ResponseError for ApiError {
             "InvalidParameterValue" => StatusCode::BAD_REQUEST,
             "NotFound" => StatusCode::NOT_FOUND,
             "MethodNotAllowed" => StatusCode::METHOD_NOT_ALLOWED,
+            "NotAcceptable" => StatusCode::NOT_ACCEPTABLE,
+            "ServiceUnavailable" => StatusCode::SERVICE_UNAVAILABLE,
+            "URITooLong" => StatusCode::URI_TOO_LONG,
+            "RequestHeaderFieldsTooLarge" => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -106,9 +158,15 @@ impl ResponseError for ApiError {
         if let ApiError::Internal(detail) = self {
             tracing::error!(%detail, "internal error");
         }
-        HttpResponse::build(self.status_code())
-            .insert_header(("Cache-Control", "no-store"))
-            .json(Body { code: self.code(), description: shorten(&self.to_string(), 100) })
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header(("Cache-Control", "no-store"));
+        if let ApiError::Busy { retry_after, .. } = self {
+            response.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        if matches!(self, ApiError::TooLarge(_)) {
+            response.insert_header(("Connection", "close"));
+        }
+        response.json(Body { code: self.code(), description: shorten(&self.to_string(), 100) })
     }
 }
 

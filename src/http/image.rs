@@ -1,19 +1,27 @@
 //! `GET /api/static.png`: a static map image of the same state as the web map (time, window, layers, confidence,
 //! view), rendered on the server (see [`crate::render`]). Used where scripts don't run: oEmbed thumbnails,
-//! `og:image`, `<noscript>`.
+//! `og:image`, `<noscript>`. Rendering runs on the blocking pool within a limit; images are cached by their
+//! canonical state (see [`super::image_cache`]).
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::Bytes;
 
 use crate::domain::{Bbox, Datetime, Day, DaySpan};
-use crate::render::{MAX_SIZE, MapImage, render};
+use crate::render::{MAX_SIZE, MapImage, basemap_for, draw};
 
-use super::AppState;
 use super::error::ApiError;
 use super::params::Params;
+use super::{AppState, conditional};
 
 /// The parameters, shared with the web map's URL (`t`, `mode`, `w`, `layers`, `conf`, `at`) plus image ones.
 pub const PARAMETERS: [&str; 12] =
     ["t", "mode", "w", "layers", "conf", "at", "bbox", "width", "height", "title", "speed", "sel"];
+
+/// Seconds a client is asked to wait when every renderer is busy.
+const RETRY_AFTER_SECONDS: u32 = 2;
+/// The longest title, in characters.
+const MAX_TITLE: usize = 120;
 
 /// The web map's default view (MapLibre zoom, 512-pixel tiles).
 const DEFAULT_AT: (f64, f64, f64) = (38.3, 35.0, 5.6);
@@ -96,15 +104,49 @@ pub fn parse(params: &Params, state: &AppState) -> Result<MapImage, ApiError> {
         // The web map's zoom counts 512-pixel tiles; the renderer's 256-pixel ones.
         (lon, lat, (zoom + 1.0).min(21.0))
     };
-    let title = params.raw("title").map(|t| t.chars().take(120).collect());
+    let title = match params.raw("title") {
+        Some(t) if t.chars().nth(MAX_TITLE).is_some() => {
+            return Err(ApiError::invalid("title", format!("at most {MAX_TITLE} characters")));
+        }
+        title => title.map(str::to_owned),
+    };
     Ok(MapImage { width, height, lon, lat, zoom, day, window, layers, confidence, title })
 }
 
-/// Handler.
+/// Handler: a cached image when there is one, else rendered on the blocking pool within the render limit. A
+/// request whose `If-None-Match` names this state's `ETag` is answered `304` without rendering.
 pub async fn static_png(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(req.query_string(), &PARAMETERS)?;
     let image = parse(&params, &state)?;
-    let png =
-        render(&image, &state.dataset, state.tiles.as_deref()).await.map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok().content_type("image/png").body(png))
+    let key = image.canonical();
+    let etag = conditional::derived_etag(&state.etag, &key);
+    if conditional::none_match(&req, &etag) {
+        return Ok(conditional::not_modified(&etag));
+    }
+    let png = match state.images.get(&key) {
+        Some(png) => png,
+        None => render_within_limit(&state, image, key).await?,
+    };
+    Ok(HttpResponse::Ok().content_type("image/png").insert_header((header::ETAG, etag)).body(png))
+}
+
+async fn render_within_limit(state: &web::Data<AppState>, image: MapImage, key: String) -> Result<Bytes, ApiError> {
+    let permit = state.images.permit().await.ok_or(ApiError::Busy {
+        what: "every image renderer is busy and the queue is full",
+        retry_after: RETRY_AFTER_SECONDS,
+    })?;
+    // The same image may have been rendered while this request waited.
+    if let Some(png) = state.images.get(&key) {
+        return Ok(png);
+    }
+    let basemap = basemap_for(&image, state.tiles.as_deref()).await;
+    let shared = web::Data::clone(state);
+    let png = web::block(move || draw(&image, &shared.dataset, &basemap))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    drop(permit);
+    let png = Bytes::from(png);
+    state.images.put(key, png.clone());
+    Ok(png)
 }

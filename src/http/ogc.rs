@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::domain::Localized;
+use crate::domain::{Localized, calendar};
 use crate::i18n::Lang;
 use crate::store::{Collection, FeatureProvider};
 
@@ -99,8 +99,10 @@ fn describe(collection: &Collection, base: &str, lang: Lang) -> Value {
     let id = &meta.id;
     let extent = collection.extent();
     let bbox = extent.bbox.map_or_else(|| vec![[-180.0, -90.0, 180.0, 90.0]], |b| vec![b]);
-    let instant = |day: Option<crate::domain::Day>| day.map(|d| format!("{d}T00:00:00Z"));
-    let last = extent.last.map(|d| format!("{d}T23:59:59Z"));
+    // Days are days in Syria (see `domain::calendar`): the interval runs from the first day's midnight there to the
+    // last day's last second, written with Syria's offset on those days.
+    let instant = |day: Option<crate::domain::Day>| day.and_then(calendar::start_of).map(|i| i.to_rfc3339());
+    let last = extent.last.and_then(calendar::end_of).map(|i| i.to_rfc3339());
     let items = format!("{base}/api/collections/{id}/items");
     json!({
         "id": id,

@@ -77,7 +77,7 @@ pub fn build(base: &str) -> Value {
     let datetime = param(
         "datetime",
         "query",
-        "An RFC 3339 date-time, a date, a month (YYYY-MM), a year, or an interval a/b with `..` or empty for open ends. Ends inclusive; features whose time span intersects match.",
+        "An RFC 3339 date-time, a date, a month (YYYY-MM), a year (1 or later), or an interval a/b with `..` or empty for open ends. Ends inclusive; features whose time span intersects match. Dates are calendar days in Syria (time zone Asia/Damascus): a date-time matches the features of the day it falls on there, so 2024-12-08T22:30:00Z matches 9 December.",
         &string,
         false,
     );
@@ -145,7 +145,7 @@ pub fn build(base: &str) -> Value {
         "info": {
             "title": "Footprint API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Sourced, time-aware layers of strategic sites and reported events (OGC API – Features Part 1 Core + GeoJSON, Part 3 queryables), downloads and timeline counts.",
+            "description": "Sourced, time-aware layers of strategic sites and reported events (OGC API – Features Part 1 Core + GeoJSON, Part 3 queryables), downloads and timeline counts. Time: every date is a calendar day in Syria (Asia/Damascus, UTC+3 since October 2022, UTC+2 with summer time before); an instant in `datetime` falls on its day there, and temporal extents start and end at midnight there.",
             "license": {"name": "CC-BY-4.0 (data)"},
         },
         "servers": [{"url": format!("{base}/api")}],

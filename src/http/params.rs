@@ -14,6 +14,10 @@ use super::error::ApiError;
 /// The only CRS accepted for `bbox-crs`.
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
+/// The longest value of any API parameter, in bytes (decoded). No real value comes near it: the longest are
+/// oEmbed's `url` (a map URL, itself bounded by the page limits) and comma-separated filter values.
+pub const MAX_VALUE_BYTES: usize = 4096;
+
 /// Parameters of one request, checked against what the endpoint takes.
 #[derive(Debug, Default)]
 pub struct Params {
@@ -21,12 +25,16 @@ pub struct Params {
 }
 
 impl Params {
-    /// Parses a query string; rejects parameters not in `allowed` and parameters given twice.
+    /// Parses a query string; rejects parameters not in `allowed`, parameters given twice and values over
+    /// [`MAX_VALUE_BYTES`].
     pub fn parse(query_string: &str, allowed: &[&str]) -> Result<Params, ApiError> {
         let mut pairs = BTreeMap::new();
         for (name, value) in form_urlencoded::parse(query_string.as_bytes()) {
             if !allowed.contains(&name.as_ref()) {
                 return Err(ApiError::UnknownParameter { parameter: name.into_owned(), allowed: allowed.join(", ") });
+            }
+            if value.len() > MAX_VALUE_BYTES {
+                return Err(ApiError::invalid(&name, format!("at most {MAX_VALUE_BYTES} bytes")));
             }
             if pairs.insert(name.to_string(), value.into_owned()).is_some() {
                 return Err(ApiError::RepeatedParameter(name.into_owned()));
@@ -169,6 +177,12 @@ mod tests {
     fn unknown_and_repeated_parameters_are_rejected() {
         assert!(matches!(Params::parse("colour=red", &["limit"]), Err(ApiError::UnknownParameter { .. })));
         assert!(matches!(Params::parse("limit=1&limit=2", &["limit"]), Err(ApiError::RepeatedParameter(_))));
+    }
+
+    #[test]
+    fn an_over_long_value_is_rejected_by_name() {
+        let err = Params::parse(&format!("limit={}", "9".repeat(MAX_VALUE_BYTES + 1)), &["limit"]).unwrap_err();
+        assert!(matches!(err, ApiError::InvalidParameter { ref parameter, .. } if parameter == "limit"));
     }
 
     #[test]

@@ -293,7 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn every_template_placeholder_of_the_pages_is_a_key() {
+    fn every_message_the_page_templates_ask_for_is_a_key() {
         let en = catalog(Lang::En);
         for (name, html) in [
             ("index.html", include_str!("../../web/static/index.html")),
@@ -301,9 +301,13 @@ mod tests {
             ("parts/timeline.html", include_str!("../../web/static/parts/timeline.html")),
             ("parts/layers.html", include_str!("../../web/static/parts/layers.html")),
             ("parts/text-view.html", include_str!("../../web/static/parts/text-view.html")),
+            ("parts/lang-switch.html", include_str!("../../web/static/parts/lang-switch.html")),
         ] {
-            for key in html.split("{{t:").skip(1).filter_map(|rest| rest.split_once("}}").map(|(k, _)| k)) {
-                assert!(en.lookup(key).is_some(), "web/static/{name}: {{{{t:{key}}}}} is not in web/i18n/en.json");
+            let keys: Vec<&str> =
+                html.split("t(\"").skip(1).filter_map(|rest| rest.split_once("\")").map(|(k, _)| k)).collect();
+            assert!(!keys.is_empty(), "web/static/{name}: no t(\"key\") found (has the template syntax changed?)");
+            for key in keys {
+                assert!(en.lookup(key).is_some(), "web/static/{name}: t(\"{key}\") is not in web/i18n/en.json");
             }
         }
     }

@@ -12,7 +12,7 @@ pub mod index;
 pub mod query;
 pub mod synthetic;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 
 use sha2::{Digest, Sha256};
@@ -190,14 +190,22 @@ pub struct Dataset {
     pub content_hash: String,
     /// Where the data came from (for logs).
     pub origin: String,
+    /// The files published under `/data/` (catalog, layers, schema, methodology), as they were read for this
+    /// dataset: what is served is always what was checked and hashed.
+    pub published: BTreeMap<String, bytes::Bytes>,
 }
+
+/// Files published with the data but not loaded into the index (read if present).
+pub const DOCUMENT_FILES: [&str; 2] = ["schema/feature.schema.json", "METHODOLOGY.md"];
 
 impl Dataset {
     /// Loads, checks and indexes the data. On failure, every problem found is in the error.
     pub fn load(files: &dyn DataFiles) -> Result<Dataset, LoadError> {
         let mut hasher = Sha256::new();
+        let mut published = BTreeMap::new();
         let catalog_bytes = files.read("catalog.json")?;
         hasher.update(&catalog_bytes);
+        published.insert("catalog.json".to_owned(), bytes::Bytes::from(catalog_bytes.to_vec()));
         let mut problems = Vec::new();
         let catalog: Catalog = match serde_json::from_slice(&catalog_bytes) {
             Ok(catalog) => catalog,
@@ -236,6 +244,18 @@ impl Dataset {
             let features = parse_layer(&bytes, rules, &mut findings);
             check::check_collection(&features, meta.role, &mut findings);
             collections.push(Collection::new(meta.clone(), features));
+            published.insert(meta.file.clone(), bytes::Bytes::from(bytes.into_owned()));
+        }
+        for name in DOCUMENT_FILES {
+            match files.read(name) {
+                Ok(bytes) => {
+                    hasher.update(name.as_bytes());
+                    hasher.update(&bytes);
+                    published.insert(name.to_owned(), bytes::Bytes::from(bytes.into_owned()));
+                }
+                Err(FilesError::Missing { .. }) => {}
+                Err(err) => return Err(err.into()),
+            }
         }
         let mut ids = BTreeSet::new();
         for meta in &catalog.collections {
@@ -255,7 +275,7 @@ impl Dataset {
             let _ = write!(hex, "{b:02x}");
             hex
         });
-        Ok(Dataset { catalog, collections, content_hash, origin: files.describe() })
+        Ok(Dataset { catalog, collections, content_hash, origin: files.describe(), published })
     }
 
     /// The latest start day of any feature: the default "now" of maps and images (day 0 without data).

@@ -78,3 +78,15 @@ pub fn ids(collection: &Value) -> Vec<String> {
         .map(|f| f["id"].as_str().expect("string id").to_owned())
         .collect()
 }
+
+/// The curated data's application state, for tests that configure it or look into it.
+pub async fn state() -> web::Data<AppState> {
+    web::Data::new(AppState::new(dataset(), Arc::new(Directory(geodata()))).with_basemap().await)
+}
+
+/// The production application over a given state.
+pub async fn service_with(
+    state: web::Data<AppState>,
+) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+    test::init_service(app(state)).await
+}

@@ -5,20 +5,16 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 
-import { launch, openPage, shot, startServer } from "./harness.mjs";
+import { openPage, shot, startServerAndBrowser, stopServerAndBrowser } from "./harness.mjs";
 
 let server;
 let browser;
 const thirdParty = [];
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
 
 after(async () => {
-  await browser?.close();
-  server?.child.kill("SIGTERM");
+  await stopServerAndBrowser(server, browser);
   for (const s of thirdParty) s.close();
 });
 

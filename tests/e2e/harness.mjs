@@ -66,6 +66,17 @@ export async function launch(extraArgs = []) {
   });
 }
 
+/** The server and the browser a test file uses: `before(async () => ({ server, browser } = await startServerAndBrowser()))`. */
+export async function startServerAndBrowser(extraArgs = []) {
+  return { server: await startServer(), browser: await launch(extraArgs) };
+}
+
+/** Closes the browser and stops the server (SIGTERM: it drains and exits). */
+export async function stopServerAndBrowser(server, browser) {
+  await browser?.close();
+  server?.child.kill("SIGTERM");
+}
+
 /** A new page that records problems (see `watch`); waits for the map unless `options.noMap`. */
 export async function openPage(browser, url, options = {}) {
   const context = await browser.newContext({
@@ -75,6 +86,7 @@ export async function openPage(browser, url, options = {}) {
     locale: options.locale || "en-GB",
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
+  await recordPolicyViolations(context);
   const page = await context.newPage();
   const problems = watch(page);
   const requests = [];
@@ -82,6 +94,28 @@ export async function openPage(browser, url, options = {}) {
   await page.goto(url, { waitUntil: "load" });
   if (!options.noMap) await ready(page);
   return { page, context, problems, requests };
+}
+
+/**
+ * Makes every document of `context` (pages and their frames) keep the Content-Security-Policy violations it sees in
+ * `window.__policyViolations` (see `policyViolations`).
+ */
+export async function recordPolicyViolations(context) {
+  await context.addInitScript(() => {
+    window.__policyViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__policyViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} in ${e.documentURI}`),
+    );
+  });
+}
+
+/** The policy violations recorded in a page and all its frames. */
+export async function policyViolations(page) {
+  const all = [];
+  for (const frame of page.frames()) {
+    all.push(...(await frame.evaluate(() => window.__policyViolations ?? ["not recorded"]).catch(() => [])));
+  }
+  return all;
 }
 
 /** Records a page's console errors, page errors, failed responses and requests that leave 127.0.0.1. */

@@ -4,21 +4,15 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { assertClean, launch, openPage, ready, rendered, screenPosition, shot, startServer } from "./harness.mjs";
+import { assertClean, openPage, ready, rendered, screenPosition, shot, startServerAndBrowser, stopServerAndBrowser } from "./harness.mjs";
 
 const KHMEIMIM = [35.945, 35.41167];
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
+before(async () => ({ server, browser } = await startServerAndBrowser()));
 
-after(async () => {
-  await browser?.close();
-  server?.child.kill("SIGTERM");
-});
+after(() => stopServerAndBrowser(server, browser));
 
 async function api(path) {
   const res = await fetch(server.base + path);

@@ -325,6 +325,9 @@ function __wbg_get_imports() {
         __wbg_setPaint_420c8f81595f4100: function(arg0, arg1, arg2, arg3, arg4) {
             setPaint(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3), arg4);
         },
+        __wbg_setProperty_3fe74e09d53acb0b: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+            arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+        }, arguments); },
         __wbg_setVisible_a0f0aaecb5f8a9bb: function(arg0, arg1, arg2) {
             setVisible(getStringFromWasm0(arg0, arg1), arg2 !== 0);
         },
@@ -389,6 +392,10 @@ function __wbg_get_imports() {
             const ret = arg0.status;
             return ret;
         },
+        __wbg_style_f499e599ac70277f: function(arg0) {
+            const ret = arg0.style;
+            return ret;
+        },
         __wbg_tagName_775bb05619a5c52f: function(arg0, arg1) {
             const ret = arg1.tagName;
             const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
@@ -446,38 +453,38 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h02c51c726a2df536);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 6, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__he6a88e44fa0aecc2);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 8, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf653aab2b1bc22ff);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha1d866d154a8b25e);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 5, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("KeyboardEvent")], shim_idx: 5, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0_6);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b_6);
             return ret;
         },
         __wbindgen_generic_0000000000000006: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 9, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h1f04bff4d856b3ce);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 8, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha2d8251c15c01f5b);
             return ret;
         },
         __wbindgen_generic_0000000000000007: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String], shim_idx: 6, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf629ed56a80bfbaf);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String], shim_idx: 7, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h0e281b8585bb78e5);
             return ret;
         },
         __wbindgen_generic_0000000000000008: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 7, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__heb383a47474ef1a1);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 9, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hcb70ca773fe5cd8c);
             return ret;
         },
         __wbindgen_generic_0000000000000009: function(arg0, arg1) {
@@ -501,16 +508,16 @@ function __wbg_get_imports() {
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__heb383a47474ef1a1(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__heb383a47474ef1a1(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__hcb70ca773fe5cd8c(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hcb70ca773fe5cd8c(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0_6(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h76678057dc58aee0_6(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b_6(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b_6(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg1, arg2) {
@@ -520,25 +527,25 @@ function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg
     }
 }
 
-function wasm_bindgen__convert__closures_____invoke__hf629ed56a80bfbaf(arg0, arg1, arg2) {
+function wasm_bindgen__convert__closures_____invoke__h0e281b8585bb78e5(arg0, arg1, arg2) {
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__hf629ed56a80bfbaf(arg0, arg1, ptr0, len0);
+    wasm.wasm_bindgen__convert__closures_____invoke__h0e281b8585bb78e5(arg0, arg1, ptr0, len0);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h1f04bff4d856b3ce(arg0, arg1, arg2, arg3) {
+function wasm_bindgen__convert__closures_____invoke__ha2d8251c15c01f5b(arg0, arg1, arg2, arg3) {
     const val2 = +arg3;
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__h1f04bff4d856b3ce(arg0, arg1, ptr0, len0, val2);
+    wasm.wasm_bindgen__convert__closures_____invoke__ha2d8251c15c01f5b(arg0, arg1, ptr0, len0, val2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hf653aab2b1bc22ff(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hf653aab2b1bc22ff(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__ha1d866d154a8b25e(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__ha1d866d154a8b25e(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h02c51c726a2df536(arg0, arg1, arg2, arg3, arg4) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h02c51c726a2df536(arg0, arg1, arg2, arg3, arg4);
+function wasm_bindgen__convert__closures_____invoke__he6a88e44fa0aecc2(arg0, arg1, arg2, arg3, arg4) {
+    wasm.wasm_bindgen__convert__closures_____invoke__he6a88e44fa0aecc2(arg0, arg1, arg2, arg3, arg4);
 }
 
 function addToExternrefTable0(obj) {

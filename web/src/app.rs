@@ -334,11 +334,26 @@ fn build_controls(app: &Shared) {
             let _ = window_select.append_child(&option);
         }
     }
+    colour_status_keys();
     let slider = input("scrubber");
     let a = app.borrow();
     let _ = slider.set_attribute("max", &(a.timeline.last.0 - a.timeline.first.0).to_string());
     element("timeline-start").set_text_content(Some(&a.lang.day(a.timeline.first)));
     element("timeline-end").set_text_content(Some(&a.lang.day(a.timeline.last)));
+}
+
+/// Gives every status key in the page (`data-status="…"`) its colour and letter from [`style::STATUSES`], through
+/// the CSSOM: the page's Content-Security-Policy allows no `style` attribute in its markup.
+fn colour_status_keys() {
+    let Ok(keys) = document().query_selector_all("[data-status]") else { return };
+    for i in 0..keys.length() {
+        let Some(key) = keys.item(i).and_then(|k| k.dyn_into::<HtmlElement>().ok()) else { continue };
+        let status = key.get_attribute("data-status").unwrap_or_default();
+        if let Some((_, colour, letter, _)) = style::STATUSES.iter().find(|s| s.0 == status) {
+            let _ = key.style().set_property("background", colour);
+            key.set_text_content(Some(letter));
+        }
+    }
 }
 
 fn wire(app: &Shared) {

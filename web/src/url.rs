@@ -186,4 +186,11 @@ mod tests {
         assert_eq!(decode("t=2031-01-01", timeline()).day, timeline().last);
         assert_eq!(decode("t=2025-03", timeline()).day, Day::from_ymd(2025, 3, 31).unwrap());
     }
+
+    #[test]
+    fn an_instant_in_the_url_opens_its_day_in_damascus_as_the_api_counts_it() {
+        let late_evening = decode("t=2024-12-08T22%3A30%3A00Z", timeline()).day;
+        assert_eq!(late_evening, Day::from_ymd(2024, 12, 9).unwrap());
+        assert_eq!(decode("t=2024-12-08T20%3A30%3A00Z", timeline()).day, Day::from_ymd(2024, 12, 8).unwrap());
+    }
 }

@@ -42,7 +42,10 @@ pub(super) fn rebuild_text_view(view: &TextView, lang: Lang) {
         let _ = tr.append_child(&name_cell);
         let status_cell = document().create_element("td").expect_throw("td");
         let letter = text_element("span", "status-letter", row.letter);
-        let _ = letter.set_attribute("style", &format!("background:{}", row.colour));
+        // Through the CSSOM: the page's Content-Security-Policy allows no `style` attribute.
+        if let Some(letter) = letter.dyn_ref::<HtmlElement>() {
+            let _ = letter.style().set_property("background", row.colour);
+        }
         let _ = letter.set_attribute("aria-hidden", "true");
         let _ = status_cell.append_child(&letter);
         let _ = status_cell.append_child(&text_element("span", "", &row.status));
