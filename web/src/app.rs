@@ -4,27 +4,30 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use footprint::domain::{Confidence, DaySpan};
+use footprint::domain::DaySpan;
 use footprint::i18n::Lang;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
 use crate::model::{Layer, Model};
-use crate::state::{Action, Mode, SPEEDS, Selection, State, View, WINDOWS};
+use crate::state::{Action, Selection, State, View};
 use crate::text::{Said, TextView};
 use crate::view::{Visible, geojson, visible};
-use crate::{style, text, url};
+use crate::{style, url};
 
 mod animation;
+mod controls;
 mod embed_dialog;
+mod events;
 mod histogram;
 mod panel;
 mod text_view;
 
 use animation::ensure_animation;
-use embed_dialog::{copy_link, fill_embed_dialog, open_embed_dialog};
+use controls::{build_controls, render_controls};
+use events::wire;
 use histogram::{draw_histogram, render_histogram_cursor};
 use text_view::render_text_view;
 
@@ -316,163 +319,6 @@ fn listen(id: &str, event: &str, app: &Shared, handler: impl Fn(&Shared, web_sys
     closure.forget();
 }
 
-fn build_controls(app: &Shared) {
-    let doc = document();
-    let speed: HtmlSelectElement = element("speed").unchecked_into();
-    for s in SPEEDS {
-        if let Ok(option) = doc.create_element("option") {
-            option.set_text_content(Some(&format!("{}×", app.borrow().lang.number(s))));
-            let _ = option.set_attribute("value", &s.to_string());
-            let _ = speed.append_child(&option);
-        }
-    }
-    let window_select: HtmlSelectElement = element("window").unchecked_into();
-    for days in WINDOWS {
-        if let Ok(option) = doc.create_element("option") {
-            option.set_text_content(Some(&app.borrow().lang.count("window.days", u64::from(days))));
-            let _ = option.set_attribute("value", &days.to_string());
-            let _ = window_select.append_child(&option);
-        }
-    }
-    colour_status_keys();
-    let slider = input("scrubber");
-    let a = app.borrow();
-    let _ = slider.set_attribute("max", &(a.timeline.last.0 - a.timeline.first.0).to_string());
-    element("timeline-start").set_text_content(Some(&a.lang.day(a.timeline.first)));
-    element("timeline-end").set_text_content(Some(&a.lang.day(a.timeline.last)));
-}
-
-/// Gives every status key in the page (`data-status="…"`) its colour and letter from [`style::STATUSES`], through
-/// the CSSOM: the page's Content-Security-Policy allows no `style` attribute in its markup.
-fn colour_status_keys() {
-    let Ok(keys) = document().query_selector_all("[data-status]") else { return };
-    for i in 0..keys.length() {
-        let Some(key) = keys.item(i).and_then(|k| k.dyn_into::<HtmlElement>().ok()) else { continue };
-        let status = key.get_attribute("data-status").unwrap_or_default();
-        if let Some((_, colour, letter, _)) = style::STATUSES.iter().find(|s| s.0 == status) {
-            let _ = key.style().set_property("background", colour);
-            key.set_text_content(Some(letter));
-        }
-    }
-}
-
-fn wire(app: &Shared) {
-    listen("play", "click", app, |app, _| {
-        dispatch(app, Action::TogglePlay, History::Replace);
-        ensure_animation(app);
-    });
-    for (id, days) in [("back-week", -7), ("back-day", -1), ("forward-day", 1), ("forward-week", 7)] {
-        listen(id, "click", app, move |app, _| dispatch(app, Action::Step(days), History::Replace));
-    }
-    listen("scrubber", "input", app, |app, _| {
-        let first = app.borrow().timeline.first;
-        let offset = input("scrubber").value().parse::<i32>().unwrap_or(0);
-        dispatch(app, Action::Scrub(first.plus(offset)), History::Replace);
-    });
-    listen("scrubber", "keydown", app, |app, e| {
-        let Some(key) = e.dyn_ref::<KeyboardEvent>() else { return };
-        if key.shift_key() {
-            let step = match key.key().as_str() {
-                "ArrowRight" | "ArrowUp" => 7,
-                "ArrowLeft" | "ArrowDown" => -7,
-                _ => return,
-            };
-            e.prevent_default();
-            dispatch(app, Action::Step(step), History::Replace);
-        }
-    });
-    listen("speed", "change", app, |app, _| {
-        let value: HtmlSelectElement = element("speed").unchecked_into();
-        if let Some(i) = SPEEDS.iter().position(|s| s.to_string() == value.value()) {
-            dispatch(app, Action::SetSpeed(i), History::Push);
-        }
-    });
-    listen("mode", "change", app, |app, _| {
-        let value: HtmlSelectElement = element("mode").unchecked_into();
-        let mode = if value.value() == "cumulative" { Mode::Cumulative } else { Mode::Window };
-        dispatch(app, Action::SetMode(mode), History::Push);
-    });
-    listen("window", "change", app, |app, _| {
-        let value: HtmlSelectElement = element("window").unchecked_into();
-        if let Ok(days) = value.value().parse() {
-            dispatch(app, Action::SetWindow(days), History::Push);
-        }
-    });
-    for layer in Layer::ALL {
-        listen(&format!("layer-{}", layer.id()), "change", app, move |app, _| {
-            dispatch(app, Action::ToggleLayer(layer), History::Push);
-        });
-    }
-    for (c, name) in [(Confidence::High, "high"), (Confidence::Medium, "medium"), (Confidence::Low, "low")] {
-        listen(&format!("confidence-{name}"), "change", app, move |app, _| {
-            dispatch(app, Action::ToggleConfidence(c), History::Push);
-        });
-    }
-    listen("panel-close", "click", app, |app, _| panel::close(app));
-    // One listener for every entry of the text view (entries are rebuilt as time moves).
-    listen("text-view", "click", app, |app, e| {
-        let entry = e
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| t.closest("[data-feature]").ok().flatten())
-            .and_then(|t| t.get_attribute("data-feature"));
-        let Some((layer, id)) = entry.as_deref().and_then(|e| e.split_once(':')) else { return };
-        if let Some(layer) = Layer::from_id(layer) {
-            dispatch(app, Action::Select(Some(Selection { layer, id: id.to_owned() })), History::Push);
-        }
-    });
-    listen("copy-link", "click", app, |_, _| copy_link());
-    if document().get_element_by_id("embed-open").is_some() {
-        listen("embed-open", "click", app, |app, _| open_embed_dialog(app));
-        listen("embed-close", "click", app, |_, _| {
-            let dialog: web_sys::HtmlDialogElement = element("embed-dialog").unchecked_into();
-            dialog.close();
-        });
-        let radios = document().query_selector_all("input[name=embed-size]").expect_throw("radios");
-        for i in 0..radios.length() {
-            if let Some(radio) = radios.item(i) {
-                let app = app.clone();
-                let change = Closure::<dyn FnMut()>::new(move || fill_embed_dialog(&app));
-                let _ = radio.add_event_listener_with_callback("change", change.as_ref().unchecked_ref());
-                change.forget();
-            }
-        }
-    }
-    let key_app = app.clone();
-    let keys = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-        let dialog_open = document().get_element_by_id("embed-dialog").is_some_and(|d| d.has_attribute("open"));
-        if e.key() == "Escape" && !dialog_open && key_app.borrow().state.selected.is_some() {
-            panel::close(&key_app);
-        }
-        // Space plays and pauses on the timeline slider, the map and the page itself; on any other element it keeps
-        // its own meaning (pressing a button, scrolling the panel).
-        let for_playback = e.target().and_then(|t| t.dyn_into::<Element>().ok()).is_none_or(|t| {
-            matches!(t.tag_name().as_str(), "BODY" | "HTML") || t.id() == "map" || t.id() == "scrubber"
-        });
-        if e.key() == " " && for_playback {
-            e.prevent_default();
-            dispatch(&key_app, Action::TogglePlay, History::Replace);
-            ensure_animation(&key_app);
-        }
-    });
-    let _ = document().add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
-    keys.forget();
-    let pop_app = app.clone();
-    let pop = Closure::<dyn FnMut()>::new(move || {
-        let query = window().location().search().unwrap_or_default();
-        {
-            let mut a = pop_app.borrow_mut();
-            a.state = url::decode(&query, a.timeline);
-            a.options = url::page_options(&query);
-        }
-        let view = pop_app.borrow().state.view;
-        jump_to(view.lon, view.lat, view.zoom, false);
-        render(&pop_app, History::Keep);
-    });
-    let _ = window().add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
-    pop.forget();
-}
-
 fn render(app: &Shared, history: History) {
     let started = now();
     let mut a = app.borrow_mut();
@@ -526,45 +372,6 @@ fn render(app: &Shared, history: History) {
     if pulsing {
         ensure_animation(app);
     }
-}
-
-fn render_controls(a: &App) {
-    let s = &a.state;
-    let lang = a.lang;
-    let label = lang.day(s.day);
-    element("current-date").set_text_content(Some(&label));
-    let slider = input("scrubber");
-    slider.set_value(&(s.day.0 - a.timeline.first.0).to_string());
-    let _ = slider.set_attribute("aria-valuetext", &label);
-    let play = element("play");
-    play.set_text_content(Some(lang.t(if s.playing { "timeline.pause" } else { "timeline.play" })));
-    // The label says what the button does (Play / Pause); `data-playing` is for the tests.
-    let _ = play.set_attribute("data-playing", if s.playing { "true" } else { "false" });
-    let speed: HtmlSelectElement = element("speed").unchecked_into();
-    speed.set_value(&SPEEDS[s.speed].to_string());
-    let mode: HtmlSelectElement = element("mode").unchecked_into();
-    mode.set_value(if s.mode == Mode::Window { "window" } else { "cumulative" });
-    let window_select: HtmlSelectElement = element("window").unchecked_into();
-    if !WINDOWS.contains(&s.window_days)
-        && window_select.query_selector(&format!("option[value=\"{}\"]", s.window_days)).ok().flatten().is_none()
-        && let Ok(option) = document().create_element("option")
-    {
-        option.set_text_content(Some(&lang.count("window.days", u64::from(s.window_days))));
-        let _ = option.set_attribute("value", &s.window_days.to_string());
-        let _ = window_select.append_child(&option);
-    }
-    window_select.set_value(&s.window_days.to_string());
-    window_select.set_disabled(s.mode == Mode::Cumulative);
-    for layer in Layer::ALL {
-        input(&format!("layer-{}", layer.id())).set_checked(s.shows(layer));
-    }
-    for (i, name) in ["high", "medium", "low"].into_iter().enumerate() {
-        input(&format!("confidence-{name}")).set_checked(s.confidence[i]);
-    }
-    let counts = element("counts");
-    counts.set_text_content(Some(&text::counts(&a.model, &a.visible, s, lang)));
-    let _ = counts.set_attribute("data-strikes", &a.visible.strikes.len().to_string());
-    let _ = counts.set_attribute("data-events", &a.visible.events.len().to_string());
 }
 
 fn text_element(tag: &str, class: &str, text: &str) -> Element {
