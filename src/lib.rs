@@ -5,6 +5,7 @@
 //!   provenance. No HTTP and no I/O, so the browser crate can reuse it.
 //! - [`i18n`]: the reader's languages (English, Arabic, Russian): UI messages from `web/i18n/`, plural rules,
 //!   digits and dates at their precision. Shared by the server's pages and API and the browser app.
+//! - [`map`]: the map as readers see it (its palette), shared by the server and the browser app.
 //! - `store`: loading and validating the curated layers, and the in-memory spatio-temporal index that answers
 //!   queries.
 //! - `http`: the actix-web layer (OGC API – Features, downloads, timeline), one route table shared by the binary
@@ -19,6 +20,7 @@ pub mod domain;
 #[cfg(feature = "server")]
 pub mod http;
 pub mod i18n;
+pub mod map;
 #[cfg(feature = "server")]
 pub mod render;
 #[cfg(feature = "server")]

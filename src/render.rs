@@ -15,6 +15,8 @@ use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Trans
 
 use crate::domain::{Bbox, DaySpan, Feature, LocationPrecision, Status};
 use crate::http::assets::Tiles;
+use crate::i18n::Lang;
+use crate::map::palette::{self, Colour};
 use crate::store::Dataset;
 
 /// The largest width or height of an image.
@@ -24,21 +26,9 @@ const TILE_MAX_ZOOM: u8 = 9;
 
 const FONT: &[u8] = include_bytes!("../geodata/basemap/fonts/NotoSans-Regular.ttf");
 
-/// Status colours, as on the web map.
-const STATUS_COLOURS: [(Status, &str, (u8, u8, u8)); 6] = [
-    (Status::RussianOperated, "Russian-operated", (0xb2, 0x18, 0x2b)),
-    (Status::RussianUseReported, "Russian use reported", (0xc0, 0x39, 0x2b)),
-    (Status::DrawdownReported, "Drawdown reported", (0xa4, 0x54, 0x0b)),
-    (Status::WithdrawalUnderWay, "Withdrawal under way", (0x6a, 0x5a, 0x9c)),
-    (Status::Withdrawn, "Withdrawn", (0x4d, 0x4d, 0x4d)),
-    (Status::WithdrawalClaimed, "Withdrawal claimed", (0x6b, 0x6b, 0x6b)),
-];
-const STRIKE: (u8, u8, u8) = (0xc5, 0x1b, 0x7d);
-const EVENT: (u8, u8, u8) = (0x21, 0x66, 0xac);
-
-/// The colour a site of this status is drawn in.
-pub fn status_colour(status: Status) -> (u8, u8, u8) {
-    STATUS_COLOURS.iter().find(|s| s.0 == status).map_or((0x99, 0x99, 0x99), |s| s.2)
+/// A palette colour as tiny-skia's channels.
+fn rgb(colour: Colour) -> (u8, u8, u8) {
+    (colour.0, colour.1, colour.2)
 }
 
 /// What to draw.
@@ -309,16 +299,17 @@ fn draw_data(pixmap: &mut Pixmap, image: &MapImage, dataset: &Dataset) {
     if image.layers[2] {
         for f in visible(dataset, "events", image.window, image) {
             let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
-            circle(pixmap, p, 4.5, Some(paint(EVENT, 255)), Some((white.clone(), 1.2)));
+            circle(pixmap, p, 4.5, Some(paint(rgb(palette::EVENT), 255)), Some((white.clone(), 1.2)));
         }
     }
     if image.layers[1] {
         for f in visible(dataset, "strikes", image.window, image) {
             let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
             if f.properties.location_precision == LocationPrecision::ExactFacility && !f.properties.location_unsourced {
-                circle(pixmap, p, 4.5, Some(paint(STRIKE, 255)), Some((white.clone(), 1.2)));
+                circle(pixmap, p, 4.5, Some(paint(rgb(palette::STRIKE), 255)), Some((white.clone(), 1.2)));
             } else {
-                circle(pixmap, p, 11.0, Some(paint(STRIKE, 36)), Some((paint(STRIKE, 210), 1.4)));
+                let strike = rgb(palette::STRIKE);
+                circle(pixmap, p, 11.0, Some(paint(strike, 36)), Some((paint(strike, 210), 1.4)));
             }
         }
     }
@@ -326,7 +317,7 @@ fn draw_data(pixmap: &mut Pixmap, image: &MapImage, dataset: &Dataset) {
         let today = DaySpan { first: image.day, last: image.day };
         for f in visible(dataset, "sites", today, image) {
             let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
-            let colour = f.properties.status.map_or((0x99, 0x99, 0x99), status_colour);
+            let colour = rgb(f.properties.status.map_or(palette::NO_STATUS, palette::status_colour));
             circle(pixmap, p, 8.0, Some(paint(colour, 255)), Some((white.clone(), 2.0)));
         }
     }
@@ -400,9 +391,10 @@ fn draw_chrome(pixmap: &mut Pixmap, image: &MapImage, font: &FontRef<'_>, datase
     if image.layers[0] {
         let statuses: Vec<Status> =
             visible(dataset, "sites", today, image).iter().filter_map(|f| f.properties.status).collect();
-        for (status, label, colour) in STATUS_COLOURS {
+        for status in Status::ALL {
             if statuses.contains(&status) {
-                rows.push((colour, label.to_owned()));
+                let label = Lang::En.t(&palette::status_label_key(status)).to_owned();
+                rows.push((rgb(palette::status_colour(status)), label));
             }
         }
     }
@@ -412,10 +404,10 @@ fn draw_chrome(pixmap: &mut Pixmap, image: &MapImage, font: &FontRef<'_>, datase
         } else {
             format!("Strikes {} to {}", image.window.first, image.window.last)
         };
-        rows.push((STRIKE, label));
+        rows.push((rgb(palette::STRIKE), label));
     }
     if image.layers[2] {
-        rows.push((EVENT, "Events".to_owned()));
+        rows.push((rgb(palette::EVENT), "Events".to_owned()));
     }
     let size = 11.0;
     let lw = rows.iter().map(|r| text_width(font, size, &r.1)).fold(0.0, f32::max) + 30.0;

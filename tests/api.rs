@@ -9,6 +9,7 @@ use std::io::Read as _;
 
 use actix_web::test::TestRequest;
 use common::{get, get_json, get_with, ids, service};
+use footprint::map::palette::Colour;
 use serde_json::Value;
 
 #[actix_web::test]
@@ -699,14 +700,14 @@ async fn a_static_map_shows_khmeimim_in_its_status_colour_and_is_deterministic()
     };
     let (x, y) = image.pixel_of(35.945, 35.41167);
     let pixel = pixmap.pixel(x.round() as u32, y.round() as u32).unwrap();
-    let expected = footprint::render::status_colour(footprint::domain::Status::RussianOperated);
-    assert_eq!((pixel.red(), pixel.green(), pixel.blue()), expected, "Khmeimim at ({x}, {y})");
+    let expected = footprint::map::palette::status_colour(footprint::domain::Status::RussianOperated);
+    assert_eq!(Colour(pixel.red(), pixel.green(), pixel.blue()), expected, "Khmeimim at ({x}, {y})");
     // Once the drawdown is reported, the same place has the drawdown colour.
     let later = uri.replace("t=2020-06-15", "t=2025-06-01");
     let (_, _, after) = get(&app, &later).await;
     let pixel = decode_png(&after).pixel(x.round() as u32, y.round() as u32).unwrap();
-    let drawdown = footprint::render::status_colour(footprint::domain::Status::DrawdownReported);
-    assert_eq!((pixel.red(), pixel.green(), pixel.blue()), drawdown);
+    let drawdown = footprint::map::palette::status_colour(footprint::domain::Status::DrawdownReported);
+    assert_eq!(Colour(pixel.red(), pixel.green(), pixel.blue()), drawdown);
     let (_, _, second) = get(&app, uri).await;
     assert_eq!(first, second, "the same request gives the same bytes");
 }

@@ -153,6 +153,21 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in legend order.
+    pub const ALL: [Status; 6] = [
+        Self::RussianOperated,
+        Self::RussianUseReported,
+        Self::DrawdownReported,
+        Self::WithdrawalUnderWay,
+        Self::Withdrawn,
+        Self::WithdrawalClaimed,
+    ];
+
+    /// The status named `name` in data and queries (`russian-operated`), if any.
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// The kebab-case name used in data and queries.
     pub fn as_str(self) -> &'static str {
         match self {

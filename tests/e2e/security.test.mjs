@@ -19,11 +19,16 @@ test("the map, its Embed dialog and its text view work under the policy and viol
   assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/);
   assert.match(policy, /frame-ancestors 'none'/);
   assert.doesNotMatch(policy, /unsafe-inline/);
-  // The status keys are coloured through the CSSOM (no style attribute).
+  // The status keys are coloured from the palette through the CSSOM (no style attribute).
   const keyColour = await page.evaluate(
     () => getComputedStyle(document.querySelector("[data-status=russian-operated]")).backgroundColor,
   );
   assert.equal(keyColour, "rgb(178, 24, 43)");
+  // So are the layer swatches, from the same palette (custom properties set by the app).
+  const swatches = await page.evaluate(() =>
+    ["site", "strike", "event"].map((k) => getComputedStyle(document.querySelector(`.swatch.${k}`)).backgroundColor),
+  );
+  assert.deepEqual(swatches, ["rgb(178, 24, 43)", "rgb(197, 27, 125)", "rgb(33, 102, 172)"]);
   // The text view lists the sites with their coloured status letters.
   await page.locator("#text-view").scrollIntoViewIfNeeded();
   await page.locator("#sites-body tr").first().waitFor();

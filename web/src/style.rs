@@ -1,36 +1,20 @@
-//! The map layers Footprint adds on top of the basemap (MapLibre style JSON), and the legend's vocabulary.
+//! The map layers Footprint adds on top of the basemap (MapLibre style JSON), coloured from [`palette`].
 //!
 //! Colour is never the only signal: sites also carry an icon by kind and a letter by status, and strikes located
 //! only to a town or area are drawn as a wide hollow ring (the uncertainty) instead of a solid dot.
 
+use footprint::domain::Status;
+use footprint::map::palette;
 use serde_json::{Value, json};
 
-/// Site status colours and labels, in legend order: `(status, colour, letter, label)`.
-pub const STATUSES: [(&str, &str, &str, &str); 6] = [
-    ("russian-operated", "#b2182b", "R", "Russian-operated"),
-    ("russian-use-reported", "#c0392b", "U", "Russian use reported"),
-    ("drawdown-reported", "#a4540b", "D", "Drawdown reported"),
-    ("withdrawal-under-way", "#6a5a9c", "W", "Withdrawal under way"),
-    ("withdrawn", "#4d4d4d", "X", "Withdrawn"),
-    ("withdrawal-claimed", "#6b6b6b", "?", "Withdrawal claimed (unverified)"),
-];
-
-/// Strike colour.
-pub const STRIKE: &str = "#c51b7d";
-/// Event colour.
-pub const EVENT: &str = "#2166ac";
-
-fn match_status(field: usize) -> Value {
+/// A MapLibre `match` expression giving each site its status's colour or letter (from [`palette`]).
+fn match_status(value: impl Fn(Status) -> String, otherwise: &str) -> Value {
     let mut expr = vec![json!("match"), json!(["get", "status"])];
-    for s in STATUSES {
-        let value = match field {
-            1 => s.1,
-            _ => s.2,
-        };
-        expr.push(json!(s.0));
-        expr.push(json!(value));
+    for status in Status::ALL {
+        expr.push(json!(status.as_str()));
+        expr.push(json!(value(status)));
     }
-    expr.push(json!(if field == 1 { "#999999" } else { "" }));
+    expr.push(json!(otherwise));
     Value::Array(expr)
 }
 
@@ -48,13 +32,16 @@ pub fn sources() -> Value {
 /// around the site's dot, and the base's status is never hidden. Ids start with the source id so a layer toggle can find them.
 pub fn layers() -> Value {
     let font = json!(["Noto Sans Regular", "Noto Sans Arabic Regular"]);
+    let (strike, event) = (palette::STRIKE.hex(), palette::EVENT.hex());
+    let status_colour = match_status(|s| palette::status_colour(s).hex(), &palette::NO_STATUS.hex());
+    let status_letter = match_status(|s| palette::status_letter(s).to_owned(), "");
     json!([
         {"id": "fp-events-dot", "type": "circle", "source": "fp-events",
-         "paint": {"circle-radius": 6, "circle-color": EVENT, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5}},
+         "paint": {"circle-radius": 6, "circle-color": event, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5}},
         {"id": "fp-events-icon", "type": "symbol", "source": "fp-events",
          "layout": {"icon-image": "town-hall", "icon-size": 0.7, "icon-allow-overlap": true, "icon-offset": [0, -16]}},
         {"id": "fp-strikes-cluster", "type": "circle", "source": "fp-strikes", "filter": ["has", "point_count"],
-         "paint": {"circle-color": STRIKE, "circle-opacity": 0.85, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+         "paint": {"circle-color": strike, "circle-opacity": 0.85, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
                    "circle-radius": ["step", ["get", "point_count"], 11, 5, 15, 15, 20]}},
         {"id": "fp-strikes-cluster-count", "type": "symbol", "source": "fp-strikes", "filter": ["has", "point_count"],
          "layout": {"text-field": ["get", "point_count_abbreviated"], "text-font": font, "text-size": 12, "text-allow-overlap": true},
@@ -62,19 +49,19 @@ pub fn layers() -> Value {
         {"id": "fp-strikes-area", "type": "circle", "source": "fp-strikes",
          "filter": ["all", ["!", ["has", "point_count"]], ["!=", ["get", "precision"], "exact"]],
          "paint": {"circle-radius": ["match", ["get", "precision"], "town", 14, "district", 11, 20],
-                   "circle-color": STRIKE, "circle-opacity": 0.12, "circle-stroke-color": STRIKE, "circle-stroke-width": 1.5,
+                   "circle-color": strike, "circle-opacity": 0.12, "circle-stroke-color": strike, "circle-stroke-width": 1.5,
                    "circle-stroke-opacity": 0.8}},
         {"id": "fp-strikes-exact", "type": "circle", "source": "fp-strikes",
          "filter": ["all", ["!", ["has", "point_count"]], ["==", ["get", "precision"], "exact"]],
-         "paint": {"circle-radius": 5.5, "circle-color": STRIKE, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5}},
+         "paint": {"circle-radius": 5.5, "circle-color": strike, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5}},
         {"id": "fp-strikes-pulse", "type": "circle", "source": "fp-strikes",
          "filter": ["all", ["!", ["has", "point_count"]], ["==", ["get", "new"], true]],
-         "paint": {"circle-radius": 8, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": STRIKE, "circle-stroke-width": 2,
+         "paint": {"circle-radius": 8, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": strike, "circle-stroke-width": 2,
                    "circle-stroke-opacity": 0}},
         {"id": "fp-sites-dot", "type": "circle", "source": "fp-sites",
-         "paint": {"circle-radius": 11, "circle-color": match_status(1), "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}},
+         "paint": {"circle-radius": 11, "circle-color": status_colour, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}},
         {"id": "fp-sites-letter", "type": "symbol", "source": "fp-sites",
-         "layout": {"text-field": match_status(2), "text-font": font, "text-size": 11, "text-allow-overlap": true},
+         "layout": {"text-field": status_letter, "text-font": font, "text-size": 11, "text-allow-overlap": true},
          "paint": {"text-color": "#ffffff"}},
         {"id": "fp-sites-icon", "type": "symbol", "source": "fp-sites",
          "layout": {"icon-image": ["match", ["get", "kind"], "naval-facility", "harbor", "airport", "airport", "air-base", "airfield", "marker"],
@@ -101,13 +88,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_site_status_has_a_colour_and_a_letter() {
-        let statuses: Vec<&str> = STATUSES.iter().map(|s| s.0).collect();
-        for status in ["russian-operated", "drawdown-reported", "withdrawn", "withdrawal-claimed"] {
-            assert!(statuses.contains(&status));
+    fn sites_are_coloured_and_lettered_by_status_from_the_palette() {
+        let layers = layers();
+        let dot = layers.as_array().unwrap().iter().find(|l| l["id"] == "fp-sites-dot").unwrap();
+        let colours = dot["paint"]["circle-color"].to_string();
+        for status in Status::ALL {
+            assert!(colours.contains(&palette::status_colour(status).hex()), "{status:?}: {colours}");
         }
-        let letters: std::collections::BTreeSet<&str> = STATUSES.iter().map(|s| s.2).collect();
-        assert_eq!(letters.len(), STATUSES.len(), "letters tell statuses apart without colour");
     }
 
     #[test]

@@ -10,8 +10,8 @@ use footprint::i18n::Lang;
 
 use crate::model::{Layer, Model};
 use crate::state::State;
-use crate::style;
 use crate::view::Visible;
+use footprint::map::palette;
 
 /// The most strikes and events the list shows (the latest ones; the rest are counted).
 pub const LIST_LIMIT: usize = 100;
@@ -36,8 +36,8 @@ pub struct SiteRow {
     pub status: String,
     /// The status letter shown on the map.
     pub letter: &'static str,
-    /// The status colour.
-    pub colour: &'static str,
+    /// The status colour (`#rrggbb`).
+    pub colour: String,
     /// Since when the status holds, at its precision.
     pub since: String,
 }
@@ -80,14 +80,13 @@ pub fn name(feature: &Feature, lang: Lang) -> Said {
     Said { text: text.to_owned(), lang }
 }
 
-/// A status's label, letter and colour.
-pub fn status(status: Option<Status>, lang: Lang) -> (String, &'static str, &'static str) {
-    let Some(status) = status else { return (String::new(), "", "#6b6b6b") };
-    let entry = style::STATUSES.iter().find(|s| s.0 == status.as_str());
+/// A status's label, letter and colour (`#rrggbb`), from the palette and the UI messages.
+pub fn status(status: Option<Status>, lang: Lang) -> (String, &'static str, String) {
+    let Some(status) = status else { return (String::new(), "", palette::NO_STATUS.hex()) };
     (
-        lang.t(&format!("status.{}", status.as_str())).to_owned(),
-        entry.map_or("", |s| s.2),
-        entry.map_or("#6b6b6b", |s| s.1),
+        lang.t(&palette::status_label_key(status)).to_owned(),
+        palette::status_letter(status),
+        palette::status_colour(status).hex(),
     )
 }
 

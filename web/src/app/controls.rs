@@ -1,13 +1,15 @@
 //! The timeline's controls: the speed and window menus and the status keys, built once; their state on every
 //! render.
 
+use footprint::domain::Status;
+use footprint::map::palette;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 
 use super::{App, Shared, document, element, input};
 use crate::model::Layer;
 use crate::state::{Mode, SPEEDS, WINDOWS};
-use crate::{style, text};
+use crate::text;
 
 pub(super) fn build_controls(app: &Shared) {
     let doc = document();
@@ -27,7 +29,7 @@ pub(super) fn build_controls(app: &Shared) {
             let _ = window_select.append_child(&option);
         }
     }
-    colour_status_keys();
+    apply_palette();
     let slider = input("scrubber");
     let a = app.borrow();
     let _ = slider.set_attribute("max", &(a.timeline.last.0 - a.timeline.first.0).to_string());
@@ -35,16 +37,22 @@ pub(super) fn build_controls(app: &Shared) {
     element("timeline-end").set_text_content(Some(&a.lang.day(a.timeline.last)));
 }
 
-/// Gives every status key in the page (`data-status="…"`) its colour and letter from [`style::STATUSES`], through
-/// the CSSOM: the page's Content-Security-Policy allows no `style` attribute in its markup.
-fn colour_status_keys() {
+/// Gives the page the map's colours from the one palette, through the CSSOM (the page's Content-Security-Policy
+/// allows no `style` attribute in its markup): the `--map-site`, `--map-strike` and `--map-event` custom properties
+/// of the legend's swatches, and every status key (`data-status="…"`) its colour and letter.
+fn apply_palette() {
+    if let Some(root) = document().document_element().and_then(|r| r.dyn_into::<HtmlElement>().ok()) {
+        let style = root.style();
+        let _ = style.set_property("--map-site", &palette::status_colour(Status::RussianOperated).hex());
+        let _ = style.set_property("--map-strike", &palette::STRIKE.hex());
+        let _ = style.set_property("--map-event", &palette::EVENT.hex());
+    }
     let Ok(keys) = document().query_selector_all("[data-status]") else { return };
     for i in 0..keys.length() {
         let Some(key) = keys.item(i).and_then(|k| k.dyn_into::<HtmlElement>().ok()) else { continue };
-        let status = key.get_attribute("data-status").unwrap_or_default();
-        if let Some((_, colour, letter, _)) = style::STATUSES.iter().find(|s| s.0 == status) {
-            let _ = key.style().set_property("background", colour);
-            key.set_text_content(Some(letter));
+        if let Some(status) = key.get_attribute("data-status").as_deref().and_then(Status::from_name) {
+            let _ = key.style().set_property("background", &palette::status_colour(status).hex());
+            key.set_text_content(Some(palette::status_letter(status)));
         }
     }
 }

@@ -44,7 +44,7 @@ pub(super) fn rebuild_text_view(view: &TextView, lang: Lang) {
         let letter = text_element("span", "status-letter", row.letter);
         // Through the CSSOM: the page's Content-Security-Policy allows no `style` attribute.
         if let Some(letter) = letter.dyn_ref::<HtmlElement>() {
-            let _ = letter.style().set_property("background", row.colour);
+            let _ = letter.style().set_property("background", &row.colour);
         }
         let _ = letter.set_attribute("aria-hidden", "true");
         let _ = status_cell.append_child(&letter);
