@@ -122,27 +122,23 @@ pub async fn static_file(req: HttpRequest, path: web::Path<String>) -> Result<Ht
         return Err(not_found());
     }
     let file = WebDist::get(&name).ok_or_else(not_found)?;
-    let mut held = Vec::with_capacity(3);
-    if WebDist::get(&format!("{name}.br")).is_some() {
-        held.push(ContentEncoding::Brotli);
+    // The copies held, looked up once: (encoding, bytes), the plain file last.
+    let mut held: Vec<(ContentEncoding, std::borrow::Cow<'static, [u8]>)> = Vec::with_capacity(3);
+    for (encoding, suffix) in [(ContentEncoding::Brotli, "br"), (ContentEncoding::Gzip, "gz")] {
+        if let Some(copy) = WebDist::get(&format!("{name}.{suffix}")) {
+            held.push((encoding, copy.data));
+        }
     }
-    if WebDist::get(&format!("{name}.gz")).is_some() {
-        held.push(ContentEncoding::Gzip);
-    }
-    held.push(ContentEncoding::Identity);
-    let encoding = encoding::negotiate(&req, &held)?;
-    let body = match encoding {
-        ContentEncoding::Brotli => WebDist::get(&format!("{name}.br")).map(|f| f.data),
-        ContentEncoding::Gzip => WebDist::get(&format!("{name}.gz")).map(|f| f.data),
-        _ => Some(file.data),
-    }
-    .ok_or_else(not_found)?;
+    held.push((ContentEncoding::Identity, file.data));
+    let encodings: Vec<ContentEncoding> = held.iter().map(|(e, _)| *e).collect();
+    let encoding = encoding::negotiate(&req, &encodings)?;
+    let body = held.into_iter().find(|(e, _)| *e == encoding).map(|(_, data)| data).ok_or_else(not_found)?;
     let mut response = HttpResponse::Ok();
     response.content_type(media_type(&name));
     if encoding != ContentEncoding::Identity {
         response.insert_header(encoding);
     }
-    if held.len() > 1 {
+    if encodings.len() > 1 {
         response.insert_header((header::VARY, "Accept-Encoding"));
     }
     Ok(response.body(shared(body)))

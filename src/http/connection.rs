@@ -35,16 +35,6 @@ impl<T> Guarded<T> {
         Guarded { inner, line: 0, longest_line: 0, pending: None }
     }
 
-    fn saw(&mut self, bytes: &[u8]) {
-        for chunk in bytes.split_inclusive(|&b| b == b'\n') {
-            self.line += chunk.len();
-            self.longest_line = self.longest_line.max(self.line);
-            if chunk.ends_with(b"\n") {
-                self.line = 0;
-            }
-        }
-    }
-
     /// The JSON response to write instead of `head`, if `head` is one of actix-http's bare parse-error answers.
     fn replacement(&self, head: &[u8]) -> Option<Vec<u8>> {
         let rest = head.strip_prefix(b"HTTP/1.1 ").or_else(|| head.strip_prefix(b"HTTP/1.0 "))?;
@@ -103,13 +93,24 @@ impl<T> Guarded<T> {
     }
 }
 
+/// Counts the lines in `bytes`: the length of the one being read, and the longest so far.
+fn see(line: &mut usize, longest_line: &mut usize, bytes: &[u8]) {
+    for chunk in bytes.split_inclusive(|&b| b == b'\n') {
+        *line += chunk.len();
+        *longest_line = (*longest_line).max(*line);
+        if chunk.ends_with(b"\n") {
+            *line = 0;
+        }
+    }
+}
+
 impl<T: AsyncRead + Unpin> AsyncRead for Guarded<T> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
-        let result = Pin::new(&mut self.inner).poll_read(cx, buf);
+        let this = &mut *self;
+        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = result {
-            let new = buf.filled()[before..].to_vec();
-            self.saw(&new);
+            see(&mut this.line, &mut this.longest_line, &buf.filled()[before..]);
         }
         result
     }
@@ -151,7 +152,7 @@ mod tests {
 
     fn guarded_after_reading(read: &[u8]) -> Guarded<()> {
         let mut g = Guarded::new(());
-        g.saw(read);
+        see(&mut g.line, &mut g.longest_line, read);
         g
     }
 

@@ -155,10 +155,8 @@ pub async fn embed_page(req: HttpRequest, state: web::Data<AppState>) -> Result<
         classes.push("no-controls");
     }
     classes.push(theme_class(&query));
-    let mut full_query = query.state_query();
-    if query.get("lang").is_some() {
-        full_query = PageQuery::parse(&full_query)?.with_lang(lang);
-    }
+    // The full map keeps the state, and the language when the embed's URL chose one.
+    let full_query = query.state_query_with_lang(query.get("lang").map(|_| lang));
     let values = context! {
         card => Value::from(Serde(card(&state, &base, "/embed", &query, lang))),
         classes => classes.join(" "),

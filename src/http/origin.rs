@@ -105,8 +105,8 @@ fn trusted(host: &str, bound: &str, site: &Site) -> bool {
 
 /// `scheme://host` for absolute links (see the module documentation for the rule).
 pub fn base_url(req: &HttpRequest) -> String {
-    let default = Site::default();
-    let site = req.app_data::<web::Data<AppState>>().map_or(&default, |s| &s.site);
+    static DEFAULT: std::sync::LazyLock<Site> = std::sync::LazyLock::new(Site::default);
+    let site = req.app_data::<web::Data<AppState>>().map_or(&*DEFAULT, |s| &s.site);
     if let Some(public) = &site.public_url {
         return public.clone();
     }

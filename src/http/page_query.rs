@@ -64,6 +64,16 @@ impl PageQuery {
         self.serialize(|name| STATE_PARAMETERS.iter().any(|(n, _)| *n == name))
     }
 
+    /// The query string of the map state, with `lang` set to `lang` when one is given.
+    pub fn state_query_with_lang(&self, lang: Option<Lang>) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        out.extend_pairs(self.pairs.iter().filter(|(k, _)| STATE_PARAMETERS.iter().any(|(n, _)| n == k)));
+        if let Some(lang) = lang {
+            out.append_pair("lang", lang.code());
+        }
+        out.finish()
+    }
+
     fn serialize(&self, keep: impl Fn(&str) -> bool) -> String {
         let mut out = form_urlencoded::Serializer::new(String::new());
         out.extend_pairs(self.pairs.iter().filter(|(k, _)| keep(k)));
