@@ -673,7 +673,7 @@ fn decode_png(bytes: &[u8]) -> tiny_skia::Pixmap {
 #[actix_web::test]
 async fn a_static_map_shows_khmeimim_in_its_status_colour_and_is_deterministic() {
     let app = service().await;
-    let uri = "/api/static.png?t=2020-06-15&bbox=35.0,34.0,37.0,36.2&width=640&height=480&title=Khmeimim%202020";
+    let uri = "/api/static.png?t=2024-12-01&at=36.0,35.3,7&width=640&height=480&title=Khmeimim";
     let (status, headers, first) = get(&app, uri).await;
     assert_eq!(status, 200);
     assert_eq!(headers.get("content-type").unwrap(), "image/png");
@@ -683,27 +683,21 @@ async fn a_static_map_shows_khmeimim_in_its_status_colour_and_is_deterministic()
     let colours: BTreeSet<[u8; 4]> =
         pixmap.pixels().iter().map(|p| [p.red(), p.green(), p.blue(), p.alpha()]).collect();
     assert!(colours.len() > 50, "not blank: {} colours", colours.len());
-    // Where Khmeimim projects, the pixel has the colour of its status on that day (Russian-operated).
-    let bbox = footprint::domain::Bbox::parse("35.0,34.0,37.0,36.2").unwrap();
-    let (lon, lat, zoom) = footprint::render::MapImage::fit(&bbox, 640, 480);
-    let image = footprint::render::MapImage {
-        width: 640,
-        height: 480,
-        lon,
-        lat,
-        zoom,
-        day: footprint::domain::Day(0),
-        window: footprint::domain::DaySpan::ALL,
-        layers: [true; 3],
-        confidence: [true; 3],
-        title: None,
+    // Where Khmeimim projects (Web Mercator, computed here: the image is centred on `at` at MapLibre zoom 7, a
+    // world 512·2^7 pixels wide), the pixel has the colour of its status on that day (Russian-operated).
+    let mercator = |lon: f64, lat: f64| {
+        let world = 512.0 * 2f64.powi(7);
+        let lat = lat.to_radians();
+        let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0;
+        ((lon + 180.0) / 360.0 * world, y * world)
     };
-    let (x, y) = image.pixel_of(35.945, 35.41167);
+    let (centre, khmeimim) = (mercator(36.0, 35.3), mercator(35.945, 35.41167));
+    let (x, y) = (khmeimim.0 - centre.0 + 320.0, khmeimim.1 - centre.1 + 240.0);
     let pixel = pixmap.pixel(x.round() as u32, y.round() as u32).unwrap();
     let expected = footprint::map::palette::status_colour(footprint::domain::Status::RussianOperated);
     assert_eq!(Colour(pixel.red(), pixel.green(), pixel.blue()), expected, "Khmeimim at ({x}, {y})");
     // Once the drawdown is reported, the same place has the drawdown colour.
-    let later = uri.replace("t=2020-06-15", "t=2025-06-01");
+    let later = uri.replace("t=2024-12-01", "t=2025-06-01");
     let (_, _, after) = get(&app, &later).await;
     let pixel = decode_png(&after).pixel(x.round() as u32, y.round() as u32).unwrap();
     let drawdown = footprint::map::palette::status_colour(footprint::domain::Status::DrawdownReported);
@@ -721,7 +715,10 @@ async fn static_map_parameters_are_checked() {
         ("/api/static.png?width=wide", "width"),
         ("/api/static.png?t=someday", "t"),
         ("/api/static.png?mode=sideways", "mode"),
-        ("/api/static.png?w=0", "w"),
+        ("/api/static.png?w=thirty", "w"),
+        ("/api/static.png?speed=3", "speed"),
+        ("/api/static.png?sel=roads:x", "sel"),
+        ("/api/static.png?lang=fr", "lang"),
         ("/api/static.png?layers=roads", "layers"),
         ("/api/static.png?conf=certain", "conf"),
         ("/api/static.png?at=1,2", "at"),
@@ -848,7 +845,11 @@ async fn map_and_embed_pages_carry_oembed_discovery_and_cards_for_their_state() 
             ),
             "{page}"
         );
-        assert!(html.contains("<meta property=\"og:image\" content=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;w=30&amp;width=1200&amp;height=630\">"), "{page}");
+        let image = "http://localhost:8080/api/static.png?t=2025-03-31&amp;mode=window&amp;w=30&amp;speed=1&amp;at=38.3000%2C35.0000%2C5.60&amp;lang=en";
+        assert!(
+            html.contains(&format!("<meta property=\"og:image\" content=\"{image}&amp;width=1200&amp;height=630\">")),
+            "{page}"
+        );
         assert!(html.contains("twitter:card"));
         assert!(html.contains("strikes reported in the 30 days to 31 Mar 2025"), "{page}");
     }
@@ -857,7 +858,7 @@ async fn map_and_embed_pages_carry_oembed_discovery_and_cards_for_their_state() 
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("<h1 class=\"embed-title\">A &lt;b&gt;title&lt;/b&gt;</h1>"), "title is text, not HTML");
     assert!(html.contains("class=\"embed no-controls theme-dark\""));
-    assert!(html.contains("<noscript><img class=\"static-fallback\" src=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;w=30&amp;width=800&amp;height=450\""));
+    assert!(html.contains("<noscript><img class=\"static-fallback\" src=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;mode=window&amp;w=30&amp;speed=1&amp;at=38.3000%2C35.0000%2C5.60&amp;lang=en&amp;width=800&amp;height=450\""));
     assert!(html.contains("href=\"http://localhost:8080/?t=2025-03-31&amp;w=30\""), "view full map carries the state");
     assert!(html.contains("<script src=\"/static/embed-height.js\"></script>"), "the height messenger is loaded");
 }

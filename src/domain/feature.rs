@@ -26,9 +26,9 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::place::Country;
 use super::source::{Casualties, Claim, Source};
+use super::text::Lang;
 use super::text::Text;
 use super::time::{DateBasis, DatePrecision, Day, DaySpan};
-use crate::i18n::Lang;
 
 /// A WGS84 position `[lon, lat]`, serialised as a GeoJSON Point.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
@@ -124,6 +124,19 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    /// Every level, most corroborated first.
+    pub const ALL: [Confidence; 3] = [Confidence::High, Confidence::Medium, Confidence::Low];
+
+    /// The level with this lowercase name.
+    pub fn from_name(name: &str) -> Option<Confidence> {
+        Confidence::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// Its position in [`Confidence::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The lowercase name used in data and queries.
     pub fn as_str(self) -> &'static str {
         match self {

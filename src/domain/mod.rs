@@ -15,5 +15,5 @@ pub use bbox::{Bbox, BboxError};
 pub use feature::{Confidence, Details, Feature, FeatureTag, Localized, LocationPrecision, Point, Properties, Status};
 pub use place::{Country, CountryError};
 pub use source::{Casualties, Claim, Range, Report, Source, Stance};
-pub use text::Text;
+pub use text::{Lang, Text};
 pub use time::{DateBasis, DatePrecision, Datetime, DatetimeError, Day, DaySpan, PartialDate};

@@ -4,70 +4,23 @@
 //! another server.
 
 use std::io::Read as _;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use actix_web::http::header::{self, ContentEncoding};
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::Bytes;
-use pmtiles::{AsyncBackend, AsyncPmTilesReader, BackendResponse, Compression, PmtResult, TileCoord};
 use rust_embed::RustEmbed;
 
 use super::error::ApiError;
 use super::params::Params;
 use super::{AppState, base_url, encoding, lang};
+use crate::basemap::{self, shared};
 use crate::i18n::Lang;
 
 /// The built web app (`web/dist`).
 #[derive(RustEmbed)]
 #[folder = "web/dist/"]
 struct WebDist;
-
-/// The offline basemap (`geodata/basemap`).
-#[derive(RustEmbed)]
-#[folder = "geodata/basemap/"]
-#[exclude = "*.sh"]
-#[exclude = "*.py"]
-#[exclude = "*.csv"]
-struct Basemap;
-
-/// The PMTiles archive held in memory, as a `pmtiles` backend.
-pub struct MemoryBackend(Bytes);
-
-impl AsyncBackend for MemoryBackend {
-    async fn read(&self, offset: u64, length: usize) -> PmtResult<BackendResponse> {
-        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(self.0.len());
-        let end = start.saturating_add(length).min(self.0.len());
-        Ok(BackendResponse::new(self.0.slice(start..end)))
-    }
-}
-
-/// The basemap tiles.
-pub struct Tiles {
-    reader: AsyncPmTilesReader<MemoryBackend>,
-}
-
-impl Tiles {
-    /// Opens the embedded `basemap.pmtiles`; `None` if the binary was built without a basemap.
-    pub async fn open() -> Option<Arc<Tiles>> {
-        let file = Basemap::get("basemap.pmtiles")?;
-        let bytes = shared(file.data);
-        match AsyncPmTilesReader::try_from_source(MemoryBackend(bytes)).await {
-            Ok(reader) => Some(Arc::new(Tiles { reader })),
-            Err(err) => {
-                tracing::error!(%err, "the embedded basemap.pmtiles cannot be read");
-                None
-            }
-        }
-    }
-}
-
-impl Tiles {
-    /// The stored bytes of one tile (gzip-compressed as in the archive), if the archive has it.
-    pub async fn tile_bytes(&self, z: u8, x: u32, y: u32) -> Option<Bytes> {
-        let coord = TileCoord::new(z, x, y).ok()?;
-        self.reader.get_tile(coord).await.ok().flatten()
-    }
-}
 
 fn media_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {
@@ -144,14 +97,6 @@ pub async fn static_file(req: HttpRequest, path: web::Path<String>) -> Result<Ht
     Ok(response.body(shared(body)))
 }
 
-/// The bytes of an embedded file without copying them (a release build embeds them in the binary).
-fn shared(data: std::borrow::Cow<'static, [u8]>) -> Bytes {
-    match data {
-        std::borrow::Cow::Borrowed(bytes) => Bytes::from_static(bytes),
-        std::borrow::Cow::Owned(bytes) => Bytes::from(bytes),
-    }
-}
-
 /// `GET /basemap/style.json`: the basemap style with its URLs made absolute for this origin (or a redirect to the
 /// hosted style given with `--basemap-style`).
 pub async fn style(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -160,8 +105,8 @@ pub async fn style(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     if let Some(hosted) = &state.basemap_style {
         return Ok(HttpResponse::Found().insert_header((header::LOCATION, hosted.as_str())).finish());
     }
-    let file = Basemap::get("style.json").ok_or_else(|| ApiError::NoRoute("/basemap/style.json".into()))?;
-    let text = String::from_utf8_lossy(&file.data).replace("\"/basemap/", &format!("\"{}/basemap/", base_url(&req)));
+    let file = basemap::file("style.json").ok_or_else(|| ApiError::NoRoute("/basemap/style.json".into()))?;
+    let text = String::from_utf8_lossy(&file).replace("\"/basemap/", &format!("\"{}/basemap/", base_url(&req)));
     let mut style: serde_json::Value = serde_json::from_str(&text).map_err(|e| ApiError::Internal(e.to_string()))?;
     label_in(&mut style, lang);
     Ok(lang::declare(super::json_response("application/json", &style)?, lang))
@@ -188,12 +133,12 @@ pub async fn basemap_file(path: web::Path<String>) -> Result<HttpResponse, ApiEr
     if name.ends_with(".pmtiles") {
         return Err(ApiError::NoRoute(format!("/basemap/{name}")));
     }
-    if let Some(file) = Basemap::get(&name) {
-        return Ok(HttpResponse::Ok().content_type(media_type(&name)).body(shared(file.data)));
+    if let Some(file) = basemap::file(&name) {
+        return Ok(HttpResponse::Ok().content_type(media_type(&name)).body(file));
     }
     let empty_glyph_range =
         name.strip_prefix("glyphs/").and_then(|rest| rest.rsplit_once('/')).is_some_and(|(stack, range)| {
-            Basemap::get(&format!("glyphs/{stack}/0-255.pbf")).is_some()
+            basemap::file(&format!("glyphs/{stack}/0-255.pbf")).is_some()
                 && range.strip_suffix(".pbf").and_then(|r| r.split_once('-')).is_some_and(|(a, b)| {
                     a.parse::<u32>().is_ok_and(|a| a % 256 == 0 && a < 65_536) && b.parse::<u32>().is_ok()
                 })
@@ -215,14 +160,16 @@ pub async fn tile(
         .strip_suffix(".mvt")
         .and_then(|y| y.parse().ok())
         .ok_or_else(|| ApiError::invalid("y", "expected {y}.mvt with a whole number"))?;
-    let coord = TileCoord::new(z, x, y).map_err(|e| ApiError::invalid("z/x/y", e))?;
     let tiles = state.tiles.as_ref().ok_or_else(|| ApiError::NoRoute("/basemap/tiles".into()))?;
-    let data = tiles.reader.get_tile(coord).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let data = tiles.tile(z, x, y).await.map_err(|e| match e {
+        basemap::TileError::Coordinates(reason) => ApiError::invalid("z/x/y", reason),
+        basemap::TileError::Archive(reason) => ApiError::Internal(reason),
+    })?;
     let Some(data) = data else {
         return Ok(HttpResponse::NoContent().finish());
     };
     // The archive stores gzip-compressed tiles: sent as they are to clients that take gzip, inflated for others.
-    let stored_gzip = tiles.reader.get_header().tile_compression == Compression::Gzip;
+    let stored_gzip = tiles.stored_gzip();
     let held: &[ContentEncoding] =
         if stored_gzip { &[ContentEncoding::Gzip, ContentEncoding::Identity] } else { &[ContentEncoding::Identity] };
     let encoding = encoding::negotiate(&req, held)?;

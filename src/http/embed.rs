@@ -9,8 +9,9 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 use serde::Serialize;
 
-use crate::domain::{Datetime, Day, DaySpan};
 use crate::i18n::Lang;
+use crate::map::state::{Layer, MapState, Mode};
+use crate::map::visibility;
 
 use super::error::ApiError;
 use super::page_query::PageQuery;
@@ -18,31 +19,34 @@ use super::params::Params;
 use super::templates::{self, escape_html};
 use super::{AppState, base_url, json_response, lang};
 
-/// What the page shows, in words: its day and window, and how many strikes the window holds.
-fn describe(state: &AppState, query: &PageQuery, lang: Lang) -> (String, String) {
-    let last_day = state.dataset.last_start();
-    let day = query.get("t").and_then(|t| Datetime::parse(t).ok()).map_or(last_day, |d| d.span().last);
-    let cumulative = query.get("mode") == Some("cumulative");
-    let days: i32 = query.get("w").and_then(|w| w.parse().ok()).filter(|w| (1..=366).contains(w)).unwrap_or(30);
-    let window = if cumulative {
-        DaySpan { first: Day::MIN, last: day }
-    } else {
-        DaySpan { first: day.plus(1 - days), last: day }
-    };
+/// The map state of a page's query: unusable values fall back to their defaults (a shared link always opens), so
+/// the card and image written from it always work.
+fn map_state(state: &AppState, query: &PageQuery) -> MapState {
+    MapState::parse(&query.state_query(), state.dataset.timeline()).state
+}
+
+/// What the page shows, in words: its day and window, and how many strikes it lists (the map's own rule).
+fn describe(state: &AppState, map: &MapState, title: Option<&str>, lang: Lang) -> (String, String) {
     let strikes = state
         .dataset
-        .collection("strikes")
-        .map_or(0, |c| c.features().iter().filter(|f| f.span().intersects(window)).count());
-    let date = lang.day(day);
-    let title = query.get("title").map_or_else(|| lang.tf("card.title", &[("date", &date)]), str::to_owned);
+        .collection(Layer::Strikes.id())
+        .map_or(0, |c| c.features().iter().filter(|f| visibility::listed(Layer::Strikes, f, map)).count());
+    let date = lang.day(map.day);
+    let title = title.map_or_else(|| lang.tf("card.title", &[("date", &date)]), str::to_owned);
     let strikes = lang.count("count.strikes", strikes as u64);
-    let description = if cumulative {
-        lang.tf("card.description_cumulative", &[("strikes", &strikes), ("date", &date)])
-    } else {
-        let days = lang.count("card.days", u64::from(days.unsigned_abs()));
-        lang.tf("card.description_window", &[("strikes", &strikes), ("days", &days), ("date", &date)])
+    let description = match map.mode {
+        Mode::Cumulative => lang.tf("card.description_cumulative", &[("strikes", &strikes), ("date", &date)]),
+        Mode::Window => {
+            let days = lang.count("card.days", u64::from(map.window_days));
+            lang.tf("card.description_window", &[("strikes", &strikes), ("days", &days), ("date", &date)])
+        }
     };
     (title, description)
+}
+
+/// The query of the static image of a state, in a language.
+fn image_query(map: &MapState, lang: Lang) -> String {
+    format!("{}&lang={}", map.to_query(), lang.code())
 }
 
 /// The page in another language.
@@ -65,7 +69,8 @@ struct Card {
 }
 
 fn card(state: &AppState, base: &str, page_path: &str, query: &PageQuery, lang: Lang) -> Card {
-    let (title, description) = describe(state, query, lang);
+    let map = map_state(state, query);
+    let (title, description) = describe(state, &map, query.get("title"), lang);
     let kept = query.query();
     let url = if kept.is_empty() { format!("{base}{page_path}") } else { format!("{base}{page_path}?{kept}") };
     let encoded: String = form_urlencoded::byte_serialize(url.as_bytes()).collect();
@@ -73,7 +78,7 @@ fn card(state: &AppState, base: &str, page_path: &str, query: &PageQuery, lang: 
         title,
         description,
         oembed: format!("{base}/oembed?url={encoded}&format=json"),
-        image: static_url(base, &query.state_query(), 1200, 630),
+        image: static_url(base, &image_query(&map, lang), 1200, 630),
         url,
         locale: match lang {
             Lang::En => "en_GB",
@@ -111,10 +116,9 @@ fn language_switch(query: &PageQuery, lang: Lang) -> Vec<SwitchEntry> {
         .collect()
 }
 
-/// `{base}/api/static.png?{state}&width=…&height=…`, without an empty parameter when the state is empty.
-fn static_url(base: &str, state_query: &str, width: u32, height: u32) -> String {
-    let sep = if state_query.is_empty() { "" } else { "&" };
-    format!("{base}/api/static.png?{state_query}{sep}width={width}&height={height}")
+/// `{base}/api/static.png?{query}&width=…&height=…`.
+fn static_url(base: &str, query: &str, width: u32, height: u32) -> String {
+    format!("{base}/api/static.png?{query}&width={width}&height={height}")
 }
 
 /// The body classes for `theme=light|dark|auto` (auto follows the reader's system setting).
@@ -163,7 +167,7 @@ pub async fn embed_page(req: HttpRequest, state: web::Data<AppState>) -> Result<
         heading => query.get("title"),
         caption => query.get("caption"),
         full_map => format!("{base}/?{full_query}"),
-        static_image => static_url(&base, &query.state_query(), 800, 450),
+        static_image => static_url(&base, &image_query(&map_state(&state, &query), lang), 800, 450),
     };
     Ok(html(templates::render("embed.html", lang, values)?, lang))
 }
@@ -227,7 +231,8 @@ pub async fn oembed(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
         other => other,
     })?;
     let lang = lang::for_page(&req, query.get("lang"));
-    let (title, _) = describe(&state, &query, lang);
+    let map = map_state(&state, &query);
+    let (title, _) = describe(&state, &map, query.get("title"), lang);
     let width = max_width.unwrap_or(800).min(1200);
     let height = max_height.unwrap_or(u32::MAX).min(width * 3 / 4).max(1);
     // The widget is pinned to the language of the title written here (the URL's `lang`, else the consumer's
@@ -249,7 +254,7 @@ pub async fn oembed(req: HttpRequest, state: web::Data<AppState>) -> Result<Http
         html,
         width,
         height,
-        thumbnail_url: static_url(&base, &query.state_query(), thumb_w, thumb_h),
+        thumbnail_url: static_url(&base, &image_query(&map, lang), thumb_w, thumb_h),
         thumbnail_width: thumb_w,
         thumbnail_height: thumb_h,
     };

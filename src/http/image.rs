@@ -7,24 +7,27 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 
-use crate::domain::{Bbox, Datetime, Day, DaySpan};
+use crate::domain::{Bbox, DaySpan};
+use crate::i18n::Lang;
+use crate::map::state::MapState;
 use crate::render::{MAX_SIZE, MapImage, basemap_for, draw};
 
 use super::error::ApiError;
 use super::params::Params;
 use super::{AppState, conditional};
 
-/// The parameters, shared with the web map's URL (`t`, `mode`, `w`, `layers`, `conf`, `at`) plus image ones.
-pub const PARAMETERS: [&str; 12] =
-    ["t", "mode", "w", "layers", "conf", "at", "bbox", "width", "height", "title", "speed", "sel"];
+/// The image's own parameters; the map state's are [`crate::map::state::PARAMETERS`].
+const IMAGE_PARAMETERS: [&str; 5] = ["bbox", "width", "height", "title", "lang"];
 
 /// Seconds a client is asked to wait when every renderer is busy.
 const RETRY_AFTER_SECONDS: u32 = 2;
 /// The longest title, in characters.
 const MAX_TITLE: usize = 120;
 
-/// The web map's default view (MapLibre zoom, 512-pixel tiles).
-const DEFAULT_AT: (f64, f64, f64) = (38.3, 35.0, 5.6);
+/// Every parameter the image takes: the map state's, then its own.
+pub fn parameters() -> Vec<&'static str> {
+    crate::map::state::PARAMETERS.iter().map(|(name, _)| *name).chain(IMAGE_PARAMETERS).collect()
+}
 
 fn number<T: std::str::FromStr>(params: &Params, name: &str) -> Result<Option<T>, ApiError> {
     params
@@ -33,8 +36,9 @@ fn number<T: std::str::FromStr>(params: &Params, name: &str) -> Result<Option<T>
         .transpose()
 }
 
-/// Parses the image request, with the data's last day as the default time.
-pub fn parse(params: &Params, state: &AppState) -> Result<MapImage, ApiError> {
+/// Parses the image request: the map state as the web map reads it (the same defaults and clamps), except that a
+/// value the map would ignore is a `400` naming it here.
+pub fn parse(params: &Params, query: &str, timeline: DaySpan) -> Result<MapImage, ApiError> {
     let width: u32 = number(params, "width")?.unwrap_or(800);
     let height: u32 = number(params, "height")?.unwrap_or(450);
     for (name, value) in [("width", width), ("height", height)] {
@@ -42,67 +46,23 @@ pub fn parse(params: &Params, state: &AppState) -> Result<MapImage, ApiError> {
             return Err(ApiError::invalid(name, format!("must be between 1 and {MAX_SIZE}")));
         }
     }
-    let last_day = state.dataset.last_start();
-    let day = match params.raw("t") {
-        None => last_day,
-        Some(raw) => Datetime::parse(raw).map_err(|e| ApiError::invalid("t", e))?.span().last,
-    };
-    let cumulative = match params.raw("mode") {
-        None | Some("window") => false,
-        Some("cumulative") => true,
-        Some(other) => return Err(ApiError::invalid("mode", format!("`{other}`: use window or cumulative"))),
-    };
-    let days: i32 = number(params, "w")?.unwrap_or(30);
-    if !(1..=366).contains(&days) {
-        return Err(ApiError::invalid("w", "the window is 1 to 366 days"));
+    let parsed = MapState::parse(query, timeline);
+    if let Some(rejected) = parsed.rejected.into_iter().next() {
+        return Err(ApiError::invalid(rejected.parameter, rejected.reason));
     }
-    let window = if cumulative {
-        DaySpan { first: Day::MIN, last: day }
-    } else {
-        DaySpan { first: day.plus(1 - days), last: day }
-    };
-    let layers = match params.raw("layers") {
-        None => [true; 3],
-        Some(raw) => {
-            let names: Vec<&str> = raw.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-            if let Some(bad) = names.iter().find(|n| !["sites", "strikes", "events"].contains(n)) {
-                return Err(ApiError::invalid("layers", format!("`{bad}`: use sites, strikes, events")));
-            }
-            ["sites", "strikes", "events"].map(|l| names.contains(&l))
-        }
-    };
-    let confidence = match params.raw("conf") {
-        None => [true; 3],
-        Some(raw) => {
-            let names: Vec<&str> = raw.split(',').map(str::trim).collect();
-            if let Some(bad) = names.iter().find(|n| !["high", "medium", "low", ""].contains(n)) {
-                return Err(ApiError::invalid("conf", format!("`{bad}`: use high, medium, low")));
-            }
-            ["high", "medium", "low"].map(|c| names.contains(&c))
-        }
-    };
+    let state = parsed.state;
     let (lon, lat, zoom) = if let Some(raw) = params.raw("bbox") {
         let bbox = Bbox::parse(raw).map_err(|e| ApiError::invalid("bbox", e))?;
         MapImage::fit(&bbox, width, height)
     } else {
-        let (lon, lat, zoom) = match params.raw("at") {
-            None => DEFAULT_AT,
-            Some(raw) => {
-                let parts: Vec<f64> = raw.split(',').filter_map(|p| p.trim().parse().ok()).collect();
-                match parts[..] {
-                    [lon, lat, zoom]
-                        if (-180.0..=180.0).contains(&lon)
-                            && (-85.0..=85.0).contains(&lat)
-                            && (0.0..=20.0).contains(&zoom) =>
-                    {
-                        (lon, lat, zoom)
-                    }
-                    _ => return Err(ApiError::invalid("at", "expected lon,lat,zoom (zoom 0–20)")),
-                }
-            }
-        };
         // The web map's zoom counts 512-pixel tiles; the renderer's 256-pixel ones.
-        (lon, lat, (zoom + 1.0).min(21.0))
+        (state.view.lon, state.view.lat, state.view.zoom + 1.0)
+    };
+    let lang = match params.raw("lang") {
+        None => Lang::En,
+        Some(raw) => {
+            Lang::from_tag(raw).ok_or_else(|| ApiError::invalid("lang", format!("`{raw}`: use en, ar or ru")))?
+        }
     };
     let title = match params.raw("title") {
         Some(t) if t.chars().nth(MAX_TITLE).is_some() => {
@@ -110,14 +70,14 @@ pub fn parse(params: &Params, state: &AppState) -> Result<MapImage, ApiError> {
         }
         title => title.map(str::to_owned),
     };
-    Ok(MapImage { width, height, lon, lat, zoom, day, window, layers, confidence, title })
+    Ok(MapImage { width, height, lon, lat, zoom, state, lang, title })
 }
 
 /// Handler: a cached image when there is one, else rendered on the blocking pool within the render limit. A
 /// request whose `If-None-Match` names this state's `ETag` is answered `304` without rendering.
 pub async fn static_png(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &PARAMETERS)?;
-    let image = parse(&params, &state)?;
+    let params = Params::parse(req.query_string(), &parameters())?;
+    let image = parse(&params, req.query_string(), state.dataset.timeline())?;
     let key = image.canonical();
     let etag = conditional::derived_etag(&state.etag, &key);
     if conditional::none_match(&req, &etag) {

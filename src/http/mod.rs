@@ -51,7 +51,7 @@ pub struct AppState {
     /// The `ETag` of every data-dependent response: crate version + content hash.
     pub etag: String,
     /// The embedded basemap's vector tiles, once opened (see [`AppState::with_basemap`]).
-    pub tiles: Option<Arc<assets::Tiles>>,
+    pub tiles: Option<Arc<crate::basemap::Tiles>>,
     /// A hosted basemap style to use instead of the embedded one (`--basemap-style`).
     pub basemap_style: Option<String>,
     /// How the service is exposed: public URL, trusted hosts, who may frame the widget.
@@ -79,7 +79,7 @@ impl AppState {
     /// Opens the embedded basemap's tiles.
     #[must_use]
     pub async fn with_basemap(mut self) -> AppState {
-        self.tiles = assets::Tiles::open().await;
+        self.tiles = crate::basemap::Tiles::open().await;
         self
     }
 }

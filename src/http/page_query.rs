@@ -10,9 +10,8 @@ use crate::i18n::Lang;
 use super::error::ApiError;
 
 /// Parameters of the map state shared by `/`, `/embed`, the static image and oEmbed URLs, with their longest
-/// values in characters.
-pub const STATE_PARAMETERS: [(&str, usize); 8] =
-    [("t", 64), ("mode", 16), ("w", 8), ("speed", 8), ("layers", 64), ("conf", 32), ("sel", 80), ("at", 64)];
+/// values in characters (one definition, with the state: [`crate::map::state::PARAMETERS`]).
+pub use crate::map::state::PARAMETERS as STATE_PARAMETERS;
 /// Parameters only the embed takes (and `lang`, which every page takes), with their longest values.
 pub const EMBED_PARAMETERS: [(&str, usize); 7] =
     [("title", 120), ("caption", 400), ("controls", 8), ("theme", 8), ("autoplay", 8), ("bbox", 128), ("lang", 35)];

@@ -18,59 +18,9 @@ mod messages;
 
 pub use messages::{Messages, Plural};
 
-use crate::domain::Text;
-
-/// A language Footprint is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Lang {
-    /// English (the default, and the language every text has).
-    #[default]
-    En,
-    /// Arabic (right-to-left; Arabic-Indic digits).
-    Ar,
-    /// Russian.
-    Ru,
-}
+pub use crate::domain::text::Lang;
 
 impl Lang {
-    /// All languages, in the order the switch lists them.
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ar, Lang::Ru];
-
-    /// The BCP 47 code: `en`, `ar`, `ru`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ar => "ar",
-            Lang::Ru => "ru",
-        }
-    }
-
-    /// The language's name in itself, for the switch.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Ar => "العربية",
-            Lang::Ru => "Русский",
-        }
-    }
-
-    /// Whether the language is written right to left.
-    pub fn is_rtl(self) -> bool {
-        self == Lang::Ar
-    }
-
-    /// The HTML `dir` value.
-    pub fn dir(self) -> &'static str {
-        if self.is_rtl() { "rtl" } else { "ltr" }
-    }
-
-    /// The language of a BCP 47 tag by its primary subtag, case-insensitively: `ar-SY` and `AR` are Arabic.
-    /// `None` for languages Footprint does not have.
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.trim().split(['-', '_']).next()?;
-        Lang::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(primary))
-    }
-
     /// The UI messages.
     pub fn messages(self) -> &'static Messages {
         Messages::of(self)
@@ -108,31 +58,12 @@ impl Lang {
                 .collect(),
         }
     }
-
-    /// A text in this language, or its English with `false` when there is no translation: the caller shows that
-    /// it fell back (the UI marks it "in English"; the API reports the language it returned).
-    pub fn pick(self, text: &Text) -> (&str, Lang) {
-        let translated = match self {
-            Lang::En => None,
-            Lang::Ar => text.ar(),
-            Lang::Ru => text.ru(),
-        };
-        match translated {
-            Some(t) => (t, self),
-            None => (&text.en, Lang::En),
-        }
-    }
-}
-
-impl std::fmt::Display for Lang {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Text;
 
     #[test]
     fn tags_match_by_their_primary_subtag() {

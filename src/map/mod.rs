@@ -1,4 +1,10 @@
-//! The map as readers see it, shared by the server (pages, static images) and the browser app (compiled to
-//! WebAssembly): no HTTP, no I/O. For now its palette ([`palette`]); the map state joins it (issue 11).
+//! The map as readers see it, shared by the server (pages, cards, oEmbed, static images) and the browser app
+//! (compiled to WebAssembly): no HTTP, no I/O.
+//!
+//! - [`state`]: the map state a reader shares in a URL, parsed, clamped, defaulted and written one way.
+//! - [`visibility`]: what a state shows.
+//! - [`palette`]: the colours and letters of statuses, strikes and events.
 
 pub mod palette;
+pub mod state;
+pub mod visibility;

@@ -278,9 +278,12 @@ impl Dataset {
         Ok(Dataset { catalog, collections, content_hash, origin: files.describe(), published })
     }
 
-    /// The latest start day of any feature: the default "now" of maps and images (day 0 without data).
-    pub fn last_start(&self) -> Day {
-        self.collections.iter().filter_map(|c| c.starts().last()).max().copied().unwrap_or(Day(0))
+    /// The days the map's timeline covers (see [`crate::map::state::timeline_span`]); its last day, the latest
+    /// start in any layer, is the default day of every map, card and image.
+    pub fn timeline(&self) -> DaySpan {
+        let first_strike = self.collection("strikes").and_then(|c| c.starts().first().copied());
+        let latest_start = self.collections.iter().filter_map(|c| c.starts().last()).max().copied();
+        crate::map::state::timeline_span(first_strike, latest_start)
     }
 
     /// The collection with this id, if any.

@@ -56,13 +56,12 @@ async function snippetFromTheDialog() {
 }
 
 async function widgetFrame(page) {
-  await page.locator("iframe[id^=footprint-]").scrollIntoViewIfNeeded();
-  let frame;
-  for (let i = 0; i < 100 && !frame; i++) {
-    frame = page.frames().find((f) => f.url().includes("/embed?"));
-    if (!frame) await page.waitForTimeout(200);
-  }
+  const iframe = page.locator("iframe[id^=footprint-]");
+  await iframe.scrollIntoViewIfNeeded();
+  // The snippet's iframe is lazy: scrolled into view, its frame navigates to the widget.
+  const frame = await (await iframe.elementHandle()).contentFrame();
   assert.ok(frame, "the widget iframe is on the page");
+  await frame.waitForURL(/\/embed\?/, { waitUntil: "commit", timeout: 30_000 });
   await frame.waitForFunction(
     () => window.__footprintMap?.loaded() && document.querySelector("#counts")?.hasAttribute("data-strikes"),
     null,
@@ -71,13 +70,35 @@ async function widgetFrame(page) {
   return frame;
 }
 
+/**
+ * The widget iframe's height once the snippet has applied the widget's current height: checks on each of the
+ * widget's animation frames (not on a timer) until the two agree or 30 s have passed; the caller asserts.
+ */
+async function appliedHeight(frame, iframe) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const reported = await frame.evaluate(
+      () =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() => resolve(Math.ceil(document.documentElement.getBoundingClientRect().height))),
+        ),
+    );
+    const applied = (await iframe.boundingBox()).height;
+    if (Math.abs(applied - reported) <= 2 || Date.now() > deadline) return { reported, applied };
+  }
+}
+
 test("a page on another origin embeds the responsive snippet, which takes the widget's height and ignores forgeries", async () => {
   const snippet = await snippetFromTheDialog();
   const forger = await serve({
     "/forge": `<!doctype html><script>
-      // A foreign origin trying to resize the widget's iframe.
-      parent.postMessage({ type: "footprint:height", height: 1234 }, "*");
-      setTimeout(() => parent.postMessage({ type: "footprint:height", height: 1234 }, "*"), 1500);
+      // A foreign origin trying to resize the widget's iframe: once on load, and again when the test asks (after the
+      // widget's own height is applied). A marker follows each forgery; the article records it once it is delivered.
+      function forge(marker) {
+        parent.postMessage({ type: "footprint:height", height: 1234 }, "*");
+        parent.postMessage({ type: "test:forged", marker: "forger:" + marker }, "*");
+      }
+      forge("load");
     </script>`,
   });
   const origin = await serve({
@@ -85,7 +106,23 @@ test("a page on another origin embeds the responsive snippet, which takes the wi
       <style>body{font:16px sans-serif;max-width:46rem;margin:1rem auto;padding:0 .5rem}</style></head>
       <body><h1>Russia's bases in Syria</h1><p>Reporting…</p>${snippet}
       <iframe src="${"FORGER"}/forge" width="10" height="10" title="forger"></iframe>
-      <script>setTimeout(() => window.postMessage({ type: "footprint:height", height: 999 }, "*"), 1000);</script>
+      <script>
+        // The test's observer. Registered after the snippet's listener, it sees each message after the snippet has
+        // handled it: the heights the widget reported, and the markers that follow the forgeries.
+        window.__widgetHeights = [];
+        window.__forged = [];
+        addEventListener("message", (e) => {
+          const widget = document.querySelector("iframe[id^=footprint-]");
+          if (e.data?.type === "footprint:height" && e.source === widget.contentWindow) __widgetHeights.push(e.data.height);
+          if (e.data?.type === "test:forged") __forged.push(e.data.marker);
+        });
+        // The embedding page itself posting a height (its origin is not the widget's), on load and when asked.
+        function forgeHere(marker) {
+          postMessage({ type: "footprint:height", height: 999 }, "*");
+          postMessage({ type: "test:forged", marker: "article:" + marker }, "*");
+        }
+        forgeHere("load");
+      </script>
       <p>More reporting…</p></body></html>`.replace("FORGER", forger),
   });
   for (const width of [1000, 320]) {
@@ -95,11 +132,25 @@ test("a page on another origin embeds the responsive snippet, which takes the wi
     });
     const frame = await widgetFrame(page);
     const iframe = page.locator("iframe[id^=footprint-]");
-    // The widget reports its height; the snippet applies it (and not the forged 1234 or 999).
-    await page.waitForTimeout(2500);
+    // The widget reports its height; the snippet applies it.
+    await page.waitForFunction(() => window.__widgetHeights.length > 0, null, { timeout: 30_000 });
+    const settled = await appliedHeight(frame, iframe);
+    assert.ok(Math.abs(settled.applied - settled.reported) <= 2, `iframe ${settled.applied}px, widget reports ${settled.reported}px`);
+    // Now that the widget's height is applied, both forgers post a height again, each followed by a marker: once
+    // the page has received both markers, the snippet has seen (and must have ignored) the forged 1234 and 999.
+    const forgerFrame = page.frames().find((f) => f.url() === `${forger}/forge`);
+    assert.ok(forgerFrame, "the forger's iframe is on the page");
+    await forgerFrame.evaluate(() => forge("after-the-widget"));
+    await page.evaluate(() => forgeHere("after-the-widget"));
+    await page.waitForFunction(
+      () => ["forger:after-the-widget", "article:after-the-widget"].every((m) => window.__forged.includes(m)),
+      null,
+      { timeout: 10_000 },
+    );
     const reported = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
     const applied = (await iframe.boundingBox()).height;
     assert.ok(Math.abs(applied - reported) <= 2, `iframe ${applied}px, widget reports ${reported}px`);
+    assert.equal(applied, settled.applied, "the forged heights did not change the iframe's height");
     assert.notEqual(Math.round(applied), 1234);
     assert.notEqual(Math.round(applied), 999);
     const box = await iframe.boundingBox();
@@ -143,7 +194,21 @@ test("autoplay plays, unless the reader prefers reduced motion", async () => {
   });
   await playing.context.close();
   const still = await openPage(browser, url, { reducedMotion: "reduce" });
-  await still.page.waitForTimeout(800);
+  // openPage waited for the histogram cursor, drawn in the same task in which the app decides on autoplay. Then let
+  // animation frames run until their timestamps span two days of playback at the page's speed (the app advances
+  // the date from these timestamps): had it started playing, the date would have moved by now.
+  await still.page.evaluate(() => {
+    const msPerDay = 1000 / (2 * Number(document.querySelector("#speed").value)); // DAYS_PER_SECOND = 2
+    return new Promise((resolve) => {
+      let first;
+      const frame = (time) => {
+        first ??= time;
+        if (time - first >= 2 * msPerDay) resolve();
+        else requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+  });
   assert.equal(await still.page.locator("#play").getAttribute("data-playing"), "false");
   assert.equal(await still.page.locator("#current-date").textContent(), "1 Dec 2024");
   await still.context.close();

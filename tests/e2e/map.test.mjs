@@ -35,6 +35,25 @@ test("the map loads without errors, renders the sites and asks nothing of anothe
   await context.close();
 });
 
+test("a reader lands on the latest day with data, in a 30-day window, as the page's card and image say", async () => {
+  const { page, problems, context } = await openPage(browser, `${server.base}/`);
+  // The latest start of any layer, by the API: the end of the timeline's extent over every collection.
+  const latest = (await api("/api/timeline?bucket=month")).datetime.split("/")[1];
+  await page.waitForFunction((day) => location.search.includes(`t=${day}`), latest);
+  assert.equal(await page.locator("#mode").inputValue(), "window");
+  assert.equal(await page.locator("#window").inputValue(), "30");
+  const image = await page.locator('meta[property="og:image"]').getAttribute("content");
+  assert.ok(image.includes(`t=${latest}&mode=window&w=30`), image);
+  const shown = await page.locator("#counts").getAttribute("data-strikes");
+  const first = new Date(Date.parse(latest) - 29 * 86_400_000).toISOString().slice(0, 10);
+  const expected = (await api(`/api/collections/strikes/items?datetime=${first}/${latest}&limit=1`)).numberMatched;
+  assert.equal(shown, String(expected));
+  const description = await page.locator('meta[property="og:description"]').getAttribute("content");
+  assert.ok(description.startsWith(`${expected} strike`), description);
+  assertClean(problems);
+  await context.close();
+});
+
 test("scrubbing to two dates shows the numbers of strikes the API reports for those windows", async () => {
   const { page, problems, context } = await openPage(browser, `${server.base}/?w=30`);
   const first = (await api("/api/timeline?collections=strikes&bucket=day")).datetime.split("/")[0];
@@ -209,7 +228,10 @@ test("new strikes pulse, unless the reader prefers reduced motion", async () => 
   await moving.context.close();
   const still = await openPage(browser, `${server.base}/?t=2024-12-07`, { reducedMotion: "reduce" });
   await still.page.locator("#forward-day").click();
-  await still.page.waitForTimeout(400);
+  // The step is applied (and a pulse would have been started) in the click's handler; a pulse is drawn from the
+  // app's next animation frame on. Once the new date shows, two more frames give it that chance.
+  await still.page.waitForFunction(() => document.querySelector("#current-date").textContent === "8 Dec 2024");
+  await still.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.equal(await pulse(still.page), 0);
   await shot(still.page, "07-reduced-motion");
   assertClean(still.problems);

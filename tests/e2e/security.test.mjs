@@ -75,9 +75,11 @@ test("a page the policy forbids to be framed is refused in a frame", async () =>
   // Frame the full map inside the embed's document: its frame-ancestors 'none' must stop it.
   const loaded = await page.evaluate(async (src) => {
     const frame = document.createElement("iframe");
+    // The frame's load event fires once its navigation has ended, with the page or with the browser's error page.
+    const navigated = new Promise((r) => frame.addEventListener("load", r, { once: true }));
     frame.src = src;
     document.body.append(frame);
-    await new Promise((r) => setTimeout(r, 3000));
+    await navigated;
     try {
       return frame.contentDocument?.querySelector("#app") !== null && frame.contentDocument?.querySelector("#app") !== undefined;
     } catch {

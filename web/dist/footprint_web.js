@@ -454,37 +454,37 @@ function __wbg_get_imports() {
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 5, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__he6a88e44fa0aecc2);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h0ec3ac4eef20c2c5);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha1d866d154a8b25e);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 7, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hfd2ba9a4f9a051c7);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("KeyboardEvent")], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b_6);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("KeyboardEvent")], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0_6);
             return ret;
         },
         __wbindgen_generic_0000000000000006: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 7, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha2d8251c15c01f5b);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hed969ae2cf2b6f0d);
             return ret;
         },
         __wbindgen_generic_0000000000000007: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String], shim_idx: 6, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h0e281b8585bb78e5);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String], shim_idx: 8, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h0b5869c35977346b);
             return ret;
         },
         __wbindgen_generic_0000000000000008: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 8, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hcb70ca773fe5cd8c);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 6, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h4cb5424b61c16039);
             return ret;
         },
         __wbindgen_generic_0000000000000009: function(arg0, arg1) {
@@ -508,16 +508,16 @@ function __wbg_get_imports() {
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__hcb70ca773fe5cd8c(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hcb70ca773fe5cd8c(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__h4cb5424b61c16039(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h4cb5424b61c16039(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b_6(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h813c9f15efbaaf9b_6(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0_6(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0_6(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg1, arg2) {
@@ -527,25 +527,25 @@ function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg
     }
 }
 
-function wasm_bindgen__convert__closures_____invoke__h0e281b8585bb78e5(arg0, arg1, arg2) {
+function wasm_bindgen__convert__closures_____invoke__h0b5869c35977346b(arg0, arg1, arg2) {
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__h0e281b8585bb78e5(arg0, arg1, ptr0, len0);
+    wasm.wasm_bindgen__convert__closures_____invoke__h0b5869c35977346b(arg0, arg1, ptr0, len0);
 }
 
-function wasm_bindgen__convert__closures_____invoke__ha2d8251c15c01f5b(arg0, arg1, arg2, arg3) {
+function wasm_bindgen__convert__closures_____invoke__hed969ae2cf2b6f0d(arg0, arg1, arg2, arg3) {
     const val2 = +arg3;
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__ha2d8251c15c01f5b(arg0, arg1, ptr0, len0, val2);
+    wasm.wasm_bindgen__convert__closures_____invoke__hed969ae2cf2b6f0d(arg0, arg1, ptr0, len0, val2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__ha1d866d154a8b25e(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__ha1d866d154a8b25e(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__hfd2ba9a4f9a051c7(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hfd2ba9a4f9a051c7(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__he6a88e44fa0aecc2(arg0, arg1, arg2, arg3, arg4) {
-    wasm.wasm_bindgen__convert__closures_____invoke__he6a88e44fa0aecc2(arg0, arg1, arg2, arg3, arg4);
+function wasm_bindgen__convert__closures_____invoke__h0ec3ac4eef20c2c5(arg0, arg1, arg2, arg3, arg4) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h0ec3ac4eef20c2c5(arg0, arg1, arg2, arg3, arg4);
 }
 
 function addToExternrefTable0(obj) {

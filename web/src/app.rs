@@ -156,7 +156,7 @@ async fn run() -> Result<(), JsValue> {
     let query = window().location().search()?;
     let lang = page_lang();
     start_map(
-        url::decode(&query, DaySpan { first: footprint::domain::Day(0), last: footprint::domain::Day(0) }).view,
+        url::decode(&query, DaySpan { first: footprint::domain::Day(0), last: footprint::domain::Day(0) }).map.view,
         lang,
     );
     let mut model = Model::default();
@@ -332,11 +332,11 @@ fn render(app: &Shared, history: History) {
                 set_data(&source, &data);
                 a.sent[n] = data;
             }
-            set_visible(&style::layer_ids(&source).join(","), a.state.shows(layer));
+            set_visible(&style::layer_ids(&source).join(","), a.state.map.shows(layer));
         }
     }
     let appeared = a.visible.strikes.iter().any(|i| !previous_new.contains(i));
-    if appeared && !a.reduced_motion && a.state.shows(Layer::Strikes) {
+    if appeared && !a.reduced_motion && a.state.map.shows(Layer::Strikes) {
         a.pulse_started = Some(now());
     }
     render_controls(&a);

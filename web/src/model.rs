@@ -1,37 +1,9 @@
 //! The data the map shows: the three layers as the API serves them, parsed into the domain's features.
 
-use footprint::domain::{Day, DaySpan, Feature};
+use footprint::domain::{DaySpan, Feature};
 use serde::Deserialize;
 
-/// One of the map's layers (and the API's collections).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Layer {
-    /// Status periods of strategic sites.
-    Sites,
-    /// Reported strikes.
-    Strikes,
-    /// Diplomatic and basing events.
-    Events,
-}
-
-impl Layer {
-    /// All layers, in legend order.
-    pub const ALL: [Layer; 3] = [Layer::Sites, Layer::Strikes, Layer::Events];
-
-    /// The collection id / URL name.
-    pub fn id(self) -> &'static str {
-        match self {
-            Layer::Sites => "sites",
-            Layer::Strikes => "strikes",
-            Layer::Events => "events",
-        }
-    }
-
-    /// The layer with this id.
-    pub fn from_id(id: &str) -> Option<Layer> {
-        Layer::ALL.into_iter().find(|l| l.id() == id)
-    }
-}
+pub use footprint::map::state::Layer;
 
 /// Why a layer could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -102,13 +74,12 @@ impl Model {
         self.layer(layer).iter().find(|f| f.id == id)
     }
 
-    /// The days the timeline covers: from 1 December 2024 (a week before Assad fell; earlier history shows as each
-    /// site's status and in its panel) or the first strike if earlier, to the last start in any layer.
+    /// The days the timeline covers, by the rule the server uses too ([`footprint::map::state::timeline_span`]):
+    /// its last day, the latest start in any layer, is where a reader lands.
     pub fn timeline_span(&self) -> DaySpan {
-        let story = Day::from_ymd(2024, 12, 1).unwrap_or(Day(20_058));
-        let first = self.strikes.first().map_or(story, |f| f.span().first.min(story));
-        let last = Layer::ALL.iter().flat_map(|&l| self.layer(l)).map(|f| f.span().first).max().unwrap_or(first);
-        DaySpan { first, last: last.max(first) }
+        let first_strike = self.strikes.first().map(|f| f.span().first);
+        let latest_start = Layer::ALL.iter().flat_map(|&l| self.layer(l)).map(|f| f.span().first).max();
+        footprint::map::state::timeline_span(first_strike, latest_start)
     }
 }
 

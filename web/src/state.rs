@@ -1,70 +1,20 @@
-//! The app's state and its transitions: current day, window or cumulative mode, playback, layers, filters,
-//! selection and view. Every change goes through [`State::apply`], so it is testable on the host.
+//! The app's state and its transitions: the shared map state (current day, window or cumulative mode, layers,
+//! filters, selection and view) plus playback. Every change goes through [`State::apply`], so it is testable on the
+//! host.
 
 use footprint::domain::{Confidence, Day, DaySpan};
+pub use footprint::map::state::{DEFAULT_VIEW, Layer, MapState, Mode, SPEEDS, Selection, View, WINDOW_DAYS, WINDOWS};
 
-use crate::model::Layer;
-
-/// How the strikes and events shown relate to the current day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// The last `window_days` days up to the current day.
-    Window,
-    /// Everything from the start of the timeline up to the current day.
-    Cumulative,
-}
-
-/// Playback speeds; 1× plays two days per second.
-pub const SPEEDS: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 /// Days per second at 1×.
 pub const DAYS_PER_SECOND: f64 = 2.0;
-/// Window lengths offered (days); any 1..=366 is accepted from a URL.
-pub const WINDOWS: [u16; 4] = [7, 30, 90, 365];
 
-/// The map's view.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct View {
-    /// Centre longitude.
-    pub lon: f64,
-    /// Centre latitude.
-    pub lat: f64,
-    /// Zoom level.
-    pub zoom: f64,
-}
-
-/// The default view: Syria and its neighbours.
-pub const DEFAULT_VIEW: View = View { lon: 38.3, lat: 35.0, zoom: 5.6 };
-
-/// A selected feature.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Selection {
-    /// Its layer.
-    pub layer: Layer,
-    /// Its id.
-    pub id: String,
-}
-
-/// Everything the reader can change; encoded in the URL.
+/// The reader's state: the shared map state (what the URL says, see [`footprint::map::state`]) and playback.
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
-    /// The current day.
-    pub day: Day,
-    /// Window or cumulative.
-    pub mode: Mode,
-    /// Window length in days (window mode).
-    pub window_days: u16,
-    /// Index into [`SPEEDS`].
-    pub speed: usize,
+    /// Day, mode, window, speed, layers, confidence, selection, view.
+    pub map: MapState,
     /// Whether the timeline is playing.
     pub playing: bool,
-    /// Visible layers, in [`Layer::ALL`] order.
-    pub layers: [bool; 3],
-    /// Confidence levels shown (strikes and events; sites are always shown); all by default.
-    pub confidence: [bool; 3],
-    /// The selected feature, if any.
-    pub selected: Option<Selection>,
-    /// The map view.
-    pub view: View,
     /// Fractional days accumulated while playing.
     carry: f64,
 }
@@ -98,84 +48,47 @@ pub enum Action {
     Tick(f64),
 }
 
-/// The index of a confidence level in [`State::confidence`].
-pub fn confidence_index(c: Confidence) -> usize {
-    match c {
-        Confidence::High => 0,
-        Confidence::Medium => 1,
-        Confidence::Low => 2,
-    }
-}
-
-/// The index of a layer in [`State::layers`].
-pub fn layer_index(layer: Layer) -> usize {
-    match layer {
-        Layer::Sites => 0,
-        Layer::Strikes => 1,
-        Layer::Events => 2,
-    }
-}
-
 impl State {
-    /// The initial state: the start of the timeline, 30-day window, all layers, 1×, default view.
+    /// The initial state: the map state's defaults (the latest day with data), paused.
     pub fn new(timeline: DaySpan) -> State {
-        State {
-            day: timeline.first,
-            mode: Mode::Window,
-            window_days: 30,
-            speed: 1,
-            playing: false,
-            layers: [true; 3],
-            confidence: [true; 3],
-            selected: None,
-            view: DEFAULT_VIEW,
-            carry: 0.0,
-        }
+        State::paused(MapState::new(timeline))
     }
 
-    /// Whether a layer is shown.
-    pub fn shows(&self, layer: Layer) -> bool {
-        self.layers[layer_index(layer)]
-    }
-
-    /// The days whose strikes and events are shown: `[day - window + 1, day]`, or everything up to the day.
-    pub fn window(&self) -> DaySpan {
-        match self.mode {
-            Mode::Window => DaySpan { first: self.day.plus(1 - i32::from(self.window_days)), last: self.day },
-            // Everything up to the day, as the API's `datetime=../day` (including the history before the timeline).
-            Mode::Cumulative => DaySpan { first: Day::MIN, last: self.day },
-        }
+    /// A paused state showing `map`.
+    pub fn paused(map: MapState) -> State {
+        State { map, playing: false, carry: 0.0 }
     }
 
     /// Applies an action; returns whether anything changed. Days stay within `timeline`; playing stops at its end.
     pub fn apply(&mut self, action: Action, timeline: DaySpan) -> bool {
         let before = self.clone();
         let clamp = |d: Day| d.max(timeline.first).min(timeline.last);
+        let map = &mut self.map;
         match action {
             Action::TogglePlay => {
-                if !self.playing && self.day >= timeline.last {
-                    self.day = timeline.first;
+                if !self.playing && map.day >= timeline.last {
+                    map.day = timeline.first;
                 }
                 self.playing = !self.playing;
                 self.carry = 0.0;
             }
             Action::Pause => self.playing = false,
-            Action::Step(days) => self.day = clamp(self.day.plus(days)),
-            Action::Scrub(day) => self.day = clamp(day),
-            Action::SetMode(mode) => self.mode = mode,
-            Action::SetWindow(days) => self.window_days = days.clamp(1, 366),
-            Action::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
-            Action::ToggleLayer(layer) => self.layers[layer_index(layer)] ^= true,
-            Action::ToggleConfidence(c) => self.confidence[confidence_index(c)] ^= true,
-            Action::Select(selection) => self.selected = selection,
-            Action::SetView(view) => self.view = view,
+            Action::Step(days) => map.day = clamp(map.day.plus(days)),
+            Action::Scrub(day) => map.day = clamp(day),
+            Action::SetMode(mode) => map.mode = mode,
+            Action::SetWindow(days) => map.window_days = days.clamp(*WINDOW_DAYS.start(), *WINDOW_DAYS.end()),
+            Action::SetSpeed(i) => map.speed = i.min(SPEEDS.len() - 1),
+            Action::ToggleLayer(layer) => map.layers[layer.index()] ^= true,
+            Action::ToggleConfidence(c) => map.confidence[c.index()] ^= true,
+            Action::Select(selection) => map.selected = selection,
+            Action::SetView(view) => map.view = view,
             Action::Tick(ms) => {
                 if self.playing {
-                    self.carry += ms / 1000.0 * DAYS_PER_SECOND * SPEEDS[self.speed];
+                    self.carry += ms / 1000.0 * DAYS_PER_SECOND * SPEEDS[map.speed];
                     let whole = self.carry.floor();
                     self.carry -= whole;
-                    self.day = clamp(self.day.plus(whole as i32));
-                    if self.day >= timeline.last {
+                    map.day = clamp(map.day.plus(whole as i32));
+                    if map.day >= timeline.last {
                         self.playing = false;
                     }
                 }
@@ -196,30 +109,33 @@ mod tests {
     #[test]
     fn stepping_moves_by_days_and_weeks_and_stays_on_the_timeline() {
         let mut s = State::new(timeline());
+        assert_eq!(s.map.day, timeline().last, "a reader lands on the latest day with data");
+        s.apply(Action::Scrub(timeline().first), timeline());
         s.apply(Action::Step(7), timeline());
-        assert_eq!(s.day, Day::from_ymd(2024, 12, 8).unwrap());
+        assert_eq!(s.map.day, Day::from_ymd(2024, 12, 8).unwrap());
         s.apply(Action::Step(-30), timeline());
-        assert_eq!(s.day, timeline().first);
+        assert_eq!(s.map.day, timeline().first);
         s.apply(Action::Scrub(Day::from_ymd(2030, 1, 1).unwrap()), timeline());
-        assert_eq!(s.day, timeline().last);
+        assert_eq!(s.map.day, timeline().last);
     }
 
     #[test]
     fn playing_advances_two_days_per_second_at_one_x_and_stops_at_the_end() {
         let mut s = State::new(timeline());
         s.apply(Action::TogglePlay, timeline());
+        assert_eq!(s.map.day, timeline().first, "play on the latest day starts from the beginning");
         s.apply(Action::Tick(250.0), timeline());
-        assert_eq!(s.day, timeline().first, "half a day carries over");
+        assert_eq!(s.map.day, timeline().first, "half a day carries over");
         s.apply(Action::Tick(250.0), timeline());
-        assert_eq!(s.day, timeline().first.plus(1));
+        assert_eq!(s.map.day, timeline().first.plus(1));
         s.apply(Action::SetSpeed(4), timeline());
         s.apply(Action::Tick(1000.0), timeline());
-        assert_eq!(s.day, timeline().first.plus(17), "8× plays 16 days per second");
+        assert_eq!(s.map.day, timeline().first.plus(17), "8× plays 16 days per second");
         s.apply(Action::Tick(1_000_000.0), timeline());
-        assert_eq!(s.day, timeline().last);
+        assert_eq!(s.map.day, timeline().last);
         assert!(!s.playing, "playback stops at the end");
         s.apply(Action::TogglePlay, timeline());
-        assert_eq!(s.day, timeline().first, "play at the end starts again from the beginning");
+        assert_eq!(s.map.day, timeline().first, "play at the end starts again from the beginning");
     }
 
     #[test]
@@ -233,21 +149,21 @@ mod tests {
         let mut s = State::new(timeline());
         s.apply(Action::Scrub(Day::from_ymd(2025, 3, 31).unwrap()), timeline());
         assert_eq!(
-            s.window(),
+            s.map.window(),
             DaySpan { first: Day::from_ymd(2025, 3, 2).unwrap(), last: Day::from_ymd(2025, 3, 31).unwrap() }
         );
         s.apply(Action::SetMode(Mode::Cumulative), timeline());
-        assert_eq!(s.window().first, Day::MIN, "cumulative means datetime=../day, as in the API");
+        assert_eq!(s.map.window().first, Day::MIN, "cumulative means datetime=../day, as in the API");
         s.apply(Action::SetWindow(0), timeline());
-        assert_eq!(s.window_days, 1, "at least one day");
+        assert_eq!(s.map.window_days, 1, "at least one day");
     }
 
     #[test]
     fn toggles_flip_layers_and_confidence_levels() {
         let mut s = State::new(timeline());
         s.apply(Action::ToggleLayer(Layer::Strikes), timeline());
-        assert!(!s.shows(Layer::Strikes) && s.shows(Layer::Sites));
+        assert!(!s.map.shows(Layer::Strikes) && s.map.shows(Layer::Sites));
         s.apply(Action::ToggleConfidence(Confidence::Low), timeline());
-        assert_eq!(s.confidence, [true, true, false]);
+        assert_eq!(s.map.confidence, [true, true, false]);
     }
 }

@@ -92,7 +92,7 @@ pub fn status(status: Option<Status>, lang: Lang) -> (String, &'static str, Stri
 
 /// Builds the text view of what is visible.
 pub fn text_view(model: &Model, visible: &Visible, state: &State, lang: Lang) -> TextView {
-    let mut sites: Vec<SiteRow> = if state.shows(Layer::Sites) {
+    let mut sites: Vec<SiteRow> = if state.map.shows(Layer::Sites) {
         visible
             .sites
             .iter()
@@ -115,7 +115,7 @@ pub fn text_view(model: &Model, visible: &Visible, state: &State, lang: Lang) ->
     sites.sort_by(|a, b| a.name.text.cmp(&b.name.text));
     let mut all: Vec<(Layer, &Feature)> = [Layer::Strikes, Layer::Events]
         .into_iter()
-        .filter(|&l| state.shows(l))
+        .filter(|&l| state.map.shows(l))
         .flat_map(|l| visible.of(l).iter().map(move |&i| (l, &model.layer(l)[i as usize])))
         .collect();
     all.sort_by(|a, b| {
@@ -133,7 +133,7 @@ pub fn text_view(model: &Model, visible: &Visible, state: &State, lang: Lang) ->
             unlocated: f.geometry.is_none(),
         })
         .collect();
-    let day = lang.day(state.day);
+    let day = lang.day(state.map.day);
     let announcement = lang.tf(
         "list.announce",
         &[
@@ -150,7 +150,7 @@ pub fn counts(model: &Model, visible: &Visible, state: &State, lang: Lang) -> St
     let unlocated = |layer: Layer| {
         visible.of(layer).iter().filter(|&&i| model.layer(layer)[i as usize].geometry.is_none()).count() as u64
     };
-    let w = state.window();
+    let w = state.map.window();
     let args = [
         ("first", lang.day(w.first)),
         ("last", lang.day(w.last)),

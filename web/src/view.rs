@@ -7,10 +7,11 @@
 
 use std::fmt::Write as _;
 
-use footprint::domain::{DaySpan, Feature, LocationPrecision};
+use footprint::domain::LocationPrecision;
+use footprint::map::visibility;
 
 use crate::model::{Layer, Model};
-use crate::state::{State, confidence_index};
+use crate::state::State;
 
 /// Positions (into the model's layers) of what is visible.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -34,29 +35,22 @@ impl Visible {
     }
 }
 
-fn passes(feature: &Feature, state: &State) -> bool {
-    state.confidence[confidence_index(feature.properties.confidence)]
-}
-
-/// Computes what is visible (regardless of layer toggles, so counts stay meaningful when a layer is hidden).
+/// Computes what is in the state ([`visibility::in_state`], the rule the card and the image use too), regardless
+/// of layer toggles, so counts stay meaningful when a layer is hidden.
 pub fn visible(model: &Model, state: &State) -> Visible {
-    let window = state.window();
-    let today = DaySpan { first: state.day, last: state.day };
-    let pick = |features: &[Feature], span: DaySpan, filtered: bool| -> Vec<u32> {
-        // Features are sorted by start: nothing after the window's last day can intersect it.
-        let end = features.partition_point(|f| f.span().first <= span.last);
+    let pick = |layer: Layer| -> Vec<u32> {
+        let features = model.layer(layer);
+        // Features are sorted by start: nothing that starts after the last day shown can be in the state.
+        let last = visibility::last_start(layer, &state.map);
+        let end = features.partition_point(|f| f.span().first <= last);
         features[..end]
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.span().intersects(span) && (!filtered || passes(f, state)))
+            .filter(|(_, f)| visibility::in_state(layer, f, &state.map))
             .map(|(i, _)| i as u32)
             .collect()
     };
-    Visible {
-        sites: pick(&model.sites, today, false),
-        strikes: pick(&model.strikes, window, true),
-        events: pick(&model.events, window, true),
-    }
+    Visible { sites: pick(Layer::Sites), strikes: pick(Layer::Strikes), events: pick(Layer::Events) }
 }
 
 /// A short, stable code for a location precision, used by the map styles. An unsourced estimate is never drawn
@@ -91,7 +85,8 @@ pub fn geojson(model: &Model, visible: &Visible, layer: Layer, state: &State) ->
         first = false;
         let p = &f.properties;
         let status = p.status.map_or("", footprint::domain::Status::as_str);
-        let new = layer == Layer::Strikes && state.day.0 - f.span().first.0 <= 1 && f.span().first <= state.day;
+        let day = state.map.day;
+        let new = layer == Layer::Strikes && day.0 - f.span().first.0 <= 1 && f.span().first <= day;
         let _ = write!(
             out,
             r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{},{}]}},"properties":{{"i":{i},"status":"{status}","kind":{},"precision":"{}","confidence":"{}","new":{new}}}}}"#,
@@ -108,7 +103,7 @@ pub fn geojson(model: &Model, visible: &Visible, layer: Layer, state: &State) ->
 
 #[cfg(test)]
 mod tests {
-    use footprint::domain::Day;
+    use footprint::domain::{Day, DaySpan};
 
     use super::*;
     use crate::state::{Action, Mode};

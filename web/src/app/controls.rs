@@ -58,7 +58,7 @@ fn apply_palette() {
 }
 
 pub(super) fn render_controls(a: &App) {
-    let s = &a.state;
+    let s = &a.state.map;
     let lang = a.lang;
     let label = lang.day(s.day);
     element("current-date").set_text_content(Some(&label));
@@ -66,9 +66,9 @@ pub(super) fn render_controls(a: &App) {
     slider.set_value(&(s.day.0 - a.timeline.first.0).to_string());
     let _ = slider.set_attribute("aria-valuetext", &label);
     let play = element("play");
-    play.set_text_content(Some(lang.t(if s.playing { "timeline.pause" } else { "timeline.play" })));
+    play.set_text_content(Some(lang.t(if a.state.playing { "timeline.pause" } else { "timeline.play" })));
     // The label says what the button does (Play / Pause); `data-playing` is for the tests.
-    let _ = play.set_attribute("data-playing", if s.playing { "true" } else { "false" });
+    let _ = play.set_attribute("data-playing", if a.state.playing { "true" } else { "false" });
     let speed: HtmlSelectElement = element("speed").unchecked_into();
     speed.set_value(&SPEEDS[s.speed].to_string());
     let mode: HtmlSelectElement = element("mode").unchecked_into();
@@ -91,7 +91,7 @@ pub(super) fn render_controls(a: &App) {
         input(&format!("confidence-{name}")).set_checked(s.confidence[i]);
     }
     let counts = element("counts");
-    counts.set_text_content(Some(&text::counts(&a.model, &a.visible, s, lang)));
+    counts.set_text_content(Some(&text::counts(&a.model, &a.visible, &a.state, lang)));
     let _ = counts.set_attribute("data-strikes", &a.visible.strikes.len().to_string());
     let _ = counts.set_attribute("data-events", &a.visible.events.len().to_string());
 }

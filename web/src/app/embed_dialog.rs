@@ -26,7 +26,7 @@ pub(super) fn fill_embed_dialog(app: &Shared) {
         .flatten()
         .and_then(|r| r.dyn_into::<HtmlInputElement>().ok())
         .map_or(embed::Preset::Responsive, |r| embed::Preset::from_value(&r.value()));
-    let title = lang.tf("embed.iframe_title", &[("date", &lang.day(app.borrow().state.day))]);
+    let title = lang.tf("embed.iframe_title", &[("date", &lang.day(app.borrow().state.map.day))]);
     let (plain, responsive) = embed::snippets(&origin, &query, preset, &title);
     let code: web_sys::HtmlTextAreaElement = element("embed-iframe-code").unchecked_into();
     code.set_value(&plain);

@@ -98,7 +98,7 @@ pub(super) fn wire(app: &Shared) {
     let key_app = app.clone();
     let keys = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
         let dialog_open = document().get_element_by_id("embed-dialog").is_some_and(|d| d.has_attribute("open"));
-        if e.key() == "Escape" && !dialog_open && key_app.borrow().state.selected.is_some() {
+        if e.key() == "Escape" && !dialog_open && key_app.borrow().state.map.selected.is_some() {
             panel::close(&key_app);
         }
         // Space plays and pauses on the timeline slider, the map and the page itself; on any other element it keeps
@@ -122,7 +122,7 @@ pub(super) fn wire(app: &Shared) {
             a.state = url::decode(&query, a.timeline);
             a.options = url::page_options(&query);
         }
-        let view = pop_app.borrow().state.view;
+        let view = pop_app.borrow().state.map.view;
         jump_to(view.lon, view.lat, view.zoom, false);
         render(&pop_app, History::Keep);
     });

@@ -71,12 +71,12 @@ pub(super) fn draw_histogram(app: &Shared, json: &str) {
 
 pub(super) fn render_histogram_cursor(a: &App) {
     let Some(cursor) = document().get_element_by_id("histogram-cursor") else { return };
-    let x = f64::from(a.state.day.0 - a.timeline.first.0);
+    let x = f64::from(a.state.map.day.0 - a.timeline.first.0);
     for (k, v) in [("x", x), ("y", 0.0), ("width", 1.5), ("height", 40.0)] {
         let _ = cursor.set_attribute(k, &format!("{v:.2}"));
     }
     if let Some(shade) = document().get_element_by_id("histogram-window") {
-        let w = a.state.window();
+        let w = a.state.map.window();
         let from = f64::from((w.first.0 - a.timeline.first.0).max(0));
         for (k, v) in [("x", from), ("y", 0.0), ("width", (x - from + 1.0).max(0.0)), ("height", 40.0)] {
             let _ = shade.set_attribute(k, &format!("{v:.2}"));

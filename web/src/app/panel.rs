@@ -30,7 +30,7 @@ pub(super) fn render(a: &App) {
     let panel = element("panel");
     let body = element("panel-body");
     body.set_text_content(None);
-    let Some(sel) = &a.state.selected else {
+    let Some(sel) = &a.state.map.selected else {
         let _ = panel.set_attribute("hidden", "");
         return;
     };
@@ -170,7 +170,7 @@ pub(super) fn render(a: &App) {
         let ol = document().create_element("ol").expect_throw("ol");
         for period in a.model.sites.iter().filter(|s| s.properties.details().site_id.as_ref() == Some(site)) {
             let label = text::status(period.properties.status, lang).0;
-            let current = period.span().contains(a.state.day);
+            let current = period.span().contains(a.state.map.day);
             let li =
                 text_element("li", if current { "current" } else { "" }, &format!("{}: {label}", lang.span(period)));
             let _ = ol.append_child(&li);
@@ -204,7 +204,7 @@ pub(super) fn render(a: &App) {
 
 /// Closes the panel and returns focus to where it was opened from.
 pub(super) fn close(app: &Shared) {
-    let selected = app.borrow().state.selected.clone();
+    let selected = app.borrow().state.map.selected.clone();
     dispatch(app, Action::Select(None), History::Push);
     // Return focus to where the panel was opened from: the same control if it is still there, else its entry in
     // the text view (entries are rebuilt as time moves), else the map.
