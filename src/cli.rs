@@ -9,7 +9,7 @@ use actix_web::web;
 use clap::{Args, Parser, Subcommand};
 
 use crate::http::{AppState, Site, origin, server};
-use crate::store::{DataFiles, Dataset, Directory, Embedded, LoadError};
+use crate::store::{DataFiles, Dataset, Directory, Embedded, FeatureProvider, LoadError};
 
 /// Footprint: a time-aware map service for strategic sites in the news.
 #[derive(Debug, Parser)]
@@ -33,6 +33,8 @@ pub enum Command {
         /// The data directory (holding catalog.json); the embedded copy when omitted.
         dir: Option<PathBuf>,
     },
+    /// Print the JSON Schema of a feature, generated from the code (`geodata/schema/feature.schema.json` is this).
+    Schema,
 }
 
 /// Options of `serve`.
@@ -90,13 +92,25 @@ pub fn check(dir: Option<PathBuf>) -> ExitCode {
             for c in &dataset.collections {
                 let unlocated = c.features().iter().filter(|f| f.geometry.is_none()).count();
                 let _ =
-                    writeln!(out, "{}: {} features ({unlocated} without geometry)", c.meta.file, c.features().len());
+                    writeln!(out, "{}: {} features ({unlocated} without geometry)", c.meta().file, c.features().len());
             }
             let _ = writeln!(out, "{}: ok", files.describe());
             ExitCode::SUCCESS
         }
         Err(err) => {
             report(&err, &files.describe());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `footprint schema`: prints the feature JSON Schema ([`crate::domain::record::feature_schema`]).
+pub fn schema() -> ExitCode {
+    let text = crate::domain::record::schema_text();
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{err}");
             ExitCode::FAILURE
         }
     }

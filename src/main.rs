@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use footprint::cli::{Cli, Command, check, serve};
+use footprint::cli::{Cli, Command, check, schema, serve};
 use tracing_subscriber::EnvFilter;
 
 #[actix_web::main]
@@ -18,6 +18,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check { dir }) => check(dir),
+        Some(Command::Schema) => schema(),
         Some(Command::Serve(args)) => serve(args).await,
         None => serve(cli.serve).await,
     }

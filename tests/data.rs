@@ -5,6 +5,7 @@
 
 mod common;
 
+use footprint::store::{FeatureProvider as _, FeatureStore as _};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;

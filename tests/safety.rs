@@ -332,3 +332,20 @@ async fn data_files_are_served_as_loaded_even_after_the_disk_changes() {
     assert_eq!(status, 200, "a deleted file is still what the server loaded");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[actix_web::test]
+async fn a_limit_above_the_maximum_is_clamped_to_it_on_a_layer_larger_than_the_maximum() {
+    use footprint::store::{Collection, MAX_LIMIT, synthetic};
+    let mut dataset = common::dataset();
+    let strikes = dataset.collections.iter_mut().find(|c| c.meta.id == "strikes").unwrap();
+    *strikes = Collection::new(strikes.meta.clone(), synthetic::events(MAX_LIMIT + 50, 7));
+    let state = AppState::new(dataset, Arc::new(Directory(geodata())));
+    let app = service_with(actix_web::web::Data::new(state)).await;
+    let (status, body) = get_json(&app, "/api/collections/strikes/items?limit=99999").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["numberMatched"], MAX_LIMIT + 50);
+    assert_eq!(body["numberReturned"], MAX_LIMIT);
+    assert_eq!(body["features"].as_array().unwrap().len(), MAX_LIMIT);
+    let next = body["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next").unwrap();
+    assert!(next["href"].as_str().unwrap().contains(&format!("offset={MAX_LIMIT}")), "{next}");
+}

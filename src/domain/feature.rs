@@ -25,6 +25,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::place::Country;
+use super::record::PropertiesRecord;
 use super::source::{Casualties, Claim, Source};
 use super::text::Lang;
 use super::text::Text;
@@ -80,7 +81,7 @@ impl Serialize for Point {
 }
 
 /// How precisely a feature's location is known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum LocationPrecision {
     /// The named facility itself.
@@ -112,7 +113,7 @@ impl LocationPrecision {
 }
 
 /// How far a feature's claims are corroborated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     /// Several independent or wire-service sources.
@@ -148,7 +149,7 @@ impl Confidence {
 }
 
 /// A site's status during one period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Operated by Russia (or the Soviet Union).
@@ -196,7 +197,7 @@ impl Status {
 
 /// The properties every feature has. Those that only some features have are in [`Details`].
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(from = "PropertiesRepr")]
+#[serde(from = "PropertiesRecord<'static>")]
 pub struct Properties {
     /// Display name.
     pub name: Text,
@@ -266,83 +267,6 @@ impl Properties {
     }
 }
 
-/// The flat shape of properties in files and responses.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PropertiesRepr {
-    name: Text,
-    #[serde(default)]
-    description: Option<Text>,
-    kind: Arc<str>,
-    start: NaiveDate,
-    start_precision: DatePrecision,
-    end: Option<NaiveDate>,
-    end_precision: Option<DatePrecision>,
-    #[serde(default)]
-    date_basis: DateBasis,
-    location_precision: LocationPrecision,
-    #[serde(default)]
-    location_note: Option<Box<str>>,
-    #[serde(default)]
-    location_unsourced: bool,
-    #[serde(default)]
-    country: Option<Country>,
-    confidence: Confidence,
-    #[serde(default)]
-    site_id: Option<Box<str>>,
-    #[serde(default)]
-    status: Option<Status>,
-    #[serde(default)]
-    operator: Option<Box<str>>,
-    #[serde(default)]
-    target: Option<Box<str>>,
-    #[serde(default)]
-    actor: Option<Box<str>>,
-    #[serde(default)]
-    attribution: Box<[Claim]>,
-    #[serde(default)]
-    casualties: Option<Casualties>,
-    #[serde(default)]
-    notes: Box<[Box<str>]>,
-    #[serde(default)]
-    fact_ids: Box<[Box<str>]>,
-    sources: Box<[Source]>,
-}
-
-impl From<PropertiesRepr> for Properties {
-    fn from(r: PropertiesRepr) -> Self {
-        let mut properties = Properties {
-            name: r.name,
-            kind: r.kind,
-            start: r.start,
-            end: r.end,
-            start_precision: r.start_precision,
-            end_precision: r.end_precision,
-            date_basis: r.date_basis,
-            location_precision: r.location_precision,
-            location_unsourced: r.location_unsourced,
-            confidence: r.confidence,
-            status: r.status,
-            sources: r.sources,
-            details: None,
-        };
-        properties.set_details(Details {
-            description: r.description,
-            location_note: r.location_note,
-            country: r.country,
-            site_id: r.site_id,
-            operator: r.operator,
-            target: r.target,
-            actor: r.actor,
-            attribution: r.attribution,
-            casualties: r.casualties,
-            notes: r.notes,
-            fact_ids: r.fact_ids,
-        });
-        properties
-    }
-}
-
 impl Properties {
     /// Properties with no [`Details`].
     #[expect(clippy::too_many_arguments, reason = "mirrors the flat property list of the data files")]
@@ -376,65 +300,7 @@ impl Properties {
 
 impl Serialize for Properties {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        self.write_entries(&mut map)?;
-        map.end()
-    }
-}
-
-impl Properties {
-    fn write_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        let d = self.details();
-        map.serialize_entry("name", &self.name)?;
-        if let Some(description) = &d.description {
-            map.serialize_entry("description", description)?;
-        }
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("start", &self.start)?;
-        map.serialize_entry("start_precision", &self.start_precision)?;
-        map.serialize_entry("end", &self.end)?;
-        map.serialize_entry("end_precision", &self.end_precision)?;
-        if !self.date_basis.is_event() {
-            map.serialize_entry("date_basis", &self.date_basis)?;
-        }
-        map.serialize_entry("location_precision", &self.location_precision)?;
-        if let Some(note) = &d.location_note {
-            map.serialize_entry("location_note", note)?;
-        }
-        if self.location_unsourced {
-            map.serialize_entry("location_unsourced", &true)?;
-        }
-        if let Some(country) = &d.country {
-            map.serialize_entry("country", country)?;
-        }
-        map.serialize_entry("confidence", &self.confidence)?;
-        for (key, value) in [("site_id", &d.site_id)] {
-            if let Some(value) = value {
-                map.serialize_entry(key, value)?;
-            }
-        }
-        if let Some(status) = &self.status {
-            map.serialize_entry("status", status)?;
-        }
-        for (key, value) in [("operator", &d.operator), ("target", &d.target), ("actor", &d.actor)] {
-            if let Some(value) = value {
-                map.serialize_entry(key, value)?;
-            }
-        }
-        if !d.attribution.is_empty() {
-            map.serialize_entry("attribution", &d.attribution)?;
-        }
-        if let Some(casualties) = &d.casualties {
-            map.serialize_entry("casualties", casualties)?;
-        }
-        if !d.notes.is_empty() {
-            map.serialize_entry("notes", &d.notes)?;
-        }
-        if !d.fact_ids.is_empty() {
-            map.serialize_entry("fact_ids", &d.fact_ids)?;
-        }
-        map.serialize_entry("sources", &self.sources)?;
-        Ok(())
+        self.record(None).serialize(serializer)
     }
 }
 
@@ -453,12 +319,7 @@ struct LocalizedProperties<'a>(&'a Properties, Lang);
 
 impl Serialize for LocalizedProperties<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (title, title_lang) = self.1.pick(&self.0.name);
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", title)?;
-        map.serialize_entry("title_lang", title_lang.code())?;
-        self.0.write_entries(&mut map)?;
-        map.end()
+        self.0.record(Some(self.1.pick(&self.0.name))).serialize(serializer)
     }
 }
 

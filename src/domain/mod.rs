@@ -6,6 +6,7 @@ pub mod bbox;
 pub mod calendar;
 pub mod feature;
 pub mod place;
+pub mod record;
 pub mod source;
 pub mod text;
 pub mod time;

@@ -27,6 +27,16 @@ impl Country {
     }
 }
 
+impl schemars::JsonSchema for Country {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Country".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2 code"})
+    }
+}
+
 /// A country code that is not two upper-case letters.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not an ISO 3166-1 alpha-2 country code (two upper-case letters, e.g. `SY`)")]

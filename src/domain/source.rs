@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::time::PartialDate;
 
 /// How a party stands to a claim: who claimed, reported, attributed, confirmed or denied it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Stance {
     /// The actor itself claimed it.
@@ -41,31 +41,33 @@ impl Stance {
 }
 
 /// One attributed claim: `by` took `stance`, according to `sources[source]`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
     /// The stance taken.
     pub stance: Stance,
     /// Who took it.
+    #[schemars(length(min = 1))]
     pub by: Box<str>,
     /// Index into the feature's `sources`.
     pub source: u16,
 }
 
 /// A reported figure and who reported it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
     /// The figure.
     pub count: u32,
     /// Who gave it.
+    #[schemars(length(min = 1))]
     pub by: Box<str>,
     /// Index into the feature's `sources`.
     pub source: u16,
 }
 
 /// Conflicting figures kept as a range, with every report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
     /// Lowest reported figure.
@@ -73,11 +75,12 @@ pub struct Range {
     /// Highest reported figure.
     pub max: u32,
     /// Every report.
+    #[schemars(length(min = 1))]
     pub reports: Box<[Report]>,
 }
 
 /// Reported casualties.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Casualties {
     /// People reported killed.
@@ -107,16 +110,37 @@ struct SourceExtra {
     quote: Option<Box<str>>,
 }
 
-#[derive(Deserialize)]
+/// A page a feature rests on: who published it, where, when (the written form of [`Source`]).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Source")]
 struct SourceRepr {
+    /// The outlet whose page `url` is.
+    #[schemars(length(min = 1))]
     publisher: Arc<str>,
-    #[serde(default)]
+    /// The wire service or original outlet the page cites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     via: Option<Box<str>>,
+    /// The page's address.
+    #[schemars(regex(pattern = "^https?://"))]
     url: Box<str>,
+    /// Publication date, as precise as known; null = not recorded.
     date: Option<PartialDate>,
-    #[serde(default)]
+    /// The passage relied on, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     quote: Option<Box<str>>,
+}
+
+impl schemars::JsonSchema for Source {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        SourceRepr::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        SourceRepr::json_schema(generator)
+    }
 }
 
 impl From<SourceRepr> for Source {

@@ -22,14 +22,32 @@ struct Translations {
     ru: Option<Box<str>>,
 }
 
-#[derive(Deserialize)]
+/// A name or description in English and, where known, Arabic and Russian (the written form of [`Text`]).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Text")]
 struct TextRepr {
+    /// English.
+    #[schemars(with = "String", length(min = 1))]
     en: CompactString,
-    #[serde(default)]
+    /// Arabic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     ar: Option<Box<str>>,
-    #[serde(default)]
+    /// Russian.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     ru: Option<Box<str>>,
+}
+
+impl schemars::JsonSchema for Text {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        TextRepr::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        TextRepr::json_schema(generator)
+    }
 }
 
 impl From<TextRepr> for Text {
@@ -71,7 +89,8 @@ impl Serialize for Text {
 }
 
 /// A language Footprint is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// English (the default, and the language every text has).
     #[default]

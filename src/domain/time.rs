@@ -19,7 +19,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// How precisely a date is known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DatePrecision {
     /// Known to the day.
@@ -63,7 +63,7 @@ impl DatePrecision {
 ///
 /// A report dated 26 March about "a strike on Tuesday" gives the event's day; a report that says only "Israeli
 /// jets struck" gives its own publication day, and a feature dated by it says so with [`DateBasis::Publication`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DateBasis {
     /// The sources give the day of the event itself (the default; not written in files).
@@ -196,6 +196,16 @@ impl fmt::Display for PartialDate {
             DatePrecision::Year => "%Y",
         };
         write!(f, "{}", self.first.format(format))
+    }
+}
+
+impl schemars::JsonSchema for PartialDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PartialDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"})
     }
 }
 

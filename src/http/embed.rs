@@ -22,13 +22,13 @@ use super::{AppState, base_url, json_response, lang};
 /// The map state of a page's query: unusable values fall back to their defaults (a shared link always opens), so
 /// the card and image written from it always work.
 fn map_state(state: &AppState, query: &PageQuery) -> MapState {
-    MapState::parse(&query.state_query(), state.dataset.timeline()).state
+    MapState::parse(&query.state_query(), state.store.timeline()).state
 }
 
 /// What the page shows, in words: its day and window, and how many strikes it lists (the map's own rule).
 fn describe(state: &AppState, map: &MapState, title: Option<&str>, lang: Lang) -> (String, String) {
     let strikes = state
-        .dataset
+        .store
         .collection(Layer::Strikes.id())
         .map_or(0, |c| c.features().iter().filter(|f| visibility::listed(Layer::Strikes, f, map)).count());
     let date = lang.day(map.day);
@@ -203,9 +203,12 @@ fn positive(params: &Params, name: &str) -> Result<Option<u32>, ApiError> {
         .transpose()
 }
 
+/// The parameters `/oembed` takes.
+pub const OEMBED_PARAMETERS: [&str; 4] = ["url", "maxwidth", "maxheight", "format"];
+
 /// `GET /oembed?url=…&maxwidth=…&maxheight=…&format=json`.
 pub async fn oembed(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &["url", "maxwidth", "maxheight", "format"])?;
+    let params = Params::parse(req.query_string(), &OEMBED_PARAMETERS)?;
     match params.raw("format") {
         None | Some("json") => {}
         Some("xml") => {

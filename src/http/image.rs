@@ -77,7 +77,7 @@ pub fn parse(params: &Params, query: &str, timeline: DaySpan) -> Result<MapImage
 /// request whose `If-None-Match` names this state's `ETag` is answered `304` without rendering.
 pub async fn static_png(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(req.query_string(), &parameters())?;
-    let image = parse(&params, req.query_string(), state.dataset.timeline())?;
+    let image = parse(&params, req.query_string(), state.store.timeline())?;
     let key = image.canonical();
     let etag = conditional::derived_etag(&state.etag, &key);
     if conditional::none_match(&req, &etag) {
@@ -101,7 +101,7 @@ async fn render_within_limit(state: &web::Data<AppState>, image: MapImage, key: 
     }
     let basemap = basemap_for(&image, state.tiles.as_deref()).await;
     let shared = web::Data::clone(state);
-    let png = web::block(move || draw(&image, &shared.dataset, &basemap))
+    let png = web::block(move || draw(&image, shared.store.as_ref(), &basemap))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(e.to_string()))?;

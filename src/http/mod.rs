@@ -9,6 +9,7 @@ pub mod assets;
 pub mod compression;
 pub mod conditional;
 pub mod connection;
+pub mod csv;
 pub mod download;
 pub mod embed;
 pub mod encoding;
@@ -23,6 +24,7 @@ pub mod origin;
 pub mod page_query;
 pub mod pages;
 pub mod params;
+pub mod routes;
 pub mod security;
 pub mod server;
 pub mod templates;
@@ -35,17 +37,18 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
-use actix_web::{App, Error, HttpRequest, HttpResponse, guard, web};
+use actix_web::{App, Error, HttpResponse, web};
 use serde::Serialize;
 
-use crate::store::{DataFiles, Dataset};
+use crate::store::{DataFiles, FeatureProvider, FeatureStore};
 pub use error::ApiError;
 pub use origin::{Site, base_url};
+pub use routes::{ROUTES, Route, routes};
 
 /// What every handler can reach.
 pub struct AppState {
-    /// The loaded, indexed data.
-    pub dataset: Dataset,
+    /// The loaded, indexed data, seen only through the store's trait.
+    pub store: Arc<dyn FeatureStore>,
     /// The files the data came from (served under `/data/`).
     pub files: Arc<dyn DataFiles>,
     /// The `ETag` of every data-dependent response: crate version + content hash.
@@ -61,12 +64,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Wraps a loaded dataset.
-    pub fn new(dataset: Dataset, files: Arc<dyn DataFiles>) -> AppState {
-        let hash = dataset.content_hash.get(..20).unwrap_or(&dataset.content_hash);
+    /// Wraps a loaded store.
+    pub fn new(store: impl FeatureStore + 'static, files: Arc<dyn DataFiles>) -> AppState {
+        let full = store.content_hash();
+        let hash = full.get(..20).unwrap_or(full);
         let etag = format!("W/\"{}-{}-{}\"", env!("CARGO_PKG_VERSION"), assets::bundle_hash(), hash);
         AppState {
-            dataset,
+            store: Arc::new(store),
             files,
             etag,
             tiles: None,
@@ -76,78 +80,17 @@ impl AppState {
         }
     }
 
+    /// The collection with this id, or a `404`.
+    pub fn collection(&self, id: &str) -> Result<&dyn FeatureProvider, ApiError> {
+        self.store.collection(id).ok_or_else(|| ApiError::CollectionNotFound(id.to_owned()))
+    }
+
     /// Opens the embedded basemap's tiles.
     #[must_use]
     pub async fn with_basemap(mut self) -> AppState {
         self.tiles = crate::basemap::Tiles::open().await;
         self
     }
-}
-
-/// A resource answering GET and HEAD with `handler`, and any other method with a JSON 405. Its bytes are sent as
-/// the handler made them: for files held precompressed or already compressed (bundle, tiles, glyphs, sprites).
-fn stored<F, Args>(path: &str, handler: F) -> actix_web::Resource
-where
-    F: actix_web::Handler<Args>,
-    Args: actix_web::FromRequest + 'static,
-    F::Output: actix_web::Responder + 'static,
-{
-    web::resource(path)
-        .route(web::route().guard(guard::Any(guard::Get()).or(guard::Head())).to(handler))
-        .default_service(web::to(method_not_allowed))
-}
-
-/// Like [`stored`], for a response made per request (JSON, pages, CSV): compressed with gzip or brotli when the
-/// client asks, q-values honoured, on the blocking pool ([`compression`]).
-fn resource<F, Args>(
-    path: &str,
-    handler: F,
-) -> actix_web::Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = Error,
-        InitError = (),
-    >,
->
-where
-    F: actix_web::Handler<Args>,
-    Args: actix_web::FromRequest + 'static,
-    F::Output: actix_web::Responder + 'static,
-{
-    stored(path, handler).wrap(from_fn(compression::compress_response))
-}
-
-async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed(req.method().to_string()))
-}
-
-/// The route table. Production ([`app`]) and tests use exactly this.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/", embed::map_page))
-        .service(resource("/embed", embed::embed_page))
-        .service(resource("/oembed", embed::oembed))
-        .service(resource("/downloads", pages::index))
-        .service(stored("/static/{file:.*}", assets::static_file))
-        .service(resource("/basemap/style.json", assets::style))
-        .service(stored("/basemap/tiles/{z}/{x}/{y}", assets::tile))
-        .service(stored("/basemap/{file:.*}", assets::basemap_file))
-        .service(resource("/healthz", pages::healthz))
-        .service(resource("/data/{file:.*}", pages::data_file))
-        .service(resource("/api", ogc::landing))
-        .service(resource("/api/", ogc::landing))
-        .service(resource("/api/openapi.json", openapi::document))
-        .service(resource("/api/conformance", ogc::conformance))
-        .service(resource("/api/collections", ogc::collections))
-        .service(resource("/api/collections/{collection}", ogc::collection))
-        .service(resource("/api/collections/{collection}/items", ogc::items))
-        .service(resource("/api/collections/{collection}/items/{feature}", ogc::item))
-        .service(resource("/api/collections/{collection}/queryables", ogc::queryables))
-        .service(resource("/api/collections/{collection}/download", download::download))
-        .service(resource("/api/timeline", timeline::timeline))
-        .service(stored("/api/static.png", image::static_png))
-        .default_service(web::to(not_found));
 }
 
 /// The whole application: state, middleware and [`routes`].
@@ -171,15 +114,11 @@ pub fn app(
     App::new()
         .app_data(state)
         .app_data(web::PathConfig::default().error_handler(|err, _| ApiError::invalid("path", err).into()))
-        .configure(routes)
+        .configure(routes::routes)
         .wrap(from_fn(conditional::conditional_get))
         .wrap(from_fn(security::security_headers))
         .wrap(cors)
         .wrap(from_fn(limits::guard_and_log))
-}
-
-async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NoRoute(req.path().to_owned()))
 }
 
 /// A link object (OGC API / RFC 8288).

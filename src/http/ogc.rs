@@ -6,11 +6,11 @@ use serde_json::{Value, json};
 
 use crate::domain::{Localized, calendar};
 use crate::i18n::Lang;
-use crate::store::{Collection, FeatureProvider};
+use crate::store::FeatureProvider;
 
 use super::error::ApiError;
-use super::params::{CRS84, Params, filter_parameters};
-use super::{AppState, GEOJSON, JSON, Link, base_url, download, json_response, lang};
+use super::params::{CRS84, JSON_PARAMETERS, Params, filter_parameters};
+use super::{AppState, GEOJSON, JSON, Link, base_url, csv, json_response, lang};
 
 /// The conformance classes this API implements.
 pub const CONFORMANCE: [&str; 5] = [
@@ -26,11 +26,11 @@ pub const ITEMS_PARAMETERS: [&str; 8] = ["f", "bbox", "bbox-crs", "datetime", "l
 
 /// `GET /api`: the landing page.
 pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     let lang = lang::for_api(&req, &params)?;
     let base = base_url(&req);
-    let (title, description, _) = state.dataset.catalog.localized(lang);
+    let (title, description, _) = state.store.catalog().localized(lang);
     let response = json_response(
         JSON,
         &json!({
@@ -52,7 +52,7 @@ pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
 
 /// `GET /api/conformance`.
 pub async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     lang::english_only(&req, &params)?;
     Ok(lang::declare(json_response(JSON, &json!({ "conformsTo": CONFORMANCE }))?, Lang::En))
@@ -60,11 +60,11 @@ pub async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 
 /// `GET /api/collections`.
 pub async fn collections(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     let lang = lang::for_api(&req, &params)?;
     let base = base_url(&req);
-    let collections: Vec<Value> = state.dataset.collections.iter().map(|c| describe(c, &base, lang)).collect();
+    let collections: Vec<Value> = state.store.collections().into_iter().map(|c| describe(c, &base, lang)).collect();
     let response = json_response(
         JSON,
         &json!({
@@ -81,20 +81,15 @@ pub async fn collection(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     let lang = lang::for_api(&req, &params)?;
-    let collection = find(&state, &path)?;
+    let collection = state.collection(&path)?;
     Ok(lang::declare(json_response(JSON, &describe(collection, &base_url(&req), lang))?, lang))
 }
 
-/// The collection with this id, or a 404.
-pub fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Collection, ApiError> {
-    state.dataset.collection(id).ok_or_else(|| ApiError::CollectionNotFound(id.to_owned()))
-}
-
-fn describe(collection: &Collection, base: &str, lang: Lang) -> Value {
-    let meta = &collection.meta;
+fn describe(collection: &dyn FeatureProvider, base: &str, lang: Lang) -> Value {
+    let meta = collection.meta();
     let (title, description, title_lang) = meta.localized(lang);
     let id = &meta.id;
     let extent = collection.extent();
@@ -161,7 +156,7 @@ pub async fn items(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let collection = find(&state, &path)?;
+    let collection = state.collection(&path)?;
     let params = Params::parse(req.query_string(), &filter_parameters(&ITEMS_PARAMETERS, collection))?;
     let format = params.format(&["geojson", "json", "csv"])?;
     let filter = params.filter(collection)?;
@@ -169,10 +164,10 @@ pub async fn items(
     let lang = lang::for_api(&req, &params)?;
     let page = collection.page(&filter, offset, limit);
     if format == "csv" {
-        return download::csv_response(&page.features, None);
+        return csv::csv_response(&page.features, None);
     }
     let base = base_url(&req);
-    let here = format!("{base}/api/collections/{}/items", collection.meta.id);
+    let here = format!("{base}/api/collections/{}/items", collection.meta().id);
     let with_offset = |offset: usize| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.extend_pairs(params.without("offset"));
@@ -188,7 +183,7 @@ pub async fn items(
             "self",
             GEOJSON,
         ),
-        Link::new(format!("{base}/api/collections/{}", collection.meta.id), "collection", JSON),
+        Link::new(format!("{base}/api/collections/{}", collection.meta().id), "collection", JSON),
         Link::new(
             {
                 let mut query = form_urlencoded::Serializer::new(String::new());
@@ -228,8 +223,8 @@ pub async fn item(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (collection_id, feature_id) = path.into_inner();
-    let collection = find(&state, &collection_id)?;
-    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    let collection = state.collection(&collection_id)?;
+    let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["geojson", "json"])?;
     let lang = lang::for_api(&req, &params)?;
     let feature = collection
@@ -251,8 +246,8 @@ pub async fn queryables(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let collection = find(&state, &path)?;
-    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    let collection = state.collection(&path)?;
+    let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     lang::english_only(&req, &params)?;
     let base = base_url(&req);
@@ -277,9 +272,9 @@ pub async fn queryables(
         "application/schema+json",
         &json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": format!("{base}/api/collections/{}/queryables", collection.meta.id),
+            "$id": format!("{base}/api/collections/{}/queryables", collection.meta().id),
             "type": "object",
-            "title": collection.meta.title,
+            "title": collection.meta().title,
             "properties": properties,
             "additionalProperties": false,
         }),

@@ -12,12 +12,12 @@ use crate::store::Queryable;
 use crate::store::query::{DEFAULT_LIMIT, MAX_LIMIT};
 
 use super::error::ApiError;
-use super::params::Params;
+use super::params::{JSON_PARAMETERS, Params};
 use super::{base_url, json_response};
 
 /// `GET /api/openapi.json`.
 pub async fn document(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &["f", "lang"])?;
+    let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     super::lang::english_only(&req, &params)?;
     let response = json_response("application/vnd.oai.openapi+json;version=3.0", &build(&base_url(&req)))?;
@@ -44,6 +44,37 @@ fn ok(description: &str, media: &[&str]) -> Value {
 
 fn op(summary: &str, id: &str, params: &[Value], responses: &Value) -> Value {
     json!({"get": {"summary": summary, "operationId": id, "parameters": params, "responses": responses}})
+}
+
+/// `/oembed` sits outside `/api`: its path item overrides the server URL.
+fn oembed(base: &str) -> Value {
+    let string = json!({"type": "string"});
+    let pixels = json!({"type": "integer", "minimum": 1});
+    let mut item = op(
+        "oEmbed for a map URL of this server",
+        "oembed",
+        &[
+            param("url", "query", "A map URL of this server (/ or /embed with their state).", &string, true),
+            param(
+                "maxwidth",
+                "query",
+                "Largest width of the embed, pixels (default 800, at most 1200).",
+                &pixels,
+                false,
+            ),
+            param("maxheight", "query", "Largest height of the embed, pixels.", &pixels, false),
+            param(
+                "format",
+                "query",
+                "json (xml is answered 501).",
+                &json!({"type": "string", "enum": ["json", "xml"]}),
+                false,
+            ),
+        ],
+        &ok("An oEmbed rich response with the iframe and the static image of the same state.", &["application/json"]),
+    );
+    item["servers"] = json!([{"url": base}]);
+    item
 }
 
 /// `/healthz` sits outside `/api`: its path item overrides the server URL.
@@ -160,17 +191,19 @@ pub fn build(base: &str) -> Value {
             "/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone(), lang.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
             "/collections/{collectionId}/download": op("Download a collection", "download", &download_params, &ok("Every matching feature as an attachment (GeoJSON or CSV).", &["application/geo+json", "text/csv"])),
             "/static.png": op("A static map image of a map state", "static_png", &[
-                param("t", "query", "The day whose site statuses are shown (a date; default: the last day of the data).", &string, false),
+                param("t", "query", "The day whose site statuses are shown (a date, month or instant: its last day in Syria; clamped to the timeline; default: the latest day with data).", &string, false),
                 param("mode", "query", "window (default) or cumulative.", &json!({"type": "string", "enum": ["window", "cumulative"]}), false),
-                param("w", "query", "Window length in days (1–366, default 30).", &json!({"type": "integer", "minimum": 1, "maximum": 366}), false),
+                param("w", "query", "Window length in days (default 30; clamped to 1–366).", &json!({"type": "integer"}), false),
                 param("layers", "query", "Comma-separated: sites, strikes, events (default all).", &string, false),
                 param("conf", "query", "Comma-separated confidence levels shown: high, medium, low (default all).", &string, false),
-                param("at", "query", "lon,lat,zoom as in the web map's URL.", &string, false),
+                param("at", "query", "lon,lat,zoom as in the web map's URL (MapLibre zoom; latitude clamped to ±85.05, zoom to 0–22).", &string, false),
                 param("bbox", "query", "minlon,minlat,maxlon,maxlat to fit (instead of at).", &string, false),
                 param("width", "query", "Pixels, 1–2048 (default 800).", &json!({"type": "integer", "minimum": 1, "maximum": crate::render::MAX_SIZE}), false),
                 param("height", "query", "Pixels, 1–2048 (default 450).", &json!({"type": "integer", "minimum": 1, "maximum": crate::render::MAX_SIZE}), false),
                 param("title", "query", "Title drawn at the top (at most 120 characters).", &string, false),
-                param("speed", "query", "Accepted and ignored, so a web map URL's parameters can be passed on.", &string, false),
+                param("speed", "query", "Playback speed (0.5, 1, 2, 4, 8): checked and otherwise ignored, so a web map URL's parameters can be passed on.", &string, false),
+                param("sel", "query", "The selected feature, layer:id: checked and otherwise ignored, as speed.", &string, false),
+                param("lang", "query", "Language of the legend: en (default), ar or ru.", &json!({"type": "string", "enum": ["en", "ar", "ru"]}), false),
             ], &ok("A PNG image.", &["image/png"])),
             "/timeline": op("Counts per day, week or month", "timeline", &[
                 json_only,
@@ -180,6 +213,7 @@ pub fn build(base: &str) -> Value {
                 param("collections", "query", "Comma-separated collection ids (default all).", &string, false),
             ], &ok("Counts of features by start day, per bucket and collection.", &["application/json"])),
             "/healthz": healthz(base),
+            "/oembed": oembed(base),
         },
         "components": {
             "schemas": {

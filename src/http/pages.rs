@@ -30,23 +30,23 @@ struct CollectionEntry<'a> {
 /// `GET /downloads`: what Footprint is, its collections, their downloads and the API.
 pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?;
-    let catalog = &state.dataset.catalog;
+    let catalog = state.store.catalog();
     let collections: Vec<CollectionEntry<'_>> = state
-        .dataset
-        .collections
+        .store
+        .collections()
         .iter()
         .map(|c| {
             let extent = c.extent();
             CollectionEntry {
-                id: &c.meta.id,
-                title: &c.meta.title,
-                description: &c.meta.description,
+                id: &c.meta().id,
+                title: &c.meta().title,
+                description: &c.meta().description,
                 count: c.features().len(),
                 unlocated: c.features().iter().filter(|f| f.geometry.is_none()).count(),
                 first: extent.first.map_or_else(|| "–".to_owned(), |d| d.to_string()),
                 last: extent.last.map_or_else(|| "ongoing".to_owned(), |d| d.to_string()),
-                license: &c.meta.license,
-                attribution: &c.meta.attribution,
+                license: &c.meta().license,
+                attribution: &c.meta().attribution,
             }
         })
         .collect();
@@ -61,10 +61,10 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
 /// `GET /healthz`: liveness plus what is loaded.
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let counts: serde_json::Map<String, serde_json::Value> =
-        state.dataset.collections.iter().map(|c| (c.meta.id.clone(), json!(c.features().len()))).collect();
+        state.store.collections().into_iter().map(|c| (c.meta().id.clone(), json!(c.features().len()))).collect();
     let mut response = json_response(
         JSON,
-        &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "data": state.dataset.origin, "content_hash": state.dataset.content_hash, "features": counts}),
+        &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "data": state.store.origin(), "content_hash": state.store.content_hash(), "features": counts}),
     )?;
     response
         .headers_mut()
@@ -81,7 +81,7 @@ pub async fn data_file(
 ) -> Result<HttpResponse, ApiError> {
     Params::parse(req.query_string(), &[])?;
     let name = path.into_inner();
-    let layer = state.dataset.catalog.collections.iter().any(|c| c.file == name);
+    let layer = state.store.catalog().collections.iter().any(|c| c.file == name);
     let media_type = match name.as_str() {
         "catalog.json" => JSON,
         "schema/feature.schema.json" => "application/schema+json",
@@ -89,6 +89,6 @@ pub async fn data_file(
         _ if layer => GEOJSON,
         _ => return Err(ApiError::NoRoute(format!("/data/{name}"))),
     };
-    let bytes = state.dataset.published.get(&name).ok_or_else(|| ApiError::NoRoute(format!("/data/{name}")))?;
+    let bytes = state.store.published(&name).ok_or_else(|| ApiError::NoRoute(format!("/data/{name}")))?;
     Ok(HttpResponse::Ok().content_type(media_type).body(bytes.clone()))
 }

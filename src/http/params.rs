@@ -7,12 +7,15 @@ use std::collections::BTreeMap;
 
 use crate::domain::{Bbox, Datetime};
 use crate::store::query::DEFAULT_LIMIT;
-use crate::store::{Collection, Filter, MAX_LIMIT, PropertyFilter, Queryable, SortOrder};
+use crate::store::{FeatureProvider, Filter, MAX_LIMIT, PropertyFilter, Queryable, SortOrder};
 
 use super::error::ApiError;
 
 /// The only CRS accepted for `bbox-crs`.
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+/// The parameters of the JSON documents that take no filter: the format and the language.
+pub const JSON_PARAMETERS: [&str; 2] = ["f", "lang"];
 
 /// The longest value of any API parameter, in bytes (decoded). No real value comes near it: the longest are
 /// oEmbed's `url` (a map URL, itself bounded by the page limits) and comma-separated filter values.
@@ -117,7 +120,7 @@ impl Params {
     }
 
     /// The whole filter for a collection: bbox, datetime, property filters and sort order.
-    pub fn filter(&self, collection: &Collection) -> Result<Filter, ApiError> {
+    pub fn filter(&self, collection: &dyn FeatureProvider) -> Result<Filter, ApiError> {
         let mut properties = Vec::new();
         for &queryable in collection.queryables() {
             if let Some(raw) = self.raw(queryable.name()) {
@@ -143,7 +146,7 @@ impl Params {
 }
 
 /// The parameters a filterable endpoint of `collection` takes: the common ones plus its queryables.
-pub fn filter_parameters<'a>(common: &[&'a str], collection: &'a Collection) -> Vec<&'a str> {
+pub fn filter_parameters<'a>(common: &[&'a str], collection: &'a dyn FeatureProvider) -> Vec<&'a str> {
     let mut all: Vec<&str> = common.to_vec();
     all.extend(collection.queryables().iter().map(|q: &Queryable| q.name()));
     all

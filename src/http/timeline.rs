@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::domain::timeline::{Bucket, MAX_BUCKETS, histogram};
 use crate::domain::{Datetime, DaySpan};
-use crate::store::Collection;
+use crate::store::FeatureProvider;
 
 use super::error::ApiError;
 use super::params::Params;
@@ -35,9 +35,12 @@ struct Body<'a> {
     collections: Vec<Series<'a>>,
 }
 
+/// The parameters `/api/timeline` takes.
+pub const PARAMETERS: [&str; 5] = ["f", "datetime", "bucket", "collections", "lang"];
+
 /// Handler.
 pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &["f", "datetime", "bucket", "collections", "lang"])?;
+    let params = Params::parse(req.query_string(), &PARAMETERS)?;
     params.format(&["json"])?;
     super::lang::english_only(&req, &params)?;
     let bucket = match params.raw("bucket") {
@@ -46,22 +49,22 @@ pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             Bucket::parse(raw).ok_or_else(|| ApiError::invalid("bucket", format!("`{raw}`: use day, week or month")))?
         }
     };
-    let chosen: Vec<&Collection> = match params.raw("collections") {
-        None => state.dataset.collections.iter().collect(),
+    let chosen: Vec<&dyn FeatureProvider> = match params.raw("collections") {
+        None => state.store.collections().into_iter().collect(),
         Some(raw) => raw
             .split(',')
             .map(str::trim)
             .map(|id| {
                 state
-                    .dataset
+                    .store
                     .collection(id)
                     .ok_or_else(|| ApiError::invalid("collections", format!("no collection `{id}`")))
             })
             .collect::<Result<_, _>>()?,
     };
     for (i, c) in chosen.iter().enumerate() {
-        if chosen[..i].iter().any(|earlier| earlier.meta.id == c.meta.id) {
-            return Err(ApiError::invalid("collections", format!("`{}` is listed more than once", c.meta.id)));
+        if chosen[..i].iter().any(|earlier| earlier.meta().id == c.meta().id) {
+            return Err(ApiError::invalid("collections", format!("`{}` is listed more than once", c.meta().id)));
         }
     }
     let requested = params.datetime()?.map_or(DaySpan::ALL, Datetime::span);
@@ -97,7 +100,7 @@ pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
                 .into_iter()
                 .map(|b| Bar { start: b.first.to_string(), end: b.last.to_string(), count: b.count })
                 .collect();
-            Series { id: &c.meta.id, total: buckets.iter().map(|b| b.count).sum(), buckets }
+            Series { id: &c.meta().id, total: buckets.iter().map(|b| b.count).sum(), buckets }
         })
         .collect();
     let response =

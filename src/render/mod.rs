@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use crate::map::palette::{self, Colour};
 use crate::map::state::{Layer, MapState, Mode};
 use crate::map::visibility;
-use crate::store::Dataset;
+use crate::store::FeatureStore;
 
 pub use text::Fonts;
 
@@ -129,9 +129,9 @@ pub(crate) fn paint(rgb: (u8, u8, u8), alpha: u8) -> Paint<'static> {
 static FONTS: std::sync::LazyLock<Option<Fonts>> = std::sync::LazyLock::new(Fonts::embedded);
 
 /// Renders the image as PNG bytes: [`basemap_for`] then [`draw`].
-pub async fn render(image: &MapImage, dataset: &Dataset, tiles: Option<&Tiles>) -> Result<Vec<u8>, RenderError> {
+pub async fn render(image: &MapImage, store: &dyn FeatureStore, tiles: Option<&Tiles>) -> Result<Vec<u8>, RenderError> {
     let basemap = basemap_for(image, tiles).await;
-    draw(image, dataset, &basemap)
+    draw(image, store, &basemap)
 }
 
 /// The basemap tiles an image needs, as stored (gzip-compressed), with where each goes: cheap to gather on an async
@@ -165,13 +165,13 @@ pub async fn basemap_for(image: &MapImage, tiles: Option<&Tiles>) -> BasemapTile
 }
 
 /// Draws the image and encodes it as PNG: CPU-bound, for a blocking thread.
-pub fn draw(image: &MapImage, dataset: &Dataset, basemap: &BasemapTiles) -> Result<Vec<u8>, RenderError> {
+pub fn draw(image: &MapImage, store: &dyn FeatureStore, basemap: &BasemapTiles) -> Result<Vec<u8>, RenderError> {
     let mut pixmap = Pixmap::new(image.width, image.height).ok_or(RenderError::Size(image.width, image.height))?;
     pixmap.fill(Color::from_rgba8(0xcf, 0xe3, 0xee, 0xff));
     tiles::draw_basemap(&mut pixmap, basemap);
-    draw_data(&mut pixmap, image, dataset);
+    draw_data(&mut pixmap, image, store);
     if let Some(fonts) = FONTS.as_ref() {
-        draw_chrome(&mut pixmap, image, fonts, dataset);
+        draw_chrome(&mut pixmap, image, fonts, store);
     }
     pixmap.encode_png().map_err(|e| RenderError::Encode(e.to_string()))
 }
@@ -187,22 +187,22 @@ fn circle(pixmap: &mut Pixmap, (x, y): (f32, f32), r: f32, fill: Option<Paint<'_
 }
 
 /// The features of a layer drawn for the image's state (the web map's rule).
-fn drawn<'a>(dataset: &'a Dataset, layer: Layer, image: &MapImage) -> Vec<&'a Feature> {
-    dataset
+fn drawn<'a>(store: &'a dyn FeatureStore, layer: Layer, image: &MapImage) -> Vec<&'a Feature> {
+    store
         .collection(layer.id())
         .map_or_else(Vec::new, |c| c.features().iter().filter(|f| visibility::drawn(layer, f, &image.state)).collect())
 }
 
-fn draw_data(pixmap: &mut Pixmap, image: &MapImage, dataset: &Dataset) {
+fn draw_data(pixmap: &mut Pixmap, image: &MapImage, store: &dyn FeatureStore) {
     let white = paint((0xff, 0xff, 0xff), 255);
     {
-        for f in drawn(dataset, Layer::Events, image) {
+        for f in drawn(store, Layer::Events, image) {
             let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
             circle(pixmap, p, 4.5, Some(paint(rgb(palette::EVENT), 255)), Some((white.clone(), 1.2)));
         }
     }
     {
-        for f in drawn(dataset, Layer::Strikes, image) {
+        for f in drawn(store, Layer::Strikes, image) {
             let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
             if f.properties.location_precision == LocationPrecision::ExactFacility && !f.properties.location_unsourced {
                 circle(pixmap, p, 4.5, Some(paint(rgb(palette::STRIKE), 255)), Some((white.clone(), 1.2)));
@@ -213,7 +213,7 @@ fn draw_data(pixmap: &mut Pixmap, image: &MapImage, dataset: &Dataset) {
         }
     }
     {
-        for f in drawn(dataset, Layer::Sites, image) {
+        for f in drawn(store, Layer::Sites, image) {
             let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
             let colour = rgb(f.properties.status.map_or(palette::NO_STATUS, palette::status_colour));
             circle(pixmap, p, 8.0, Some(paint(colour, 255)), Some((white.clone(), 2.0)));
@@ -227,7 +227,7 @@ fn boxed(pixmap: &mut Pixmap, x: f32, y: f32, w: f32, h: f32) {
     }
 }
 
-fn draw_chrome(pixmap: &mut Pixmap, image: &MapImage, fonts: &Fonts, dataset: &Dataset) {
+fn draw_chrome(pixmap: &mut Pixmap, image: &MapImage, fonts: &Fonts, store: &dyn FeatureStore) {
     let (w, h) = (image.width as f32, image.height as f32);
     let ink = (0x1b, 0x1b, 0x1b);
     let rtl = image.lang.is_rtl();
@@ -246,7 +246,7 @@ fn draw_chrome(pixmap: &mut Pixmap, image: &MapImage, fonts: &Fonts, dataset: &D
     if w < 240.0 || h < 160.0 {
         return;
     }
-    let rows = legend(image, dataset);
+    let rows = legend(image, store);
     let lines: Vec<_> = rows.iter().map(|(colour, label)| (*colour, fonts.shape(label, 9.0, rtl))).collect();
     let lw = lines.iter().map(|(_, l)| l.width).fold(0.0, f32::max) + 30.0;
     let lh = lines.len() as f32 * 16.0 + 8.0;
@@ -264,11 +264,10 @@ fn draw_chrome(pixmap: &mut Pixmap, image: &MapImage, fonts: &Fonts, dataset: &D
 }
 
 /// The legend's rows in the image's language: the statuses drawn, then strikes (with their window) and events.
-fn legend(image: &MapImage, dataset: &Dataset) -> Vec<((u8, u8, u8), String)> {
+fn legend(image: &MapImage, store: &dyn FeatureStore) -> Vec<((u8, u8, u8), String)> {
     let lang = image.lang;
     let mut rows = Vec::new();
-    let statuses: Vec<Status> =
-        drawn(dataset, Layer::Sites, image).iter().filter_map(|f| f.properties.status).collect();
+    let statuses: Vec<Status> = drawn(store, Layer::Sites, image).iter().filter_map(|f| f.properties.status).collect();
     for status in Status::ALL {
         if statuses.contains(&status) {
             rows.push((rgb(palette::status_colour(status)), lang.t(&palette::status_label_key(status)).to_owned()));

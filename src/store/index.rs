@@ -48,9 +48,10 @@ impl SpaceTimeIndex {
         SpaceTimeIndex { tree: RTree::bulk_load(entries), unlocated }
     }
 
-    /// Appends to `out` the positions of features in `bbox` (if given) whose span intersects `span`.
-    /// The order of `out` is unspecified.
-    pub fn search(&self, features: &[Feature], bbox: Option<&Bbox>, span: DaySpan, out: &mut Vec<u32>) {
+    /// Appends to `out` the positions of features in `bbox` (if given) whose span intersects `span`, and returns
+    /// how many boxes were searched (a bbox across the antimeridian is two, which may both find a feature). The
+    /// order of `out` is unspecified.
+    pub fn search(&self, features: &[Feature], bbox: Option<&Bbox>, span: DaySpan, out: &mut Vec<u32>) -> usize {
         let (t0, t1) = (day_f32(span.first.0), day_f32(span.last.0));
         let boxes = bbox.map_or_else(
             || vec![Bbox { min_lon: -180.0, min_lat: -90.0, max_lon: 180.0, max_lat: 90.0 }],
@@ -61,7 +62,17 @@ impl SpaceTimeIndex {
                 [(b.min_lon as f32).next_down(), (b.min_lat as f32).next_down(), t0],
                 [(b.max_lon as f32).next_up(), (b.max_lat as f32).next_up(), t1],
             );
+            // Points two f32 steps inside the box are inside it whatever the rounding, and days are exact in f32:
+            // only entries near the box's edges need the exact check (which reads the feature itself, a cache
+            // miss per candidate on a large layer).
+            let inside = |x: f32, lo: f64, hi: f64| {
+                x >= (lo as f32).next_up().next_up() && x <= (hi as f32).next_down().next_down()
+            };
             out.extend(self.tree.locate_in_envelope_intersecting(&envelope).filter_map(|entry| {
+                let [lon, lat, _] = entry.geom().lower();
+                if inside(lon, b.min_lon, b.max_lon) && inside(lat, b.min_lat, b.max_lat) {
+                    return Some(entry.data);
+                }
                 let feature = &features[entry.data as usize];
                 let exact = feature.geometry.is_some_and(|p| b.contains(p.lon, p.lat));
                 (exact && feature.span().intersects(span)).then_some(entry.data)
@@ -70,5 +81,6 @@ impl SpaceTimeIndex {
         if bbox.is_none() {
             out.extend(self.unlocated.iter().copied().filter(|&pos| features[pos as usize].span().intersects(span)));
         }
+        boxes.len()
     }
 }

@@ -2,13 +2,14 @@
 //!
 //! [`Dataset::load`] reads the catalog and every layer from a [`DataFiles`] source, checks every rule (collecting all
 //! problems rather than stopping at the first) and builds one [`Collection`] per layer with its
-//! [`SpaceTimeIndex`](index::SpaceTimeIndex). Collections answer queries through the small [`FeatureProvider`]
-//! trait, so another backend could stand behind the same HTTP layer.
+//! [`SpaceTimeIndex`](index::SpaceTimeIndex). The HTTP layer and the renderer reach the data only through the
+//! [`FeatureStore`] and [`FeatureProvider`] traits ([`provider`]), so another backend can stand behind them.
 
 pub mod catalog;
 pub mod check;
 pub mod files;
 pub mod index;
+pub mod provider;
 pub mod query;
 pub mod synthetic;
 
@@ -22,6 +23,7 @@ pub use catalog::{Catalog, CollectionMeta, Role};
 pub use check::{Problem, Publishers};
 pub use files::{DataFiles, Directory, Embedded, FilesError};
 use index::SpaceTimeIndex;
+pub use provider::{FeatureProvider, FeatureStore};
 pub use query::{Filter, MAX_LIMIT, Page, PropertyFilter, Queryable, SortOrder};
 
 /// Why the data could not be loaded.
@@ -60,16 +62,6 @@ pub struct Extent {
     pub last: Option<Day>,
 }
 
-/// Answers queries over one collection's features. Implemented by the in-memory [`Collection`].
-pub trait FeatureProvider {
-    /// One page of the features matching `filter`.
-    fn page(&self, filter: &Filter, offset: usize, limit: usize) -> Page<'_>;
-    /// Every feature matching `filter`, in order (for downloads).
-    fn all(&self, filter: &Filter) -> Vec<&Feature>;
-    /// The feature with this id, if any.
-    fn feature(&self, id: &str) -> Option<&Feature>;
-}
-
 /// One collection: its metadata, features (sorted by start date, then id) and indexes.
 pub struct Collection {
     /// Catalog metadata.
@@ -97,41 +89,19 @@ impl Collection {
         Collection { meta, features, by_id, starts, index, extent, queryables }
     }
 
-    /// The features, sorted by start date then id.
-    pub fn features(&self) -> &[Feature] {
-        &self.features
-    }
-
-    /// The spatial and temporal extent.
-    pub fn extent(&self) -> Extent {
-        self.extent
-    }
-
-    /// The properties clients can filter on.
-    pub fn queryables(&self) -> &[Queryable] {
-        &self.queryables
-    }
-
-    /// The distinct values of a queryable, sorted (for the queryables document).
-    pub fn values_of(&self, queryable: Queryable) -> BTreeSet<&str> {
-        self.features.iter().filter_map(|f| queryable.value(f)).collect()
-    }
-
-    /// Start days of the features, sorted.
-    pub fn starts(&self) -> &[Day] {
-        &self.starts
-    }
-
-    /// Positions of the features matching `filter`, in result order.
-    fn matching(&self, filter: &Filter) -> Vec<u32> {
+    /// Positions of the features matching `filter`, once each, in no particular order.
+    fn candidates(&self, filter: &Filter) -> Vec<u32> {
         let mut positions: Vec<u32> = if filter.bbox.is_none() && filter.datetime.is_none() {
             (0..self.features.len() as u32).collect()
         } else {
             let span = filter.datetime.map_or(DaySpan::ALL, crate::domain::Datetime::span);
             let mut found = Vec::new();
-            self.index.search(&self.features, filter.bbox.as_ref(), span, &mut found);
-            found.sort_unstable();
-            found.dedup();
+            let boxes = self.index.search(&self.features, filter.bbox.as_ref(), span, &mut found);
+            if boxes > 1 {
+                // A bbox across the antimeridian is searched as two boxes, which may both find a feature.
+                found.sort_unstable();
+                found.dedup();
+            }
             found
         };
         if !filter.properties.is_empty() {
@@ -140,21 +110,58 @@ impl Collection {
                 filter.properties.iter().all(|p| p.matches(feature))
             });
         }
-        if filter.sort == SortOrder::StartDescending {
-            positions.reverse();
+        positions
+    }
+
+    /// Puts the first `wanted` of `positions` in result order (features are stored in start order, so a position's
+    /// order is the result order): a partial selection, so a broad query's first page does not sort every match.
+    fn order_first(positions: &mut [u32], wanted: usize, sort: SortOrder) {
+        let order = |a: &u32, b: &u32| if sort == SortOrder::StartDescending { b.cmp(a) } else { a.cmp(b) };
+        if wanted < positions.len() {
+            positions.select_nth_unstable_by(wanted, order);
         }
+        let wanted = wanted.min(positions.len());
+        positions[..wanted].sort_unstable_by(order);
+    }
+
+    /// Positions of the features matching `filter`, in result order.
+    fn matching(&self, filter: &Filter) -> Vec<u32> {
+        let mut positions = self.candidates(filter);
+        let all = positions.len();
+        Collection::order_first(&mut positions, all, filter.sort);
         positions
     }
 }
 
 impl FeatureProvider for Collection {
+    fn meta(&self) -> &CollectionMeta {
+        &self.meta
+    }
+
+    fn features(&self) -> &[Feature] {
+        &self.features
+    }
+
+    fn extent(&self) -> Extent {
+        self.extent
+    }
+
+    fn queryables(&self) -> &[Queryable] {
+        &self.queryables
+    }
+
+    fn starts(&self) -> &[Day] {
+        &self.starts
+    }
+
     fn page(&self, filter: &Filter, offset: usize, limit: usize) -> Page<'_> {
         if filter.is_unrestricted() && filter.sort == SortOrder::StartAscending {
             let end = offset.saturating_add(limit).min(self.features.len());
             let features = self.features.get(offset..end).map(|s| s.iter().collect()).unwrap_or_default();
             return Page { matched: self.features.len(), features };
         }
-        let positions = self.matching(filter);
+        let mut positions = self.candidates(filter);
+        Collection::order_first(&mut positions, offset.saturating_add(limit), filter.sort);
         let features = positions.iter().skip(offset).take(limit).map(|&pos| &self.features[pos as usize]).collect();
         Page { matched: positions.len(), features }
     }
@@ -277,18 +284,27 @@ impl Dataset {
         });
         Ok(Dataset { catalog, collections, content_hash, origin: files.describe(), published })
     }
+}
 
-    /// The days the map's timeline covers (see [`crate::map::state::timeline_span`]); its last day, the latest
-    /// start in any layer, is the default day of every map, card and image.
-    pub fn timeline(&self) -> DaySpan {
-        let first_strike = self.collection("strikes").and_then(|c| c.starts().first().copied());
-        let latest_start = self.collections.iter().filter_map(|c| c.starts().last()).max().copied();
-        crate::map::state::timeline_span(first_strike, latest_start)
+impl FeatureStore for Dataset {
+    fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
-    /// The collection with this id, if any.
-    pub fn collection(&self, id: &str) -> Option<&Collection> {
-        self.collections.iter().find(|c| c.meta.id == id)
+    fn collections(&self) -> Vec<&dyn FeatureProvider> {
+        self.collections.iter().map(|c| c as &dyn FeatureProvider).collect()
+    }
+
+    fn published(&self, name: &str) -> Option<&bytes::Bytes> {
+        self.published.get(name)
+    }
+
+    fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+
+    fn origin(&self) -> &str {
+        &self.origin
     }
 }
 
@@ -327,4 +343,55 @@ fn parse_layer(bytes: &[u8], rules: check::Rules<'_>, out: &mut check::Findings<
         }
     }
     features
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Bbox;
+
+    fn synthetic(n: usize) -> Collection {
+        let meta: CollectionMeta = serde_json::from_value(serde_json::json!({
+            "id": "synthetic", "file": "synthetic.geojson", "role": "strike", "title": "Synthetic",
+            "description": "test", "license": "CC0-1.0", "attribution": "test"
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        Collection::new(meta, synthetic::events(n, 3))
+    }
+
+    #[test]
+    fn every_page_of_a_broad_query_is_the_same_slice_of_the_fully_sorted_result() {
+        let c = synthetic(5_000);
+        for sort in [SortOrder::StartAscending, SortOrder::StartDescending] {
+            let filter = Filter {
+                bbox: Some(Bbox::parse("35,32,42,37.5").unwrap_or_else(|e| panic!("{e}"))),
+                sort,
+                ..Filter::default()
+            };
+            let all: Vec<&str> = c.all(&filter).iter().map(|f| f.id.as_str()).collect();
+            assert!(all.len() > 4_000);
+            let starts: Vec<Day> = c.all(&filter).iter().map(|f| f.span().first).collect();
+            let ordered =
+                starts.windows(2).all(|w| if sort == SortOrder::StartDescending { w[0] >= w[1] } else { w[0] <= w[1] });
+            assert!(ordered, "{sort:?}");
+            for (offset, limit) in [(0, 100), (100, 100), (4_950, 100), (0, 10_000)] {
+                let page = c.page(&filter, offset, limit);
+                let ids: Vec<&str> = page.features.iter().map(|f| f.id.as_str()).collect();
+                let end = (offset + limit).min(all.len());
+                assert_eq!(ids, all[offset.min(end)..end], "{sort:?} {offset}+{limit}");
+                assert_eq!(page.matched, all.len());
+            }
+        }
+    }
+
+    #[test]
+    fn a_bbox_across_the_antimeridian_finds_each_feature_once() {
+        let c = synthetic(200);
+        let filter =
+            Filter { bbox: Some(Bbox::parse("30,-90,-170,90").unwrap_or_else(|e| panic!("{e}"))), ..Filter::default() };
+        let ids: Vec<&str> = c.all(&filter).iter().map(|f| f.id.as_str()).collect();
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(ids.len(), 200);
+        assert_eq!(unique.len(), ids.len());
+    }
 }

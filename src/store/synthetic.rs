@@ -13,11 +13,12 @@ use crate::domain::{
     Confidence, DatePrecision, Feature, FeatureTag, LocationPrecision, PartialDate, Point, Properties, Source, Text,
 };
 
-/// A tiny deterministic generator (SplitMix64), so benchmarks need no RNG crate.
-struct SplitMix(u64);
+/// A tiny deterministic generator (SplitMix64), so benchmarks need no RNG crate; the seed is its state.
+pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -25,7 +26,8 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
-    fn unit(&mut self) -> f64 {
+    /// The next number in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }

@@ -9,6 +9,7 @@ use footprint::basemap::Tiles;
 use footprint::i18n::Lang;
 use footprint::map::state::MapState;
 use footprint::render::{MapImage, render};
+use footprint::store::FeatureStore as _;
 use footprint::store::{Dataset, Embedded};
 
 fn benches(c: &mut Criterion) {

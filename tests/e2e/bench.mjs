@@ -53,7 +53,8 @@ try {
   }
   console.log(`first full render of /: median ${median(renders)} ms over 5 runs (${renders.join(", ")}) — target <= 2000 ms`);
 
-  const { page, context } = await openPage(browser, `${server.base}/?mode=window&w=30`);
+  // A day inside the synthetic events' period (a reader lands on the latest day, where a step forward has nowhere to go).
+  const { page, context } = await openPage(browser, `${server.base}/?t=2025-03-01&mode=window&w=30`);
   const json = syntheticEvents(10_000);
   const steps = 100;
   const step = await page.evaluate(

@@ -191,6 +191,23 @@ test("a deep link restores the same state, and back/forward move through it", as
   await context.close();
 });
 
+test("on a phone the playback controls fit the first screen in each language, the longest included", async () => {
+  for (const lang of ["en", "ru", "ar"]) {
+    const { page, problems, context } = await openPage(browser, `${server.base}/?t=2025-06-01&lang=${lang}`, {
+      viewport: { width: 360, height: 640 },
+    });
+    for (const id of ["#play", "#back-week", "#back-day", "#current-date", "#forward-day", "#forward-week", "#scrubber"]) {
+      const box = await page.locator(id).boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 360 && box.y >= 0 && box.y + box.height <= 640, `${lang} ${id} on screen: ${JSON.stringify(box)}`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, `${lang}: nothing wider than the screen`);
+    await shot(page, `06-phone-${lang}`);
+    assertClean(problems);
+    await context.close();
+  }
+});
+
 test("on a phone the timeline stays usable and the panel becomes a bottom sheet", async () => {
   const { page, problems, context } = await openPage(browser, `${server.base}/?t=2025-06-01&sel=sites:khmeimim.2024-12-07`, {
     viewport: { width: 360, height: 640 },

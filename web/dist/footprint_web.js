@@ -453,38 +453,38 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 5, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h0ec3ac4eef20c2c5);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 11, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hec04769a2f36bdde);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 7, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hfd2ba9a4f9a051c7);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 9, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h3e9b5bedeba71960);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 10, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h0a3dc456fff5ab78);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("KeyboardEvent")], shim_idx: 3, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0_6);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("KeyboardEvent")], shim_idx: 10, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h0a3dc456fff5ab78_6);
             return ret;
         },
         __wbindgen_generic_0000000000000006: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 4, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hed969ae2cf2b6f0d);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 12, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__haf053be694b33a9b);
             return ret;
         },
         __wbindgen_generic_0000000000000007: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String], shim_idx: 8, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h0b5869c35977346b);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h48b756cf8a640228);
             return ret;
         },
         __wbindgen_generic_0000000000000008: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 6, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h4cb5424b61c16039);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 13, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hbc3c72a13f4795bb);
             return ret;
         },
         __wbindgen_generic_0000000000000009: function(arg0, arg1) {
@@ -508,16 +508,16 @@ function __wbg_get_imports() {
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__h4cb5424b61c16039(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h4cb5424b61c16039(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__hbc3c72a13f4795bb(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hbc3c72a13f4795bb(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h0a3dc456fff5ab78(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h0a3dc456fff5ab78(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0_6(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hbf5d98ed063768a0_6(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h0a3dc456fff5ab78_6(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h0a3dc456fff5ab78_6(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg1, arg2) {
@@ -527,25 +527,25 @@ function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg
     }
 }
 
-function wasm_bindgen__convert__closures_____invoke__h0b5869c35977346b(arg0, arg1, arg2) {
+function wasm_bindgen__convert__closures_____invoke__h48b756cf8a640228(arg0, arg1, arg2) {
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__h0b5869c35977346b(arg0, arg1, ptr0, len0);
+    wasm.wasm_bindgen__convert__closures_____invoke__h48b756cf8a640228(arg0, arg1, ptr0, len0);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hed969ae2cf2b6f0d(arg0, arg1, arg2, arg3) {
+function wasm_bindgen__convert__closures_____invoke__haf053be694b33a9b(arg0, arg1, arg2, arg3) {
     const val2 = +arg3;
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__hed969ae2cf2b6f0d(arg0, arg1, ptr0, len0, val2);
+    wasm.wasm_bindgen__convert__closures_____invoke__haf053be694b33a9b(arg0, arg1, ptr0, len0, val2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hfd2ba9a4f9a051c7(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hfd2ba9a4f9a051c7(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h3e9b5bedeba71960(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h3e9b5bedeba71960(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h0ec3ac4eef20c2c5(arg0, arg1, arg2, arg3, arg4) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h0ec3ac4eef20c2c5(arg0, arg1, arg2, arg3, arg4);
+function wasm_bindgen__convert__closures_____invoke__hec04769a2f36bdde(arg0, arg1, arg2, arg3, arg4) {
+    wasm.wasm_bindgen__convert__closures_____invoke__hec04769a2f36bdde(arg0, arg1, arg2, arg3, arg4);
 }
 
 function addToExternrefTable0(obj) {

@@ -1,5 +1,12 @@
 //! The browser side: loads the layers from the API, wires the page's controls and the map bridge to [`State`],
 //! and renders. Data text is always set as text (`textContent`), never as HTML.
+//!
+//! Only DOM and JS glue lives here; what to show and do is decided in the host-tested modules (`view`, `text`,
+//! `controls`, `panel`, `histogram`, `playback`, `keys`, `url`, `embed`). The app is shared as `Rc<RefCell<App>>`,
+//! and no borrow of it is held across a call into JS that can call back into the app (MapLibre, whose `moveend`
+//! handler dispatches a view change; focusing an element; dialogs): what to do is worked out under the borrow,
+//! the borrow is dropped, then JS is called. Writing text, attributes and input values dispatches no events, so
+//! that is done under the borrow.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,9 +19,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
 use crate::model::{Layer, Model};
+use crate::playback::{Animation, pulse_starts};
 use crate::state::{Action, Selection, State, View};
 use crate::text::{Said, TextView};
-use crate::view::{Visible, geojson, visible};
+use crate::view::{LayerUpdate, Visible, map_updates, visible};
 use crate::{style, url};
 
 mod animation;
@@ -77,14 +85,15 @@ struct App {
     state: State,
     visible: Visible,
     map_ready: bool,
-    last_frame: Option<f64>,
-    pulse_started: Option<f64>,
+    /// The animation loop's bookkeeping (playback frames and the pulse of new strikes).
+    animation: Animation,
     reduced_motion: bool,
-    animating: bool,
     /// Milliseconds the last render took (read by the benchmark).
     last_render_ms: f64,
     /// The GeoJSON last handed to the map, per layer (unchanged data is not sent again).
     sent: [String; 3],
+    /// Counts renders, so a render can tell that another one ran while it was calling into MapLibre.
+    renders: u64,
     /// What the text view shows (it is rebuilt only when that changes).
     shown: Option<TextView>,
     /// The last summary given to the polite live region.
@@ -96,7 +105,6 @@ struct App {
 }
 
 type Shared = Rc<RefCell<App>>;
-type FrameCallback = Closure<dyn FnMut(f64)>;
 
 thread_local! {
     static APP: RefCell<Option<Shared>> = const { RefCell::new(None) };
@@ -174,28 +182,25 @@ async fn run() -> Result<(), JsValue> {
         timeline,
         state,
         map_ready: MAP_READY.with(std::cell::Cell::get),
-        last_frame: None,
-        pulse_started: None,
+        animation: Animation::default(),
         reduced_motion,
-        animating: false,
         last_render_ms: 0.0,
         sent: Default::default(),
+        renders: 0,
         shown: None,
         announced: String::new(),
         lang,
         options: url::page_options(&query),
     }));
     APP.with(|cell| *cell.borrow_mut() = Some(app.clone()));
-    build_controls(&app);
+    build_controls(&app.borrow());
     wire(&app);
     render(&app, History::Replace);
     element("status").set_text_content(None);
     draw_histogram(&app, &response_text(histogram).await?);
     render(&app, History::Keep);
     // `autoplay=1` (embeds) starts playing, never for readers who prefer reduced motion.
-    let autoplay =
-        form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).any(|(k, v)| k == "autoplay" && v == "1");
-    if autoplay && !reduced_motion {
+    if url::autoplay(&query) && !reduced_motion {
         dispatch(&app, Action::TogglePlay, History::Replace);
         ensure_animation(&app);
     }
@@ -234,12 +239,9 @@ fn map_failed(reason: &str) {
 fn start_map(view: View, lang: Lang) {
     let ready = Closure::<dyn FnMut()>::new(move || {
         MAP_READY.with(|r| r.set(true));
-        // An embed's `bbox` fits the view once (the URL then keeps the resulting `at`).
-        let query = window().location().search().unwrap_or_default();
-        let bbox = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-            .find(|(k, _)| k == "bbox")
-            .and_then(|(_, v)| footprint::domain::Bbox::parse(&v).ok());
-        if let Some(b) = bbox {
+        // An embed's `bbox` fits the view once (the URL then keeps the resulting `at`). No borrow is held: fitting
+        // moves the map, whose `moveend` handler dispatches into the app.
+        if let Some(b) = url::bbox(&window().location().search().unwrap_or_default()) {
             fit_bounds(b.min_lon, b.min_lat, b.max_lon, b.max_lat);
         }
         with_app(|app| {
@@ -280,6 +282,7 @@ fn start_map(view: View, lang: Lang) {
         })
         .to_string(),
     );
+    // Made once, at start-up, and called by the map for as long as the page lives: handed over to JS for good.
     failed.forget();
     ready.forget();
     click.forget();
@@ -295,6 +298,7 @@ fn dispatch(app: &Shared, action: Action, history: History) {
             OPENER.with(|o| *o.borrow_mut() = Some(active));
         }
     }
+    // The borrow ends before rendering and focusing (both call into JS that can call back into the app).
     let changed = {
         let mut a = app.borrow_mut();
         let timeline = a.timeline;
@@ -312,65 +316,91 @@ fn dispatch(app: &Shared, action: Action, history: History) {
     }
 }
 
+/// Listens to an element's event for the page's lifetime (called at start-up only).
 fn listen(id: &str, event: &str, app: &Shared, handler: impl Fn(&Shared, web_sys::Event) + 'static) {
     let app = app.clone();
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| handler(&app, e));
     let _ = element(id).add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    // One listener per control, made once at start-up and never removed: handed over to JS for good.
     closure.forget();
 }
 
 fn render(app: &Shared, history: History) {
     let started = now();
-    let mut a = app.borrow_mut();
-    let previous_new: Vec<u32> = a.visible.strikes.clone();
-    a.visible = visible(&a.model, &a.state);
-    if a.map_ready {
-        for (n, layer) in Layer::ALL.into_iter().enumerate() {
-            let source = format!("fp-{}", layer.id());
-            let data = geojson(&a.model, &a.visible, layer, &a.state);
-            if a.sent[n] != data {
-                set_data(&source, &data);
-                a.sent[n] = data;
-            }
-            set_visible(&style::layer_ids(&source).join(","), a.state.map.shows(layer));
+    // Under the borrow: the new visibility, the pulse decision, what the map needs, and everything on the page that
+    // is plain DOM (text, attributes, input values, history entries: none of these dispatches an event that
+    // reaches the app). What calls into JS that can call back (MapLibre, focus) is returned and done after it.
+    let (updates, focus, generation) = {
+        let mut a = app.borrow_mut();
+        a.renders += 1;
+        let next = visible(&a.model, &a.state);
+        if pulse_starts(&a.visible.strikes, &next.strikes, a.state.map.shows(Layer::Strikes), a.reduced_motion) {
+            a.animation.start_pulse(now());
         }
+        a.visible = next;
+        let updates = if a.map_ready { map_updates(&a.model, &a.visible, &a.state, &a.sent) } else { Vec::new() };
+        render_controls(&a);
+        let focus = render_text_view(&mut a);
+        panel::render(&a);
+        render_histogram_cursor(&a);
+        record_history(&a, history);
+        render_lang_links(&a);
+        (updates, focus, a.renders)
+    };
+    send_to_map(app, updates, generation);
+    if let Some(focus) = focus {
+        let _ = focus.focus();
     }
-    let appeared = a.visible.strikes.iter().any(|i| !previous_new.contains(i));
-    if appeared && !a.reduced_motion && a.state.map.shows(Layer::Strikes) {
-        a.pulse_started = Some(now());
-    }
-    render_controls(&a);
-    render_text_view(&mut a);
-    panel::render(&a);
-    render_histogram_cursor(&a);
-    let query = url::with_options(&a.state, &a.options);
-    if history != History::Keep
-        && let Ok(h) = window().history()
-    {
-        let href = format!("?{query}");
-        let _ = if history == History::Push {
-            h.push_state_with_url(&JsValue::NULL, "", Some(&href))
-        } else {
-            h.replace_state_with_url(&JsValue::NULL, "", Some(&href))
-        };
-    }
-    // The language switch keeps the state.
-    if let Ok(links) = document().query_selector_all("a[data-lang]") {
-        let state_query = url::encode(&a.state);
-        for i in 0..links.length() {
-            if let Some(link) = links.item(i).and_then(|l| l.dyn_into::<Element>().ok()) {
-                let code = link.get_attribute("data-lang").unwrap_or_default();
-                let _ = link
-                    .set_attribute("href", &format!("?{state_query}&{}", url::options_with_lang(&a.options, &code)));
-            }
-        }
-    }
-    a.last_render_ms = now() - started;
-    let _ = element("app").set_attribute("data-render-ms", &format!("{:.3}", a.last_render_ms));
-    let pulsing = a.pulse_started.is_some();
-    drop(a);
+    let (render_ms, pulsing) = {
+        let mut a = app.borrow_mut();
+        a.last_render_ms = now() - started;
+        (a.last_render_ms, a.animation.pulsing())
+    };
+    let _ = element("app").set_attribute("data-render-ms", &format!("{render_ms:.3}"));
     if pulsing {
         ensure_animation(app);
+    }
+}
+
+/// Hands the map what a render decided, with the app not borrowed: MapLibre's handlers (`moveend`) can dispatch
+/// into the app, even render again. A render that ran meanwhile (its `generation` is newer) has handed over the
+/// newer state, so this one stops.
+fn send_to_map(app: &Shared, updates: Vec<LayerUpdate>, generation: u64) {
+    for update in updates {
+        if app.borrow().renders != generation {
+            return;
+        }
+        if let Some(data) = update.data {
+            set_data(&update.source, &data);
+            app.borrow_mut().sent[update.layer.index()] = data;
+        }
+        set_visible(&update.layer_ids, update.shown);
+    }
+}
+
+/// Records the state in the browser history (`pushState`/`replaceState` dispatch no `popstate`).
+fn record_history(a: &App, history: History) {
+    if history == History::Keep {
+        return;
+    }
+    let Ok(h) = window().history() else { return };
+    let href = format!("?{}", url::with_options(&a.state, &a.options));
+    let _ = if history == History::Push {
+        h.push_state_with_url(&JsValue::NULL, "", Some(&href))
+    } else {
+        h.replace_state_with_url(&JsValue::NULL, "", Some(&href))
+    };
+}
+
+/// The language switch keeps the state.
+fn render_lang_links(a: &App) {
+    let Ok(links) = document().query_selector_all("a[data-lang]") else { return };
+    let state_query = url::encode(&a.state);
+    for i in 0..links.length() {
+        if let Some(link) = links.item(i).and_then(|l| l.dyn_into::<Element>().ok()) {
+            let code = link.get_attribute("data-lang").unwrap_or_default();
+            let _ = link.set_attribute("href", &url::lang_href(&state_query, &a.options, &code));
+        }
     }
 }
 

@@ -2,6 +2,11 @@
 //! widget's height messages (`{type: "footprint:height", height}`), accepted only from the widget's origin and
 //! from its own iframe.
 
+use footprint::i18n::Lang;
+
+use crate::state::State;
+use crate::url;
+
 /// Size presets offered in the dialog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Preset {
@@ -34,6 +39,16 @@ fn attr(text: &str) -> String {
 /// The widget URL for a map state (`query` without `?`).
 pub fn widget_url(origin: &str, query: &str) -> String {
     format!("{origin}/embed?{query}")
+}
+
+/// The query (without `?`) of the widget the dialog offers for a state: pinned to the editor's language.
+pub fn widget_query(state: &State, lang: Lang) -> String {
+    url::with_options(state, &url::options_with_lang("", lang.code()))
+}
+
+/// The iframe's title for a state, in the editor's language (the widget's language too).
+pub fn iframe_title(state: &State, lang: Lang) -> String {
+    lang.tf("embed.iframe_title", &[("date", &lang.day(state.map.day))])
 }
 
 /// The plain iframe and the responsive snippet for a state, size preset and title.
@@ -77,6 +92,16 @@ mod tests {
         assert!(responsive.contains("e.origin!==\"https://maps.example\""));
         assert!(responsive.contains("e.source!==f.contentWindow"));
         assert!(responsive.contains("footprint:height"));
+    }
+
+    #[test]
+    fn the_widget_is_pinned_to_the_editors_language() {
+        use footprint::domain::{Day, DaySpan};
+        let timeline =
+            DaySpan { first: Day::from_ymd(2024, 12, 1).unwrap(), last: Day::from_ymd(2025, 3, 31).unwrap() };
+        let state = State::new(timeline);
+        assert_eq!(widget_query(&state, Lang::Ru), format!("{}&lang=ru", url::encode(&state)));
+        assert!(iframe_title(&state, Lang::Ru).contains("31 марта 2025"), "{}", iframe_title(&state, Lang::Ru));
     }
 
     #[test]

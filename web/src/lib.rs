@@ -4,8 +4,13 @@
 //! plain Rust, unit-tested on the host. `app` (WebAssembly only) wires the page and drives MapLibre GL JS through
 //! the small hand-written bridge in `js/bridge.js`.
 
+pub mod controls;
 pub mod embed;
+pub mod histogram;
+pub mod keys;
 pub mod model;
+pub mod panel;
+pub mod playback;
 pub mod state;
 pub mod style;
 pub mod text;

@@ -9,7 +9,7 @@ use footprint::domain::{Feature, Status};
 use footprint::i18n::Lang;
 
 use crate::model::{Layer, Model};
-use crate::state::State;
+use crate::state::{Selection, State};
 use crate::view::Visible;
 use footprint::map::palette;
 
@@ -88,6 +88,22 @@ pub fn status(status: Option<Status>, lang: Lang) -> (String, &'static str, Stri
         palette::status_letter(status),
         palette::status_colour(status).hex(),
     )
+}
+
+/// The reference (`data-feature`) of a feature in the text view: `strikes:e18`.
+pub fn feature_ref(layer: Layer, id: &str) -> String {
+    format!("{}:{id}", layer.id())
+}
+
+/// The selection a text view reference stands for.
+pub fn selection_of(reference: &str) -> Option<Selection> {
+    let (layer, id) = reference.split_once(':')?;
+    Some(Selection { layer: Layer::from_id(layer)?, id: id.to_owned() })
+}
+
+/// The line above the list saying how many earlier entries it leaves out, if any.
+pub fn more_line(view: &TextView, lang: Lang) -> Option<String> {
+    (view.hidden > 0).then(|| lang.tf("list.more", &[("n", &lang.number(view.hidden))]))
 }
 
 /// Builds the text view of what is visible.
@@ -236,6 +252,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_text_view_reference_reads_back_as_its_selection() {
+        assert_eq!(feature_ref(Layer::Sites, "khmeimim.2015-09-30"), "sites:khmeimim.2015-09-30");
+        assert_eq!(
+            selection_of("sites:khmeimim.2015-09-30"),
+            Some(Selection { layer: Layer::Sites, id: "khmeimim.2015-09-30".into() })
+        );
+        assert_eq!(selection_of("strikes:a:b").map(|s| s.id), Some("a:b".into()), "the id may hold a colon");
+        assert_eq!(selection_of("nowhere:x"), None);
+        assert_eq!(selection_of("no-colon"), None);
+    }
+
+    #[test]
+    fn a_long_list_says_how_many_earlier_entries_it_leaves_out() {
+        let m = model();
+        let s = state_on(&m, 2025, 12, 31);
+        let text = text_view(&m, &visible(&m, &s), &s, Lang::Ar);
+        assert_eq!(more_line(&text, Lang::Ar), None, "{} entries: none left out", text.entries.len());
+        let long = TextView { hidden: 120, ..text };
+        assert_eq!(more_line(&long, Lang::Ar), Some(Lang::Ar.tf("list.more", &[("n", "١٢٠")])));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! `?t=2025-03-31&mode=window&w=30&speed=1&layers=sites,strikes&conf=high,medium&sel=sites:khmeimim.2015-09-30&at=36.1,35.2,7.5`
 
-use footprint::domain::DaySpan;
+use footprint::domain::{Bbox, DaySpan};
 use footprint::map::state::MapState;
 
 use crate::state::State;
@@ -37,6 +37,25 @@ pub fn options_with_lang(options: &str, code: &str) -> String {
     q.extend_pairs(form_urlencoded::parse(options.as_bytes()).filter(|(k, _)| k != "lang"));
     q.append_pair("lang", code);
     q.finish()
+}
+
+/// The link (relative, `?…`) a language switch points to: the same state (`state_query`, as from [`encode`]) and
+/// page options, in the language `code`.
+pub fn lang_href(state_query: &str, options: &str, code: &str) -> String {
+    format!("?{state_query}&{}", options_with_lang(options, code))
+}
+
+/// Whether a query asks to start playing (`autoplay=1`, for embeds).
+pub fn autoplay(query: &str) -> bool {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "autoplay" && v == "1")
+}
+
+/// The area a query asks the map to fit once (`bbox=west,south,east,north`, for embeds); none when absent or
+/// unusable.
+pub fn bbox(query: &str) -> Option<Bbox> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "bbox").and_then(|(_, v)| Bbox::parse(&v).ok())
 }
 
 /// The state a query string describes, starting from the defaults for `timeline` (paused). Unusable values keep
@@ -87,6 +106,23 @@ mod tests {
         assert_eq!(decode(&url, timeline()), s, "options do not disturb the state");
         assert_eq!(options_with_lang(&options, "ru"), "title=Bases+%26+strikes&theme=dark&lang=ru");
         assert_eq!(with_options(&s, ""), encode(&s));
+    }
+
+    #[test]
+    fn the_language_switch_keeps_the_state_and_options() {
+        let href = lang_href("t=2025-01-01", "lang=en&theme=dark", "ar");
+        assert_eq!(href, "?t=2025-01-01&theme=dark&lang=ar");
+    }
+
+    #[test]
+    fn embeds_ask_for_autoplay_and_an_area_in_the_query() {
+        assert!(autoplay("?t=2024-12-01&autoplay=1"));
+        assert!(!autoplay("autoplay=0"));
+        assert!(!autoplay(""));
+        let b = bbox("?bbox=35.5,34.8,36.5,35.9&t=2025-01-01").unwrap();
+        assert_eq!((b.min_lon, b.min_lat, b.max_lon, b.max_lat), (35.5, 34.8, 36.5, 35.9));
+        assert!(bbox("bbox=not,a,box").is_none());
+        assert!(bbox("t=2025-01-01").is_none());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use footprint::map::visibility;
 
 use crate::model::{Layer, Model};
 use crate::state::State;
+use crate::style;
 
 /// Positions (into the model's layers) of what is visible.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -101,6 +102,40 @@ pub fn geojson(model: &Model, visible: &Visible, layer: Layer, state: &State) ->
     out
 }
 
+/// What the map is handed for one layer on a render.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerUpdate {
+    /// The layer.
+    pub layer: Layer,
+    /// Its MapLibre source (`fp-strikes`…).
+    pub source: String,
+    /// Its GeoJSON, when it differs from what the map was last handed (unchanged data is not sent again).
+    pub data: Option<String>,
+    /// The ids of the MapLibre layers drawing the source, comma-separated (for the layer toggle).
+    pub layer_ids: String,
+    /// Whether the layer is shown.
+    pub shown: bool,
+}
+
+/// What to hand the map for every layer, given the GeoJSON it was last handed per layer (in [`Layer::ALL`] order).
+pub fn map_updates(model: &Model, visible: &Visible, state: &State, sent: &[String; 3]) -> Vec<LayerUpdate> {
+    Layer::ALL
+        .into_iter()
+        .zip(sent)
+        .map(|(layer, sent)| {
+            let source = format!("fp-{}", layer.id());
+            let data = geojson(model, visible, layer, state);
+            LayerUpdate {
+                layer,
+                layer_ids: style::layer_ids(&source).join(","),
+                source,
+                data: (*sent != data).then_some(data),
+                shown: state.map.shows(layer),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use footprint::domain::{Day, DaySpan};
@@ -167,6 +202,26 @@ mod tests {
         let v = visible(&m, &s);
         assert!(v.strikes.len() < all);
         assert!(v.strikes.iter().all(|&i| m.strikes[i as usize].properties.confidence.as_str() != "low"));
+    }
+
+    #[test]
+    fn the_map_is_handed_only_data_that_changed() {
+        let m = model();
+        let t = m.timeline_span();
+        let mut s = State::new(t);
+        let v = visible(&m, &s);
+        let first = map_updates(&m, &v, &s, &Default::default());
+        assert_eq!(
+            first.iter().map(|u| u.source.as_str()).collect::<Vec<_>>(),
+            ["fp-sites", "fp-strikes", "fp-events"]
+        );
+        assert!(first.iter().all(|u| u.data.is_some() && u.shown));
+        assert_eq!(first[0].layer_ids, style::layer_ids("fp-sites").join(","));
+        let sent: [String; 3] = std::array::from_fn(|i| first[i].data.clone().unwrap_or_default());
+        s.apply(Action::ToggleLayer(Layer::Events), t);
+        let again = map_updates(&m, &v, &s, &sent);
+        assert!(again.iter().all(|u| u.data.is_none()), "nothing changed: nothing is sent again");
+        assert_eq!(again.iter().map(|u| u.shown).collect::<Vec<_>>(), [true, true, false], "visibility is always set");
     }
 
     #[test]

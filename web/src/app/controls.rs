@@ -1,38 +1,35 @@
 //! The timeline's controls: the speed and window menus and the status keys, built once; their state on every
-//! render.
+//! render. What they show is [`crate::controls`]'s (host-tested); this only writes it into the page.
 
 use footprint::domain::Status;
 use footprint::map::palette;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 
-use super::{App, Shared, document, element, input};
-use crate::model::Layer;
-use crate::state::{Mode, SPEEDS, WINDOWS};
-use crate::text;
+use super::{App, document, element, input};
+use crate::controls::{self, MenuOption};
 
-pub(super) fn build_controls(app: &Shared) {
-    let doc = document();
+/// Appends an option to a menu.
+fn add_option(menu: &HtmlSelectElement, option: &MenuOption) {
+    if let Ok(el) = document().create_element("option") {
+        el.set_text_content(Some(&option.label));
+        let _ = el.set_attribute("value", &option.value);
+        let _ = menu.append_child(&el);
+    }
+}
+
+/// Builds the menus, the status keys and the slider's range (once, at start-up; only DOM, so under the borrow).
+pub(super) fn build_controls(a: &App) {
     let speed: HtmlSelectElement = element("speed").unchecked_into();
-    for s in SPEEDS {
-        if let Ok(option) = doc.create_element("option") {
-            option.set_text_content(Some(&format!("{}×", app.borrow().lang.number(s))));
-            let _ = option.set_attribute("value", &s.to_string());
-            let _ = speed.append_child(&option);
-        }
+    for option in controls::speed_options(a.lang) {
+        add_option(&speed, &option);
     }
     let window_select: HtmlSelectElement = element("window").unchecked_into();
-    for days in WINDOWS {
-        if let Ok(option) = doc.create_element("option") {
-            option.set_text_content(Some(&app.borrow().lang.count("window.days", u64::from(days))));
-            let _ = option.set_attribute("value", &days.to_string());
-            let _ = window_select.append_child(&option);
-        }
+    for option in controls::window_options(a.lang) {
+        add_option(&window_select, &option);
     }
     apply_palette();
-    let slider = input("scrubber");
-    let a = app.borrow();
-    let _ = slider.set_attribute("max", &(a.timeline.last.0 - a.timeline.first.0).to_string());
+    let _ = input("scrubber").set_attribute("max", &controls::scrubber_max(a.timeline));
     element("timeline-start").set_text_content(Some(&a.lang.day(a.timeline.first)));
     element("timeline-end").set_text_content(Some(&a.lang.day(a.timeline.last)));
 }
@@ -57,41 +54,38 @@ fn apply_palette() {
     }
 }
 
+/// Shows the state in the controls. Setting values and `checked` from script dispatches no `input` or `change`
+/// event, so this runs under the render's borrow without calling back into the app.
 pub(super) fn render_controls(a: &App) {
-    let s = &a.state.map;
-    let lang = a.lang;
-    let label = lang.day(s.day);
-    element("current-date").set_text_content(Some(&label));
+    let c = controls::controls(&a.model, &a.visible, &a.state, a.timeline, a.lang);
+    element("current-date").set_text_content(Some(&c.date));
     let slider = input("scrubber");
-    slider.set_value(&(s.day.0 - a.timeline.first.0).to_string());
-    let _ = slider.set_attribute("aria-valuetext", &label);
+    slider.set_value(&c.scrubber);
+    let _ = slider.set_attribute("aria-valuetext", &c.date);
     let play = element("play");
-    play.set_text_content(Some(lang.t(if a.state.playing { "timeline.pause" } else { "timeline.play" })));
+    play.set_text_content(Some(c.play_label));
     // The label says what the button does (Play / Pause); `data-playing` is for the tests.
-    let _ = play.set_attribute("data-playing", if a.state.playing { "true" } else { "false" });
+    let _ = play.set_attribute("data-playing", if c.playing { "true" } else { "false" });
     let speed: HtmlSelectElement = element("speed").unchecked_into();
-    speed.set_value(&SPEEDS[s.speed].to_string());
+    speed.set_value(&c.speed);
     let mode: HtmlSelectElement = element("mode").unchecked_into();
-    mode.set_value(if s.mode == Mode::Window { "window" } else { "cumulative" });
+    mode.set_value(c.mode);
     let window_select: HtmlSelectElement = element("window").unchecked_into();
-    if !WINDOWS.contains(&s.window_days)
-        && window_select.query_selector(&format!("option[value=\"{}\"]", s.window_days)).ok().flatten().is_none()
-        && let Ok(option) = document().create_element("option")
+    if let Some(option) = &c.extra_window
+        && window_select.query_selector(&format!("option[value=\"{}\"]", option.value)).ok().flatten().is_none()
     {
-        option.set_text_content(Some(&lang.count("window.days", u64::from(s.window_days))));
-        let _ = option.set_attribute("value", &s.window_days.to_string());
-        let _ = window_select.append_child(&option);
+        add_option(&window_select, option);
     }
-    window_select.set_value(&s.window_days.to_string());
-    window_select.set_disabled(s.mode == Mode::Cumulative);
-    for layer in Layer::ALL {
-        input(&format!("layer-{}", layer.id())).set_checked(s.shows(layer));
+    window_select.set_value(&c.window);
+    window_select.set_disabled(c.window_disabled);
+    for ((_, id), shown) in controls::layer_ids().iter().zip(c.layers) {
+        input(id).set_checked(shown);
     }
-    for (i, name) in ["high", "medium", "low"].into_iter().enumerate() {
-        input(&format!("confidence-{name}")).set_checked(s.confidence[i]);
+    for ((_, id), shown) in controls::confidence_ids().iter().zip(c.confidence) {
+        input(id).set_checked(shown);
     }
     let counts = element("counts");
-    counts.set_text_content(Some(&text::counts(&a.model, &a.visible, &a.state, lang)));
-    let _ = counts.set_attribute("data-strikes", &a.visible.strikes.len().to_string());
-    let _ = counts.set_attribute("data-events", &a.visible.events.len().to_string());
+    counts.set_text_content(Some(&c.counts));
+    let _ = counts.set_attribute("data-strikes", &c.strikes.to_string());
+    let _ = counts.set_attribute("data-events", &c.events.to_string());
 }

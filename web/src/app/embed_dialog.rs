@@ -1,23 +1,25 @@
 //! The Embed dialog: the iframe, oEmbed and image snippets for the map as it stands, and the copy-link button.
+//! The snippets are [`crate::embed`]'s (host-tested); this fills them in and opens the dialog.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 
 use super::{Shared, document, element, page_lang, window};
-use crate::{embed, url};
+use crate::embed;
 
 pub(super) fn open_embed_dialog(app: &Shared) {
     fill_embed_dialog(app);
+    // Not borrowed: opening the dialog moves the focus into it.
     let dialog: web_sys::HtmlDialogElement = element("embed-dialog").unchecked_into();
     let _ = dialog.show_modal();
 }
 
 pub(super) fn fill_embed_dialog(app: &Shared) {
     // The widget is pinned to the editor's language, like the iframe title written here.
-    let (query, lang) = {
+    let (query, title) = {
         let a = app.borrow();
-        (url::with_options(&a.state, &url::options_with_lang("", a.lang.code())), a.lang)
+        (embed::widget_query(&a.state, a.lang), embed::iframe_title(&a.state, a.lang))
     };
     let origin = window().location().origin().unwrap_or_default();
     let preset = document()
@@ -26,7 +28,6 @@ pub(super) fn fill_embed_dialog(app: &Shared) {
         .flatten()
         .and_then(|r| r.dyn_into::<HtmlInputElement>().ok())
         .map_or(embed::Preset::Responsive, |r| embed::Preset::from_value(&r.value()));
-    let title = lang.tf("embed.iframe_title", &[("date", &lang.day(app.borrow().state.map.day))]);
     let (plain, responsive) = embed::snippets(&origin, &query, preset, &title);
     let code: web_sys::HtmlTextAreaElement = element("embed-iframe-code").unchecked_into();
     code.set_value(&plain);

@@ -1,18 +1,20 @@
-//! The map as text: the table of sites and the list of strikes and events, rebuilt as the state changes.
+//! The map as text: the table of sites and the list of strikes and events, rebuilt as the state changes. What it
+//! says is [`crate::text`]'s (host-tested); this only builds the elements.
 
 use footprint::i18n::Lang;
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::HtmlElement;
 
 use super::{App, append_said, document, element, text_element};
-use crate::text::{TextView, text_view};
+use crate::model::Layer;
+use crate::text::{TextView, feature_ref, more_line, text_view};
 
-pub(super) fn render_text_view(a: &mut App) {
+/// Shows the state as text (rebuilt only when what it says changed). Returns the entry to focus again, for the
+/// caller to focus once the app is no longer borrowed (focusing dispatches events).
+pub(super) fn render_text_view(a: &mut App) -> Option<HtmlElement> {
     let lang = a.lang;
     let view = text_view(&a.model, &a.visible, &a.state, lang);
-    if a.shown.as_ref() != Some(&view) {
-        rebuild_text_view(&view, lang);
-    }
+    let focus = if a.shown.as_ref() == Some(&view) { None } else { rebuild_text_view(&view, lang) };
     // Announced politely, and not while playing (a summary per frame would drown the reader); when playback
     // stops, where it stopped is announced.
     if !a.state.playing && a.announced != view.announcement {
@@ -20,9 +22,11 @@ pub(super) fn render_text_view(a: &mut App) {
         a.announced.clone_from(&view.announcement);
     }
     a.shown = Some(view);
+    focus
 }
 
-pub(super) fn rebuild_text_view(view: &TextView, lang: Lang) {
+/// Rebuilds the table and the list; returns the rebuilt entry that had the keyboard focus, to focus again.
+fn rebuild_text_view(view: &TextView, lang: Lang) -> Option<HtmlElement> {
     // Keep the keyboard where it was: entries are rebuilt, the focused one is focused again.
     let focused = document()
         .active_element()
@@ -36,7 +40,7 @@ pub(super) fn rebuild_text_view(view: &TextView, lang: Lang) {
         let name_cell = document().create_element("td").expect_throw("td");
         let button = text_element("button", "link-button", "");
         let _ = button.set_attribute("type", "button");
-        let _ = button.set_attribute("data-feature", &format!("sites:{}", row.id));
+        let _ = button.set_attribute("data-feature", &feature_ref(Layer::Sites, &row.id));
         append_said(&button, "", &row.name, lang);
         let _ = name_cell.append_child(&button);
         let _ = tr.append_child(&name_cell);
@@ -55,8 +59,7 @@ pub(super) fn rebuild_text_view(view: &TextView, lang: Lang) {
     }
     let list = element("window-list");
     list.set_text_content(None);
-    if view.hidden > 0 {
-        let more = lang.tf("list.more", &[("n", &lang.number(view.hidden))]);
+    if let Some(more) = more_line(view, lang) {
         let _ = list.append_child(&text_element("li", "list-more", &more));
     }
     if view.entries.is_empty() {
@@ -66,7 +69,7 @@ pub(super) fn rebuild_text_view(view: &TextView, lang: Lang) {
         let li = document().create_element("li").expect_throw("li");
         let button = text_element("button", "list-item", "");
         let _ = button.set_attribute("type", "button");
-        let _ = button.set_attribute("data-feature", &format!("{}:{}", entry.layer.id(), entry.id));
+        let _ = button.set_attribute("data-feature", &feature_ref(entry.layer, &entry.id));
         button.append_child(&text_element("span", "list-date", &entry.when)).ok();
         button.append_child(&text_element("span", &format!("list-kind {}", entry.layer.id()), &entry.kind)).ok();
         let name = text_element("span", "list-name", "");
@@ -78,11 +81,6 @@ pub(super) fn rebuild_text_view(view: &TextView, lang: Lang) {
         let _ = li.append_child(&button);
         let _ = list.append_child(&li);
     }
-    if let Some(feature) = focused
-        && let Some(entry) =
-            document().query_selector(&format!("#text-view [data-feature=\"{feature}\"]")).ok().flatten()
-        && let Some(entry) = entry.dyn_ref::<HtmlElement>()
-    {
-        let _ = entry.focus();
-    }
+    let feature = focused?;
+    document().query_selector(&format!("#text-view [data-feature=\"{feature}\"]")).ok().flatten()?.dyn_into().ok()
 }
