@@ -18,7 +18,7 @@ pub struct SplitMix(pub u64);
 
 impl SplitMix {
     /// The next number.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -28,7 +28,7 @@ impl SplitMix {
 
     /// The next number in `[0, 1)`.
     pub fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
@@ -48,8 +48,8 @@ pub fn events(n: usize, seed: u64) -> Vec<Feature> {
         .map(|i| {
             let lon = 35.0 + 7.0 * rng.unit();
             let lat = 32.0 + 5.5 * rng.unit();
-            let start = first + chrono::Days::new(rng.next() % 730);
-            let pick = rng.next() as usize;
+            let start = first + chrono::Days::new(rng.next_u64() % 730);
+            let pick = rng.next_u64() as usize;
             let source = Source::new(
                 publishers[pick % publishers.len()].clone(),
                 format!("https://example.org/synthetic/{i}").into(),

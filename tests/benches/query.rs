@@ -37,7 +37,7 @@ fn dataset(n: usize) -> Dataset {
             let mut f = curated[i % curated.len()].clone();
             f.id = compact_str::format_compact!("{}-{i}", f.id);
             let length = f.properties.end.map(|end| end - f.properties.start);
-            f.properties.start = first + chrono::Days::new(rng.next() % 730);
+            f.properties.start = first + chrono::Days::new(rng.next_u64() % 730);
             f.properties.end = length.map(|l| f.properties.start + l);
             if f.geometry.is_some() {
                 let (lon, lat) = (35.0 + 7.0 * rng.unit(), 32.0 + 5.5 * rng.unit());
