@@ -35,6 +35,26 @@ test("the map loads without errors, renders the sites and asks nothing of anothe
   await context.close();
 });
 
+test("the text view's list edited step by step says what a fresh page of that day says", async () => {
+  const { page, problems, context } = await openPage(browser, `${server.base}/?t=2024-12-10&w=7`);
+  const list = () => page.locator("#window-list").evaluate((ol) => [...ol.children].map((li) => li.textContent));
+  for (const id of ["#forward-day", "#forward-day", "#forward-week", "#back-day", "#forward-day", "#back-week", "#forward-day"]) {
+    const before = await page.locator("#current-date").textContent();
+    await page.locator(id).click();
+    await page.waitForFunction((b) => document.querySelector("#current-date").textContent !== b, before);
+  }
+  const edited = await list();
+  const url = page.url();
+  const fresh = await openPage(browser, url);
+  const rebuilt = await fresh.page.locator("#window-list").evaluate((ol) => [...ol.children].map((li) => li.textContent));
+  assert.ok(rebuilt.length > 1, `entries: ${rebuilt.length}`);
+  assert.deepEqual(edited, rebuilt);
+  assertClean(problems);
+  assertClean(fresh.problems);
+  await fresh.context.close();
+  await context.close();
+});
+
 test("a reader lands on the latest day with data, in a 30-day window, as the page's card and image say", async () => {
   const { page, problems, context } = await openPage(browser, `${server.base}/`);
   // The latest start of any layer, by the API: the end of the timeline's extent over every collection.

@@ -8,6 +8,7 @@ pub mod controls;
 pub mod embed;
 pub mod histogram;
 pub mod keys;
+pub mod list_edit;
 pub mod model;
 pub mod panel;
 pub mod playback;
