@@ -35,6 +35,14 @@ pub enum Command {
     },
     /// Print the JSON Schema of a feature, generated from the code (`geodata/schema/feature.schema.json` is this).
     Schema,
+    /// Write the data's layers as reviewable GeoJSON files (the curated files' own format) into a directory.
+    Export {
+        /// The directory to write the layer files into (created if missing).
+        dir: PathBuf,
+        /// Export this data directory instead of the embedded data.
+        #[arg(long, env = "FOOTPRINT_DATA", value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
 }
 
 /// Options of `serve`.
@@ -114,6 +122,35 @@ pub fn schema() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `footprint export DIR`: loads and checks the data (exit 1 listing every problem if it is bad), then writes each
+/// layer into `DIR` under its catalog file name, in the curated files' format
+/// ([`crate::domain::record::layer_file`]): exporting what was read from `geodata/` gives the same bytes.
+pub fn export(dir: &std::path::Path, data: Option<PathBuf>) -> ExitCode {
+    let files = files_for(data);
+    let dataset = match Dataset::load(files.as_ref()) {
+        Ok(dataset) => dataset,
+        Err(err) => {
+            report(&err, &files.describe());
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(err) = std::fs::create_dir_all(dir) {
+        eprintln!("{}: {err}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    let mut out = std::io::stdout().lock();
+    for collection in &dataset.collections {
+        let path = dir.join(&collection.meta.file);
+        let text = crate::domain::record::layer_file(collection.features());
+        if let Err(err) = std::fs::write(&path, text) {
+            eprintln!("{}: {err}", path.display());
+            return ExitCode::FAILURE;
+        }
+        let _ = writeln!(out, "{}: {} features", path.display(), collection.features().len());
+    }
+    ExitCode::SUCCESS
 }
 
 /// SIGHUP (a closed terminal, or a habit of "reload") would end the process by default. Footprint does not reload

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use footprint::cli::{Cli, Command, check, schema, serve};
+use footprint::cli::{Cli, Command, check, export, schema, serve};
 use tracing_subscriber::EnvFilter;
 
 #[actix_web::main]
@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { dir }) => check(dir),
         Some(Command::Schema) => schema(),
+        Some(Command::Export { dir, data }) => export(&dir, data),
         Some(Command::Serve(args)) => serve(args).await,
         None => serve(cli.serve).await,
     }

@@ -225,3 +225,36 @@ fn serialising_a_feature_gives_back_the_curated_json_plus_its_time_member() {
         }
     }
 }
+
+#[test]
+fn footprint_export_writes_the_curated_layers_back_byte_for_byte_and_refuses_bad_data() {
+    let out = scratch("export");
+    let ok = Command::new(env!("CARGO_BIN_EXE_footprint"))
+        .arg("export")
+        .arg(&out)
+        .arg("--data")
+        .arg(common::geodata())
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    for layer in ["sites.geojson", "strikes.geojson", "events.geojson"] {
+        let exported = std::fs::read(out.join(layer)).unwrap();
+        assert!(exported == std::fs::read(common::geodata().join(layer)).unwrap(), "{layer} differs");
+    }
+    // The embedded copy exports the same files.
+    let embedded = scratch("export-embedded");
+    let ok = Command::new(env!("CARGO_BIN_EXE_footprint")).arg("export").arg(&embedded).output().unwrap();
+    assert!(ok.status.success());
+    assert_eq!(
+        std::fs::read(embedded.join("strikes.geojson")).unwrap(),
+        std::fs::read(out.join("strikes.geojson")).unwrap()
+    );
+    let bad = scratch("export-bad");
+    write_bad_data(&bad);
+    let refused =
+        Command::new(env!("CARGO_BIN_EXE_footprint")).arg("export").arg(&out).arg("--data").arg(&bad).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1), "bad data is not exported");
+    for dir in [out, embedded, bad] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -57,3 +57,15 @@ fn a_file_with_fields_only_the_api_writes_is_refused_and_unknown_fields_too() {
         assert!(err.contains("unknown field"), "{extra}: {err}");
     }
 }
+
+#[test]
+fn every_curated_layer_written_back_is_byte_for_byte_its_file() {
+    use footprint::store::{Dataset, Directory, FeatureProvider as _};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let dataset = Dataset::load(&Directory(dir.clone())).unwrap_or_else(|e| panic!("{e}"));
+    for collection in &dataset.collections {
+        let on_disk = std::fs::read_to_string(dir.join(&collection.meta.file)).unwrap_or_default();
+        let written = footprint::domain::record::layer_file(collection.features());
+        assert!(written == on_disk, "{} differs when written back", collection.meta.file);
+    }
+}

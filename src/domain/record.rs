@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
-use super::feature::{Confidence, Details, LocationPrecision, Properties, Status};
+use super::feature::{Confidence, Details, Feature, LocationPrecision, Properties, Status};
 use super::place::Country;
 use super::source::{Casualties, Claim, Source};
 use super::text::{Lang, Text};
@@ -191,6 +191,39 @@ impl From<PropertiesRecord<'_>> for Properties {
         });
         properties
     }
+}
+
+/// A feature in its written form, as the curated files hold it: `type`, `id`, `geometry`, `properties` (the API's
+/// JSON-FG `time` member is derived from `start`/`end`, so it is not written).
+pub struct Written<'a>(pub &'a Feature);
+
+impl Serialize for Written<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let f = self.0;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("type", "Feature")?;
+        map.serialize_entry("id", &f.id)?;
+        map.serialize_entry("geometry", &f.geometry)?;
+        map.serialize_entry("properties", &f.properties)?;
+        map.end()
+    }
+}
+
+/// A layer file in the curated files' own format: a GeoJSON `FeatureCollection` of [`Written`] features,
+/// pretty-printed with two spaces, UTF-8 unescaped, with a final newline, so that exporting what was read from
+/// `geodata/` gives the same bytes and a review diff shows only what changed.
+pub fn layer_file<'a>(features: impl IntoIterator<Item = &'a Feature>) -> String {
+    #[derive(Serialize)]
+    struct LayerFile<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        features: Vec<Written<'a>>,
+    }
+    let collection = LayerFile { kind: "FeatureCollection", features: features.into_iter().map(Written).collect() };
+    let mut text = serde_json::to_string_pretty(&collection).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// [`feature_schema`] as the committed file holds it: pretty-printed, with a final newline.
