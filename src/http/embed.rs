@@ -68,9 +68,8 @@ struct Card {
     alternates: Vec<Alternate>,
 }
 
-fn card(state: &AppState, base: &str, page_path: &str, query: &PageQuery, lang: Lang) -> Card {
-    let map = map_state(state, query);
-    let (title, description) = describe(state, &map, query.get("title"), lang);
+fn card(state: &AppState, map: &MapState, base: &str, page_path: &str, query: &PageQuery, lang: Lang) -> Card {
+    let (title, description) = describe(state, map, query.get("title"), lang);
     let kept = query.query();
     let url = if kept.is_empty() { format!("{base}{page_path}") } else { format!("{base}{page_path}?{kept}") };
     let encoded: String = form_urlencoded::byte_serialize(url.as_bytes()).collect();
@@ -78,7 +77,7 @@ fn card(state: &AppState, base: &str, page_path: &str, query: &PageQuery, lang: 
         title,
         description,
         oembed: format!("{base}/oembed?url={encoded}&format=json"),
-        image: static_url(base, &image_query(&map, lang), 1200, 630),
+        image: static_url(base, &image_query(map, lang), 1200, 630),
         url,
         locale: match lang {
             Lang::En => "en_GB",
@@ -140,8 +139,9 @@ pub async fn map_page(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     let query = PageQuery::parse(req.query_string())?;
     let lang = lang::for_page(&req, query.get("lang"));
     let base = base_url(&req);
+    let map = map_state(&state, &query);
     let values = context! {
-        card => Value::from(Serde(card(&state, &base, "/", &query, lang))),
+        card => Value::from(Serde(card(&state, &map, &base, "/", &query, lang))),
         switch => Value::from(Serde(language_switch(&query, lang))),
         classes => theme_class(&query),
     };
@@ -161,13 +161,14 @@ pub async fn embed_page(req: HttpRequest, state: web::Data<AppState>) -> Result<
     classes.push(theme_class(&query));
     // The full map keeps the state, and the language when the embed's URL chose one.
     let full_query = query.state_query_with_lang(query.get("lang").map(|_| lang));
+    let map = map_state(&state, &query);
     let values = context! {
-        card => Value::from(Serde(card(&state, &base, "/embed", &query, lang))),
+        card => Value::from(Serde(card(&state, &map, &base, "/embed", &query, lang))),
         classes => classes.join(" "),
         heading => query.get("title"),
         caption => query.get("caption"),
         full_map => format!("{base}/?{full_query}"),
-        static_image => static_url(&base, &image_query(&map_state(&state, &query), lang), 800, 450),
+        static_image => static_url(&base, &image_query(&map, lang), 800, 450),
     };
     Ok(html(templates::render("embed.html", lang, values)?, lang))
 }

@@ -24,9 +24,12 @@ const RETRY_AFTER_SECONDS: u32 = 2;
 /// The longest title, in characters.
 const MAX_TITLE: usize = 120;
 
-/// Every parameter the image takes: the map state's, then its own.
-pub fn parameters() -> Vec<&'static str> {
-    crate::map::state::PARAMETERS.iter().map(|(name, _)| *name).chain(IMAGE_PARAMETERS).collect()
+/// Every parameter the image takes: the map state's, then its own (listed once, not per request).
+pub fn parameters() -> &'static [&'static str] {
+    static ALL: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        crate::map::state::PARAMETERS.iter().map(|(name, _)| *name).chain(IMAGE_PARAMETERS).collect()
+    });
+    &ALL
 }
 
 fn number<T: std::str::FromStr>(params: &Params, name: &str) -> Result<Option<T>, ApiError> {
@@ -76,7 +79,7 @@ pub fn parse(params: &Params, query: &str, timeline: DaySpan) -> Result<MapImage
 /// Handler: a cached image when there is one, else rendered on the blocking pool within the render limit. A
 /// request whose `If-None-Match` names this state's `ETag` is answered `304` without rendering.
 pub async fn static_png(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let params = Params::parse(req.query_string(), &parameters())?;
+    let params = Params::parse(req.query_string(), parameters())?;
     let image = parse(&params, req.query_string(), state.store.timeline())?;
     let key = image.canonical();
     let etag = conditional::derived_etag(&state.etag, &key);

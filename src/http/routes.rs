@@ -147,9 +147,14 @@ pub const ROUTES: [Route; 22] = [
             cfg.service(resource(path, timeline::timeline));
         },
     ),
-    route("/api/static.png", image::parameters, Documented::Api, |cfg, path| {
-        cfg.service(stored(path, image::static_png));
-    }),
+    route(
+        "/api/static.png",
+        || image::parameters().to_vec(),
+        Documented::Api,
+        |cfg, path| {
+            cfg.service(stored(path, image::static_png));
+        },
+    ),
 ];
 
 impl Route {

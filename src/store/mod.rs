@@ -295,6 +295,11 @@ impl FeatureStore for Dataset {
         self.collections.iter().map(|c| c as &dyn FeatureProvider).collect()
     }
 
+    fn collection(&self, id: &str) -> Option<&dyn FeatureProvider> {
+        // Every items request looks its collection up: no list is built for it.
+        self.collections.iter().find(|c| c.meta.id == id).map(|c| c as &dyn FeatureProvider)
+    }
+
     fn published(&self, name: &str) -> Option<&bytes::Bytes> {
         self.published.get(name)
     }
