@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use footprint::cli::{Cli, Command, check, export, schema, serve};
+use footprint::cli::data::{backup, check, export, import, user};
+use footprint::cli::{Cli, Command, schema, serve};
 use tracing_subscriber::EnvFilter;
 
 #[actix_web::main]
@@ -17,9 +18,12 @@ async fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Check { dir }) => check(dir),
+        Some(Command::Check { dir, store }) => check(dir, store),
         Some(Command::Schema) => schema(),
-        Some(Command::Export { dir, data }) => export(&dir, data),
+        Some(Command::Export { dir, data, store }) => export(&dir, data, &store),
+        Some(Command::Import { dir, apply, reason, store }) => import(&dir, apply, reason, &store),
+        Some(Command::Backup { file, store }) => backup(&file, &store),
+        Some(Command::User { command, store }) => user(&command, &store),
         Some(Command::Serve(args)) => serve(args).await,
         None => serve(cli.serve).await,
     }

@@ -19,9 +19,11 @@ struct Server {
 impl Server {
     fn start() -> Server {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let store = std::env::temp_dir().join(format!("footprint-process-{}-{port}.gpkg", std::process::id()));
         let mut child = Command::new(env!("CARGO_BIN_EXE_footprint"))
             .args(["--port", &port.to_string()])
             .env("RUST_LOG", "info")
+            .env("FOOTPRINT_STORE", &store)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -338,7 +338,7 @@ async fn a_limit_above_the_maximum_is_clamped_to_it_on_a_layer_larger_than_the_m
     use footprint::store::{Collection, MAX_LIMIT, synthetic};
     let mut dataset = common::dataset();
     let strikes = dataset.collections.iter_mut().find(|c| c.meta.id == "strikes").unwrap();
-    *strikes = Collection::new(strikes.meta.clone(), synthetic::events(MAX_LIMIT + 50, 7));
+    *strikes = Arc::new(Collection::new(strikes.meta.clone(), synthetic::events(MAX_LIMIT + 50, 7)));
     let state = AppState::new(dataset, Arc::new(Directory(geodata())));
     let app = service_with(actix_web::web::Data::new(state)).await;
     let (status, body) = get_json(&app, "/api/collections/strikes/items?limit=99999").await;

@@ -332,6 +332,9 @@ impl Serialize for Localized<'_> {
         map.serialize_entry("geometry", &f.geometry)?;
         map.serialize_entry("time", &f.time_member())?;
         map.serialize_entry("properties", &LocalizedProperties(&f.properties, self.lang))?;
+        if let Some(updated) = &f.updated {
+            map.serialize_entry("updated", updated)?;
+        }
         map.end()
     }
 }
@@ -352,6 +355,20 @@ pub struct Feature {
     pub geometry: Option<Point>,
     /// The properties.
     pub properties: Properties,
+    /// Written by the server, never by editors: when the published version corrected an earlier one, when and why.
+    /// Accepted (and ignored) on input so a feature can be sent back exactly as it was served.
+    #[serde(default, skip_serializing)]
+    pub updated: Option<Box<Updated>>,
+}
+
+/// The latest published correction of a feature: shown to readers as "Updated on … — reason".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Updated {
+    /// When the correction was published (UTC).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The editor's reason for it.
+    pub reason: String,
 }
 
 /// The GeoJSON `type` tag of a feature.
@@ -409,6 +426,9 @@ impl Serialize for Feature {
         map.serialize_entry("geometry", &self.geometry)?;
         map.serialize_entry("time", &self.time_member())?;
         map.serialize_entry("properties", &self.properties)?;
+        if let Some(updated) = &self.updated {
+            map.serialize_entry("updated", updated)?;
+        }
         map.end()
     }
 }

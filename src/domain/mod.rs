@@ -13,7 +13,9 @@ pub mod time;
 pub mod timeline;
 
 pub use bbox::{Bbox, BboxError};
-pub use feature::{Confidence, Details, Feature, FeatureTag, Localized, LocationPrecision, Point, Properties, Status};
+pub use feature::{
+    Confidence, Details, Feature, FeatureTag, Localized, LocationPrecision, Point, Properties, Status, Updated,
+};
 pub use place::{Country, CountryError};
 pub use source::{Casualties, Claim, Range, Report, Source, Stance};
 pub use text::{Lang, Text};

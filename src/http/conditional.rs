@@ -58,8 +58,11 @@ pub async fn conditional_get(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let cacheable = matches!(*req.method(), Method::GET | Method::HEAD) && req.path() != "/healthz";
-    let etag = req.app_data::<web::Data<AppState>>().map(|s| s.etag.clone());
+    // A signed-in request may see drafts: never answered from a shared validator.
+    let cacheable = matches!(*req.method(), Method::GET | Method::HEAD)
+        && req.path() != "/healthz"
+        && !req.headers().contains_key(header::AUTHORIZATION);
+    let etag = req.app_data::<web::Data<AppState>>().map(|s| AppState::etag(&s.snapshot()));
     let (Some(etag), true) = (etag, cacheable) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };

@@ -29,7 +29,8 @@ pub async fn download(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let collection = state.collection(&path)?;
+    let data = state.snapshot();
+    let collection = super::find_collection(&data, &path)?;
     let params = Params::parse(req.query_string(), &filter_parameters(&DOWNLOAD_PARAMETERS, collection))?;
     let format = params.format(&["geojson", "csv"])?;
     let filter = params.filter(collection)?;

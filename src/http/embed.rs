@@ -22,13 +22,15 @@ use super::{AppState, base_url, json_response, lang};
 /// The map state of a page's query: unusable values fall back to their defaults (a shared link always opens), so
 /// the card and image written from it always work.
 fn map_state(state: &AppState, query: &PageQuery) -> MapState {
-    MapState::parse(&query.state_query(), state.store.timeline()).state
+    let data = state.snapshot();
+    MapState::parse(&query.state_query(), data.store().timeline()).state
 }
 
 /// What the page shows, in words: its day and window, and how many strikes it lists (the map's own rule).
 fn describe(state: &AppState, map: &MapState, title: Option<&str>, lang: Lang) -> (String, String) {
-    let strikes = state
-        .store
+    let data = state.snapshot();
+    let strikes = data
+        .store()
         .collection(Layer::Strikes.id())
         .map_or(0, |c| c.features().iter().filter(|f| visibility::listed(Layer::Strikes, f, map)).count());
     let date = lang.day(map.day);

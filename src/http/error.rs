@@ -4,6 +4,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::store::Problem;
+use crate::store::live::WriteError;
+
 /// An error answered to a client.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -40,8 +43,8 @@ pub enum ApiError {
     /// No such path.
     #[error("no resource at `{0}`")]
     NoRoute(String),
-    /// A method other than GET or HEAD.
-    #[error("method `{0}` is not allowed: this API is read-only (GET, HEAD)")]
+    /// A method this resource does not answer.
+    #[error("method not allowed here: {0}")]
     MethodNotAllowed(String),
     /// None of the representations held is acceptable to the client (`Accept-Encoding`).
     #[error("not acceptable: {0}")]
@@ -57,9 +60,75 @@ pub enum ApiError {
     /// The request line or headers exceed the server's limits.
     #[error("{0}")]
     TooLarge(RequestLimit),
+    /// A request header has a value that cannot be used (or a required one is missing).
+    #[error("header `{header}`: {reason}")]
+    InvalidHeader {
+        /// The header's name.
+        header: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The request body is not a usable document.
+    #[error("request body: {0}")]
+    InvalidBody(String),
+    /// The body's media type is not one this endpoint reads.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// A written feature breaks rules; every problem is listed.
+    #[error("the feature breaks {} rule(s); see `problems`", .0.len())]
+    InvalidFeature(Vec<Problem>),
+    /// No (valid) credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but the role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed sign-ins from this address.
+    #[error("too many failed sign-ins; retry in {retry_after} s")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after: u32,
+    },
+    /// A write without `If-Match`.
+    #[error("{0}")]
+    PreconditionRequired(String),
+    /// A write whose `If-Match` names an older version.
+    #[error("{message}")]
+    PreconditionFailed {
+        /// What happened.
+        message: String,
+        /// The feature's current `ETag`.
+        current: Option<String>,
+    },
+    /// The write conflicts with the resource's state (an id taken, nothing to publish).
+    #[error("{0}")]
+    Conflict(String),
+    /// The feature was retired.
+    #[error("{0}")]
+    Gone(String),
     /// Something failed on the server; details are logged, not sent.
     #[error("internal error")]
     Internal(String),
+}
+
+impl From<WriteError> for ApiError {
+    fn from(err: WriteError) -> ApiError {
+        match err {
+            WriteError::ReadOnly => ApiError::MethodNotAllowed(err.to_string()),
+            WriteError::CollectionNotFound(id) => ApiError::CollectionNotFound(id),
+            WriteError::FeatureNotFound { collection, feature } => ApiError::FeatureNotFound { collection, feature },
+            WriteError::Retired(_) => ApiError::Gone(err.to_string()),
+            WriteError::Exists(_) | WriteError::NoDraft(_) => ApiError::Conflict(err.to_string()),
+            WriteError::PreconditionRequired => ApiError::PreconditionRequired(err.to_string()),
+            WriteError::Stale { ref current } => {
+                let current = current.starts_with('"').then(|| current.clone());
+                ApiError::PreconditionFailed { message: err.to_string(), current }
+            }
+            WriteError::Forbidden(message) => ApiError::Forbidden(message.to_owned()),
+            WriteError::Invalid(problems) => ApiError::InvalidFeature(problems),
+            WriteError::Store(_) | WriteError::Load(_) => ApiError::Internal(err.to_string()),
+        }
+    }
 }
 
 impl ApiError {
@@ -74,6 +143,17 @@ impl ApiError {
             ApiError::InvalidParameter { .. } | ApiError::UnknownParameter { .. } | ApiError::RepeatedParameter(_) => {
                 "InvalidParameterValue"
             }
+            ApiError::InvalidHeader { .. } => "InvalidHeaderValue",
+            ApiError::InvalidBody(_) => "InvalidBody",
+            ApiError::UnsupportedMediaType(_) => "UnsupportedMediaType",
+            ApiError::InvalidFeature(_) => "InvalidFeature",
+            ApiError::Unauthorized(_) => "Unauthorized",
+            ApiError::Forbidden(_) => "Forbidden",
+            ApiError::TooManyAttempts { .. } => "TooManyRequests",
+            ApiError::PreconditionRequired(_) => "PreconditionRequired",
+            ApiError::PreconditionFailed { .. } => "PreconditionFailed",
+            ApiError::Conflict(_) => "Conflict",
+            ApiError::Gone(_) => "Gone",
             ApiError::CollectionNotFound(_) | ApiError::FeatureNotFound { .. } | ApiError::NoRoute(_) => "NotFound",
             ApiError::MethodNotAllowed(_) => "MethodNotAllowed",
             ApiError::NotAcceptable(_) => "NotAcceptable",
@@ -138,12 +218,31 @@ impl std::fmt::Display for RequestLimit {
 struct Body<'a> {
     code: &'a str,
     description: String,
+    /// For an invalid feature: each problem, by field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<Vec<ProblemBody<'a>>>,
+}
+
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    field: &'a str,
+    message: String,
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self.code() {
-            "InvalidParameterValue" => StatusCode::BAD_REQUEST,
+            "InvalidParameterValue" | "InvalidHeaderValue" | "InvalidBody" | "InvalidFeature" => {
+                StatusCode::BAD_REQUEST
+            }
+            "UnsupportedMediaType" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unauthorized" => StatusCode::UNAUTHORIZED,
+            "Forbidden" => StatusCode::FORBIDDEN,
+            "TooManyRequests" => StatusCode::TOO_MANY_REQUESTS,
+            "PreconditionRequired" => StatusCode::PRECONDITION_REQUIRED,
+            "PreconditionFailed" => StatusCode::PRECONDITION_FAILED,
+            "Conflict" => StatusCode::CONFLICT,
+            "Gone" => StatusCode::GONE,
             "NotFound" => StatusCode::NOT_FOUND,
             "MethodNotAllowed" => StatusCode::METHOD_NOT_ALLOWED,
             "NotAcceptable" => StatusCode::NOT_ACCEPTABLE,
@@ -160,13 +259,25 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header(("Cache-Control", "no-store"));
-        if let ApiError::Busy { retry_after, .. } = self {
+        if let ApiError::Busy { retry_after, .. } | ApiError::TooManyAttempts { retry_after } = self {
             response.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        if matches!(self, ApiError::Unauthorized(_)) {
+            response.insert_header(("WWW-Authenticate", "Bearer realm=\"footprint\""));
+        }
+        if let ApiError::PreconditionFailed { current: Some(etag), .. } = self {
+            response.insert_header(("ETag", etag.as_str()));
         }
         if matches!(self, ApiError::TooLarge(_)) {
             response.insert_header(("Connection", "close"));
         }
-        response.json(Body { code: self.code(), description: shorten(&self.to_string(), 100) })
+        let problems = match self {
+            ApiError::InvalidFeature(problems) => Some(
+                problems.iter().map(|p| ProblemBody { field: &p.field, message: shorten(&p.message, 100) }).collect(),
+            ),
+            _ => None,
+        };
+        response.json(Body { code: self.code(), description: shorten(&self.to_string(), 100), problems })
     }
 }
 

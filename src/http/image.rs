@@ -79,21 +79,28 @@ pub fn parse(params: &Params, query: &str, timeline: DaySpan) -> Result<MapImage
 /// Handler: a cached image when there is one, else rendered on the blocking pool within the render limit. A
 /// request whose `If-None-Match` names this state's `ETag` is answered `304` without rendering.
 pub async fn static_png(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     let params = Params::parse(req.query_string(), parameters())?;
-    let image = parse(&params, req.query_string(), state.store.timeline())?;
-    let key = image.canonical();
-    let etag = conditional::derived_etag(&state.etag, &key);
+    let image = parse(&params, req.query_string(), data.store().timeline())?;
+    // Cached per data version: a publish changes the content hash, so no image of older data is served.
+    let key = format!("{}:{}", data.store().content_hash(), image.canonical());
+    let etag = conditional::derived_etag(&AppState::etag(&data), &image.canonical());
     if conditional::none_match(&req, &etag) {
         return Ok(conditional::not_modified(&etag));
     }
     let png = match state.images.get(&key) {
         Some(png) => png,
-        None => render_within_limit(&state, image, key).await?,
+        None => render_within_limit(&state, data, image, key).await?,
     };
     Ok(HttpResponse::Ok().content_type("image/png").insert_header((header::ETAG, etag)).body(png))
 }
 
-async fn render_within_limit(state: &web::Data<AppState>, image: MapImage, key: String) -> Result<Bytes, ApiError> {
+async fn render_within_limit(
+    state: &web::Data<AppState>,
+    data: std::sync::Arc<crate::store::live::Snapshot>,
+    image: MapImage,
+    key: String,
+) -> Result<Bytes, ApiError> {
     let permit = state.images.permit().await.ok_or(ApiError::Busy {
         what: "every image renderer is busy and the queue is full",
         retry_after: RETRY_AFTER_SECONDS,
@@ -103,8 +110,7 @@ async fn render_within_limit(state: &web::Data<AppState>, image: MapImage, key: 
         return Ok(png);
     }
     let basemap = basemap_for(&image, state.tiles.as_deref()).await;
-    let shared = web::Data::clone(state);
-    let png = web::block(move || draw(&image, shared.store.as_ref(), &basemap))
+    let png = web::block(move || draw(&image, data.store(), &basemap))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(e.to_string()))?;

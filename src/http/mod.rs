@@ -6,6 +6,8 @@
 //! compression of the responses made per request ([`compression`], per resource), and weak `ETag`s with `304` on `If-None-Match` ([`conditional`]).
 
 pub mod assets;
+pub mod auth;
+pub mod changes;
 pub mod compression;
 pub mod conditional;
 pub mod connection;
@@ -20,6 +22,7 @@ pub mod lang;
 pub mod limits;
 pub mod ogc;
 pub mod openapi;
+pub mod openapi_write;
 pub mod origin;
 pub mod page_query;
 pub mod pages;
@@ -29,6 +32,7 @@ pub mod security;
 pub mod server;
 pub mod templates;
 pub mod timeline;
+pub mod write;
 
 use std::sync::Arc;
 
@@ -40,19 +44,18 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, web};
 use serde::Serialize;
 
-use crate::store::{DataFiles, FeatureProvider, FeatureStore};
+use crate::store::live::{Live, Snapshot};
+use crate::store::{DataFiles, Dataset, FeatureProvider, PUBLISHERS_FILE};
 pub use error::ApiError;
 pub use origin::{Site, base_url};
 pub use routes::{ROUTES, Route, routes};
 
 /// What every handler can reach.
 pub struct AppState {
-    /// The loaded, indexed data, seen only through the store's trait.
-    pub store: Arc<dyn FeatureStore>,
+    /// The store: its current snapshot for reads ([`AppState::snapshot`]), its writer for writes.
+    pub live: Arc<Live>,
     /// The files the data came from (served under `/data/`).
     pub files: Arc<dyn DataFiles>,
-    /// The `ETag` of every data-dependent response: crate version + content hash.
-    pub etag: String,
     /// The embedded basemap's vector tiles, once opened (see [`AppState::with_basemap`]).
     pub tiles: Option<Arc<crate::basemap::Tiles>>,
     /// A hosted basemap style to use instead of the embedded one (`--basemap-style`).
@@ -61,28 +64,43 @@ pub struct AppState {
     pub site: Site,
     /// Rendered static images and the limit on rendering them at once.
     pub images: image_cache::Images,
+    /// Failed sign-ins, per client address.
+    pub sign_ins: auth::SignIns,
+    /// Whether public history and feeds name the accounts that made changes (`--show-accounts`).
+    pub show_accounts: bool,
 }
 
 impl AppState {
-    /// Wraps a loaded store.
-    pub fn new(store: impl FeatureStore + 'static, files: Arc<dyn DataFiles>) -> AppState {
-        let full = store.content_hash();
-        let hash = full.get(..20).unwrap_or(full);
-        let etag = format!("W/\"{}-{}-{}\"", env!("CARGO_PKG_VERSION"), assets::bundle_hash(), hash);
+    /// Serves a loaded dataset read-only (a data directory, or tests): writes answer `405`.
+    pub fn new(dataset: Dataset, files: Arc<dyn DataFiles>) -> AppState {
+        let publishers: Arc<[u8]> = files.read(PUBLISHERS_FILE).map(|b| Arc::from(b.as_ref())).unwrap_or_default();
+        AppState::with_live(Arc::new(Live::read_only(dataset, publishers)), files)
+    }
+
+    /// Serves a store.
+    pub fn with_live(live: Arc<Live>, files: Arc<dyn DataFiles>) -> AppState {
         AppState {
-            store: Arc::new(store),
+            live,
             files,
-            etag,
             tiles: None,
             basemap_style: None,
             site: Site::default(),
             images: image_cache::Images::for_this_machine(),
+            sign_ins: auth::SignIns::default(),
+            show_accounts: false,
         }
     }
 
-    /// The collection with this id, or a `404`.
-    pub fn collection(&self, id: &str) -> Result<&dyn FeatureProvider, ApiError> {
-        self.store.collection(id).ok_or_else(|| ApiError::CollectionNotFound(id.to_owned()))
+    /// The store as it is now: a request reads one snapshot from start to end.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.live.snapshot()
+    }
+
+    /// The `ETag` of every data-dependent response of `snapshot`: crate version, web bundle and content hash.
+    pub fn etag(snapshot: &Snapshot) -> String {
+        let full = snapshot.store().content_hash();
+        let hash = full.get(..20).unwrap_or(full);
+        format!("W/\"{}-{}-{}\"", env!("CARGO_PKG_VERSION"), assets::bundle_hash(), hash)
     }
 
     /// Opens the embedded basemap's tiles.
@@ -119,6 +137,11 @@ pub fn app(
         .wrap(from_fn(security::security_headers))
         .wrap(cors)
         .wrap(from_fn(limits::guard_and_log))
+}
+
+/// The collection with this id, or a `404`.
+pub fn find_collection<'a>(snapshot: &'a Snapshot, id: &str) -> Result<&'a dyn FeatureProvider, ApiError> {
+    snapshot.store().collection(id).ok_or_else(|| ApiError::CollectionNotFound(id.to_owned()))
 }
 
 /// A link object (OGC API / RFC 8288).

@@ -1,5 +1,6 @@
 //! OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) and Part 3 queryables, under `/api`.
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -11,6 +12,8 @@ use crate::store::FeatureProvider;
 use super::error::ApiError;
 use super::params::{CRS84, JSON_PARAMETERS, Params, filter_parameters};
 use super::{AppState, GEOJSON, JSON, Link, base_url, csv, json_response, lang};
+use crate::store::backend::Stage;
+use crate::store::live::Snapshot;
 
 /// The conformance classes this API implements.
 pub const CONFORMANCE: [&str; 5] = [
@@ -21,16 +24,67 @@ pub const CONFORMANCE: [&str; 5] = [
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ];
 
+/// The conformance classes of OGC API – Features Part 4 (Create, Replace, Update, Delete), for a server with a store.
+pub const CONFORMANCE_WRITES: [&str; 3] = [
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+];
+
 /// Parameters of the items endpoint besides the collection's queryables.
-pub const ITEMS_PARAMETERS: [&str; 8] = ["f", "bbox", "bbox-crs", "datetime", "limit", "offset", "sortby", "lang"];
+pub const ITEMS_PARAMETERS: [&str; 9] =
+    ["f", "bbox", "bbox-crs", "datetime", "limit", "offset", "sortby", "lang", "stage"];
+/// Parameters of the item endpoint.
+pub const ITEM_PARAMETERS: [&str; 3] = ["f", "lang", "stage"];
+
+/// Which versions a request reads: the published ones (everyone), or the drafts waiting (signed-in editors).
+async fn wants_drafts(req: &HttpRequest, state: &web::Data<AppState>, params: &Params) -> Result<bool, ApiError> {
+    // Named `stage`, not `status`: `status` is the sites' queryable (held, withdrawn, …).
+    match params.raw("stage") {
+        None | Some("published") => Ok(false),
+        Some("draft") => {
+            super::auth::required(req, state).await?;
+            Ok(true)
+        }
+        Some(other) => Err(ApiError::invalid("stage", format!("`{other}`: use published (default) or draft"))),
+    }
+}
+
+/// A feature's `ETag` in one language (strong: `If-Match` on a write compares it).
+fn feature_etag(data: &Snapshot, seq: i64, lang: Lang) -> String {
+    format!("{}-{}\"", data.etag(seq).trim_end_matches('"'), lang.code())
+}
+
+/// `GET …/items?stage=draft`: the drafts waiting in a collection, newest first, each with its `draft` member.
+fn drafts(data: &Snapshot, collection: &dyn FeatureProvider, lang: Lang, offset: usize, limit: usize) -> Value {
+    let waiting = data.drafts(&collection.meta().id);
+    let features: Vec<Value> = waiting
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .filter_map(|(id, head)| {
+            let feature = head.draft.as_deref().or_else(|| collection.feature(id))?;
+            let mut value = serde_json::to_value(Localized { feature, lang }).ok()?;
+            value["draft"] = json!({
+                "version": head.version,
+                "action": head.action,
+                "reason": &*head.reason,
+                "etag": data.etag(head.seq),
+            });
+            Some(value)
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features, "numberMatched": waiting.len(), "numberReturned": features.len()})
+}
 
 /// `GET /api`: the landing page.
 pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     let lang = lang::for_api(&req, &params)?;
     let base = base_url(&req);
-    let (title, description, _) = state.store.catalog().localized(lang);
+    let (title, description, _) = data.store().catalog().localized(lang);
     let response = json_response(
         JSON,
         &json!({
@@ -51,20 +105,26 @@ pub async fn landing(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
 }
 
 /// `GET /api/conformance`.
-pub async fn conformance(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn conformance(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     lang::english_only(&req, &params)?;
-    Ok(lang::declare(json_response(JSON, &json!({ "conformsTo": CONFORMANCE }))?, Lang::En))
+    let mut classes: Vec<&str> = CONFORMANCE.to_vec();
+    // Part 4 only where there is a store to write to (not when serving a data directory).
+    if state.live.is_writable() {
+        classes.extend(CONFORMANCE_WRITES);
+    }
+    Ok(lang::declare(json_response(JSON, &json!({ "conformsTo": classes }))?, Lang::En))
 }
 
 /// `GET /api/collections`.
 pub async fn collections(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     let lang = lang::for_api(&req, &params)?;
     let base = base_url(&req);
-    let collections: Vec<Value> = state.store.collections().into_iter().map(|c| describe(c, &base, lang)).collect();
+    let collections: Vec<Value> = data.store().collections().into_iter().map(|c| describe(c, &base, lang)).collect();
     let response = json_response(
         JSON,
         &json!({
@@ -81,10 +141,11 @@ pub async fn collection(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     let lang = lang::for_api(&req, &params)?;
-    let collection = state.collection(&path)?;
+    let collection = super::find_collection(&data, &path)?;
     Ok(lang::declare(json_response(JSON, &describe(collection, &base_url(&req), lang))?, lang))
 }
 
@@ -156,24 +217,25 @@ pub async fn items(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let collection = state.collection(&path)?;
+    let data = state.snapshot();
+    let collection = super::find_collection(&data, &path)?;
     let params = Params::parse(req.query_string(), &filter_parameters(&ITEMS_PARAMETERS, collection))?;
     let format = params.format(&["geojson", "json", "csv"])?;
     let filter = params.filter(collection)?;
     let (offset, limit) = (params.offset()?, params.limit()?);
     let lang = lang::for_api(&req, &params)?;
+    if wants_drafts(&req, &state, &params).await? {
+        let mut response = json_response(GEOJSON, &drafts(&data, collection, lang, offset, limit))?;
+        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+        return Ok(lang::declare(response, lang));
+    }
     let page = collection.page(&filter, offset, limit);
     if format == "csv" {
         return csv::csv_response(&page.features, None);
     }
     let base = base_url(&req);
     let here = format!("{base}/api/collections/{}/items", collection.meta().id);
-    let with_offset = |offset: usize| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.extend_pairs(params.without("offset"));
-        query.append_pair("offset", &offset.to_string());
-        format!("{here}?{}", query.finish())
-    };
+    let with_offset = |offset: usize| params.link_with(&here, "offset", &offset.to_string());
     let mut links = vec![
         Link::new(
             format!(
@@ -184,17 +246,7 @@ pub async fn items(
             GEOJSON,
         ),
         Link::new(format!("{base}/api/collections/{}", collection.meta().id), "collection", JSON),
-        Link::new(
-            {
-                let mut query = form_urlencoded::Serializer::new(String::new());
-                query.extend_pairs(params.without("f"));
-                query.append_pair("f", "csv");
-                format!("{here}?{}", query.finish())
-            },
-            "alternate",
-            "text/csv",
-        )
-        .titled("This page as CSV"),
+        Link::new(params.link_with(&here, "f", "csv"), "alternate", "text/csv").titled("This page as CSV"),
     ];
     if offset.saturating_add(page.features.len()) < page.matched {
         links.push(Link::new(with_offset(offset + page.features.len()), "next", GEOJSON).titled("Next page"));
@@ -222,22 +274,46 @@ pub async fn item(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     let (collection_id, feature_id) = path.into_inner();
-    let collection = state.collection(&collection_id)?;
-    let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
+    let collection = super::find_collection(&data, &collection_id)?;
+    let params = Params::parse(req.query_string(), &ITEM_PARAMETERS)?;
     params.format(&["geojson", "json"])?;
     let lang = lang::for_api(&req, &params)?;
-    let feature = collection
-        .feature(&feature_id)
-        .ok_or_else(|| ApiError::FeatureNotFound { collection: collection_id.clone(), feature: feature_id.clone() })?;
+    let not_found = || ApiError::FeatureNotFound { collection: collection_id.clone(), feature: feature_id.clone() };
+    let head = data.head(&collection_id, &feature_id);
+    let drafts = wants_drafts(&req, &state, &params).await?;
+    let (feature, seq) = match (drafts, head) {
+        (true, Some(head)) if head.stage == Stage::Draft => {
+            (head.draft.as_deref().or_else(|| collection.feature(&feature_id)).ok_or_else(not_found)?, head.seq)
+        }
+        (_, head) => match (collection.feature(&feature_id), head) {
+            (Some(feature), head) => (feature, head.and_then(|h| h.published_seq).unwrap_or_default()),
+            (None, Some(head)) if head.is_retired() || head.published_seq.is_some() => {
+                return Err(ApiError::Gone(format!(
+                    "feature `{feature_id}` was retired; its history is at …/items/{feature_id}/history"
+                )));
+            }
+            (None, _) => return Err(not_found()),
+        },
+    };
     let base = base_url(&req);
     let mut body = serde_json::to_value(Localized { feature, lang }).map_err(|e| ApiError::Internal(e.to_string()))?;
     let encoded: String = form_urlencoded::byte_serialize(feature_id.as_bytes()).collect();
+    let here = format!("{base}/api/collections/{collection_id}/items/{encoded}");
     body["links"] = json!([
-        Link::new(format!("{base}/api/collections/{collection_id}/items/{encoded}"), "self", GEOJSON),
+        Link::new(here.clone(), "self", GEOJSON),
         Link::new(format!("{base}/api/collections/{collection_id}"), "collection", JSON),
+        Link::new(format!("{here}/history"), "version-history", JSON).titled("Every version, with when and why"),
     ]);
-    Ok(lang::declare(json_response(GEOJSON, &body)?, lang))
+    let mut response = json_response(GEOJSON, &body)?;
+    if let Ok(etag) = header::HeaderValue::from_str(&feature_etag(&data, seq, lang)) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    if drafts {
+        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    }
+    Ok(lang::declare(response, lang))
 }
 
 /// `GET /api/collections/{collection}/queryables`: a JSON Schema of the filterable properties, with their values.
@@ -246,7 +322,8 @@ pub async fn queryables(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let collection = state.collection(&path)?;
+    let data = state.snapshot();
+    let collection = super::find_collection(&data, &path)?;
     let params = Params::parse(req.query_string(), &JSON_PARAMETERS)?;
     params.format(&["json"])?;
     lang::english_only(&req, &params)?;

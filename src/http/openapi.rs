@@ -24,7 +24,7 @@ pub async fn document(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Ok(super::lang::declare(response, crate::i18n::Lang::En))
 }
 
-fn param(name: &str, location: &str, description: &str, schema: &Value, required: bool) -> Value {
+pub(super) fn param(name: &str, location: &str, description: &str, schema: &Value, required: bool) -> Value {
     if location == "query" {
         json!({"name": name, "in": location, "description": description, "required": required, "schema": schema, "style": "form", "explode": false})
     } else {
@@ -32,7 +32,7 @@ fn param(name: &str, location: &str, description: &str, schema: &Value, required
     }
 }
 
-fn ok(description: &str, media: &[&str]) -> Value {
+pub(super) fn ok(description: &str, media: &[&str]) -> Value {
     let content: serde_json::Map<String, Value> =
         media.iter().map(|m| ((*m).to_owned(), json!({"schema": {"type": "object"}}))).collect();
     json!({
@@ -42,7 +42,7 @@ fn ok(description: &str, media: &[&str]) -> Value {
     })
 }
 
-fn op(summary: &str, id: &str, params: &[Value], responses: &Value) -> Value {
+pub(super) fn op(summary: &str, id: &str, params: &[Value], responses: &Value) -> Value {
     json!({"get": {"summary": summary, "operationId": id, "parameters": params, "responses": responses}})
 }
 
@@ -92,6 +92,12 @@ fn healthz(base: &str) -> Value {
 /// The OpenAPI document for a server at `base`. Paths are relative to the server URL `{base}/api`, the way OGC API
 /// clients such as GDAL look operations up (`/collections/{collectionId}/items`).
 pub fn build(base: &str) -> Value {
+    let mut document = read_only(base);
+    super::openapi_write::add(&mut document);
+    document
+}
+
+fn read_only(base: &str) -> Value {
     let string = json!({"type": "string"});
     let collection = param("collectionId", "path", "Collection id (sites, strikes, events).", &string, true);
     let format =
@@ -165,6 +171,7 @@ pub fn build(base: &str) -> Value {
         offset,
         sortby.clone(),
         lang.clone(),
+        super::openapi_write::stage(),
     ];
     items_params.append(&mut filters.clone());
     let mut download_params =
@@ -187,7 +194,7 @@ pub fn build(base: &str) -> Value {
             "/collections": op("The collections", "collections", &[json_only.clone(), lang.clone()], &ok("Metadata of every collection.", &["application/json"])),
             "/collections/{collectionId}": op("One collection", "collection", &[collection.clone(), json_only.clone(), lang.clone()], &ok("Collection metadata with spatial and temporal extent.", &["application/json"])),
             "/collections/{collectionId}/items": op("Features of a collection", "items", &items_params, &ok("A page of features (GeoJSON FeatureCollection with numberMatched, numberReturned and next/prev links) or CSV.", &["application/geo+json", "text/csv"])),
-            "/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"]), lang.clone()], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
+            "/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"]), lang.clone(), super::openapi_write::stage()], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
             "/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone(), lang.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
             "/collections/{collectionId}/download": op("Download a collection", "download", &download_params, &ok("Every matching feature as an attachment (GeoJSON or CSV).", &["application/geo+json", "text/csv"])),
             "/static.png": op("A static map image of a map state", "static_png", &[
@@ -216,8 +223,10 @@ pub fn build(base: &str) -> Value {
             "/oembed": oembed(base),
         },
         "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API token from `footprint user add NAME --role editor|publisher`."}},
             "schemas": {
-                "Exception": {"type": "object", "required": ["code", "description"], "properties": {"code": {"type": "string"}, "description": {"type": "string"}}},
+                "Exception": {"type": "object", "required": ["code", "description"], "properties": {"code": {"type": "string"}, "description": {"type": "string"}, "problems": {"type": "array", "description": "For an invalid feature: each broken rule, by field.", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
+                "Feature": {"$ref": format!("{base}/data/schema/feature.schema.json")},
             },
             "responses": {
                 "BadRequest": {"description": "A parameter is unknown, repeated or has a bad value; the description names it.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exception"}}}},

@@ -29,10 +29,11 @@ struct CollectionEntry<'a> {
 
 /// `GET /downloads`: what Footprint is, its collections, their downloads and the API.
 pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     Params::parse(req.query_string(), &[])?;
-    let catalog = state.store.catalog();
-    let collections: Vec<CollectionEntry<'_>> = state
-        .store
+    let catalog = data.store().catalog();
+    let collections: Vec<CollectionEntry<'_>> = data
+        .store()
         .collections()
         .iter()
         .map(|c| {
@@ -60,11 +61,12 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
 
 /// `GET /healthz`: liveness plus what is loaded.
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     let counts: serde_json::Map<String, serde_json::Value> =
-        state.store.collections().into_iter().map(|c| (c.meta().id.clone(), json!(c.features().len()))).collect();
+        data.store().collections().into_iter().map(|c| (c.meta().id.clone(), json!(c.features().len()))).collect();
     let mut response = json_response(
         JSON,
-        &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "data": state.store.origin(), "content_hash": state.store.content_hash(), "features": counts}),
+        &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "data": data.store().origin(), "content_hash": data.store().content_hash(), "features": counts}),
     )?;
     response
         .headers_mut()
@@ -79,9 +81,10 @@ pub async fn data_file(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     Params::parse(req.query_string(), &[])?;
     let name = path.into_inner();
-    let layer = state.store.catalog().collections.iter().any(|c| c.file == name);
+    let layer = data.store().catalog().collections.iter().any(|c| c.file == name);
     let media_type = match name.as_str() {
         "catalog.json" => JSON,
         "schema/feature.schema.json" => "application/schema+json",
@@ -89,6 +92,6 @@ pub async fn data_file(
         _ if layer => GEOJSON,
         _ => return Err(ApiError::NoRoute(format!("/data/{name}"))),
     };
-    let bytes = state.store.published(&name).ok_or_else(|| ApiError::NoRoute(format!("/data/{name}")))?;
+    let bytes = data.store().published(&name).ok_or_else(|| ApiError::NoRoute(format!("/data/{name}")))?;
     Ok(HttpResponse::Ok().content_type(media_type).body(bytes.clone()))
 }

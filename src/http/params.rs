@@ -56,6 +56,14 @@ impl Params {
         self.pairs.iter().filter(move |(k, _)| k.as_str() != skip).map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// `here` with these parameters, `name` set to `value` (paging and alternate-format links).
+    pub fn link_with(&self, here: &str, name: &str, value: &str) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(self.without(name));
+        query.append_pair(name, value);
+        format!("{here}?{}", query.finish())
+    }
+
     /// `bbox`, if given.
     pub fn bbox(&self) -> Result<Option<Bbox>, ApiError> {
         if let Some(crs) = self.raw("bbox-crs")

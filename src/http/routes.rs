@@ -8,7 +8,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{Error, HttpRequest, HttpResponse, guard, web};
 
 use super::params::JSON_PARAMETERS;
-use super::{ApiError, assets, compression, download, embed, image, ogc, openapi, pages, timeline};
+use super::{ApiError, assets, changes, compression, download, embed, image, ogc, openapi, pages, timeline, write};
 
 /// Where the OpenAPI document describes a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ fn json_parameters() -> Vec<&'static str> {
 }
 
 /// Every route, in registration order.
-pub const ROUTES: [Route; 22] = [
+pub const ROUTES: [Route; 26] = [
     route("/", none, Documented::No, |cfg, path| {
         cfg.service(resource(path, embed::map_page));
     }),
@@ -118,13 +118,52 @@ pub const ROUTES: [Route; 22] = [
             || ogc::ITEMS_PARAMETERS.to_vec(),
             Documented::Api,
             |cfg, path| {
-                cfg.service(resource(path, ogc::items));
+                cfg.service(resource(path, ogc::items).route(web::post().to(write::create)));
             },
         )
     },
-    route("/api/collections/{collection}/items/{feature}", json_parameters, Documented::Api, |cfg, path| {
-        cfg.service(resource(path, ogc::item));
+    route(
+        "/api/collections/{collection}/items/{feature}",
+        || ogc::ITEM_PARAMETERS.to_vec(),
+        Documented::Api,
+        |cfg, path| {
+            cfg.service(
+                resource(path, ogc::item)
+                    .route(web::put().to(write::replace))
+                    .route(web::patch().to(write::patch))
+                    .route(web::delete().to(write::retire)),
+            );
+        },
+    ),
+    route(
+        "/api/collections/{collection}/items/{feature}/history",
+        || vec!["f"],
+        Documented::Api,
+        |cfg, path| {
+            cfg.service(resource(path, changes::history));
+        },
+    ),
+    route("/api/collections/{collection}/items/{feature}/publish", none, Documented::Api, |cfg, path| {
+        cfg.service(
+            web::resource(path).route(web::post().to(write::publish)).default_service(web::to(method_not_allowed)),
+        );
     }),
+    route(
+        "/api/changes",
+        || changes::CHANGES_PARAMETERS.to_vec(),
+        Documented::Api,
+        |cfg, path| {
+            cfg.service(resource(path, changes::changes));
+        },
+    ),
+    route(
+        "/api/changes.atom",
+        || changes::ATOM_PARAMETERS.to_vec(),
+        Documented::Api,
+        |cfg, path| {
+            cfg.service(resource(path, changes::atom));
+        },
+    ),
     route("/api/collections/{collection}/queryables", json_parameters, Documented::Api, |cfg, path| {
         cfg.service(resource(path, ogc::queryables));
     }),
@@ -218,7 +257,7 @@ where
 }
 
 async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed(req.method().to_string()))
+    Err(ApiError::MethodNotAllowed(format!("`{}` is not a method of `{}`", req.method(), req.path())))
 }
 
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {

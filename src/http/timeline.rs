@@ -40,6 +40,7 @@ pub const PARAMETERS: [&str; 5] = ["f", "datetime", "bucket", "collections", "la
 
 /// Handler.
 pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
     let params = Params::parse(req.query_string(), &PARAMETERS)?;
     params.format(&["json"])?;
     super::lang::english_only(&req, &params)?;
@@ -50,13 +51,12 @@ pub async fn timeline(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
         }
     };
     let chosen: Vec<&dyn FeatureProvider> = match params.raw("collections") {
-        None => state.store.collections().into_iter().collect(),
+        None => data.store().collections().into_iter().collect(),
         Some(raw) => raw
             .split(',')
             .map(str::trim)
             .map(|id| {
-                state
-                    .store
+                data.store()
                     .collection(id)
                     .ok_or_else(|| ApiError::invalid("collections", format!("no collection `{id}`")))
             })

@@ -5,16 +5,23 @@
 //! [`SpaceTimeIndex`](index::SpaceTimeIndex). The HTTP layer and the renderer reach the data only through the
 //! [`FeatureStore`] and [`FeatureProvider`] traits ([`provider`]), so another backend can stand behind them.
 
+pub mod accounts;
+pub mod backend;
 pub mod catalog;
 pub mod check;
+pub mod edit;
 pub mod files;
+pub mod gpkg;
 pub mod index;
+pub mod live;
 pub mod provider;
 pub mod query;
+pub mod snapshot;
 pub mod synthetic;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -187,12 +194,15 @@ fn extent_of(features: &[Feature]) -> Extent {
     Extent { bbox, first, last }
 }
 
-/// The whole dataset: catalog and collections, with a content hash for HTTP caching.
+/// The whole dataset: catalog and collections, with a content hash for HTTP caching. Cloning shares the collections.
+#[derive(Clone)]
 pub struct Dataset {
     /// The catalog as loaded.
     pub catalog: Catalog,
-    /// The collections, in catalog order.
-    pub collections: Vec<Collection>,
+    /// The collections, in catalog order (shared between snapshots: a write rebuilds only its own).
+    pub collections: Vec<Arc<Collection>>,
+    /// The publisher registry the features were checked against (writes are checked against it too).
+    pub publishers: Arc<Publishers>,
     /// Hex SHA-256 over the catalog, the publisher registry and every layer file: changes whenever the data changes.
     pub content_hash: String,
     /// Where the data came from (for logs).
@@ -250,7 +260,7 @@ impl Dataset {
             let rules = check::Rules { role: meta.role, publishers: &publishers };
             let features = parse_layer(&bytes, rules, &mut findings);
             check::check_collection(&features, meta.role, &mut findings);
-            collections.push(Collection::new(meta.clone(), features));
+            collections.push(Arc::new(Collection::new(meta.clone(), features)));
             published.insert(meta.file.clone(), bytes::Bytes::from(bytes.into_owned()));
         }
         for name in DOCUMENT_FILES {
@@ -278,12 +288,118 @@ impl Dataset {
         if !problems.is_empty() {
             return Err(LoadError::Invalid(problems));
         }
-        let content_hash = hasher.finalize().iter().fold(String::new(), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        });
-        Ok(Dataset { catalog, collections, content_hash, origin: files.describe(), published })
+        let content_hash = hex(&hasher.finalize());
+        Ok(Dataset {
+            catalog,
+            collections,
+            publishers: Arc::new(publishers),
+            content_hash,
+            origin: files.describe(),
+            published,
+        })
     }
+
+    /// A dataset from a store's contents: the layers are written in the curated files' format (what `/data/`
+    /// serves and `footprint export` writes), the documents come from `documents` (the binary's own copy), and
+    /// the content hash is computed as [`Dataset::load`] computes it.
+    pub fn assemble(
+        catalog_bytes: &[u8],
+        publishers_bytes: &[u8],
+        collections: Vec<Arc<Collection>>,
+        documents: &dyn DataFiles,
+        origin: String,
+    ) -> Result<Dataset, LoadError> {
+        let invalid = |file: &str, err: serde_json::Error| {
+            LoadError::Invalid(vec![Problem {
+                file: file.into(),
+                feature: None,
+                field: "-".into(),
+                message: err.to_string(),
+            }])
+        };
+        let catalog: Catalog = serde_json::from_slice(catalog_bytes).map_err(|e| invalid("catalog.json", e))?;
+        let publishers: Publishers =
+            serde_json::from_slice(publishers_bytes).map_err(|e| invalid(PUBLISHERS_FILE, e))?;
+        let mut published = BTreeMap::new();
+        published.insert("catalog.json".to_owned(), bytes::Bytes::copy_from_slice(catalog_bytes));
+        for collection in &collections {
+            let text = crate::domain::record::layer_file(collection.features());
+            published.insert(collection.meta.file.clone(), bytes::Bytes::from(text));
+        }
+        for name in DOCUMENT_FILES {
+            match documents.read(name) {
+                Ok(bytes) => {
+                    published.insert(name.to_owned(), bytes::Bytes::from(bytes.into_owned()));
+                }
+                Err(FilesError::Missing { .. }) => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        let mut dataset = Dataset {
+            catalog,
+            collections,
+            publishers: Arc::new(publishers),
+            content_hash: String::new(),
+            origin,
+            published,
+        };
+        dataset.content_hash = dataset.hash(publishers_bytes);
+        Ok(dataset)
+    }
+
+    /// This dataset with one collection replaced (its layer file rewritten, the hash recomputed).
+    #[must_use]
+    pub fn with_collection(&self, collection: Collection, publishers_bytes: &[u8]) -> Dataset {
+        let mut published = self.published.clone();
+        let text = crate::domain::record::layer_file(collection.features());
+        published.insert(collection.meta.file.clone(), bytes::Bytes::from(text));
+        let collection = Arc::new(collection);
+        let collections = self
+            .collections
+            .iter()
+            .map(|c| if c.meta.id == collection.meta.id { Arc::clone(&collection) } else { Arc::clone(c) })
+            .collect();
+        let mut dataset = Dataset {
+            catalog: self.catalog.clone(),
+            collections,
+            publishers: Arc::clone(&self.publishers),
+            content_hash: String::new(),
+            origin: self.origin.clone(),
+            published,
+        };
+        dataset.content_hash = dataset.hash(publishers_bytes);
+        dataset
+    }
+
+    /// The content hash over the same inputs, in the same order, as [`Dataset::load`].
+    fn hash(&self, publishers_bytes: &[u8]) -> String {
+        let mut hasher = Sha256::new();
+        if let Some(catalog) = self.published.get("catalog.json") {
+            hasher.update(catalog);
+        }
+        hasher.update(publishers_bytes);
+        for meta in &self.catalog.collections {
+            hasher.update(meta.file.as_bytes());
+            if let Some(bytes) = self.published.get(&meta.file) {
+                hasher.update(bytes);
+            }
+        }
+        for name in DOCUMENT_FILES {
+            if let Some(bytes) = self.published.get(name) {
+                hasher.update(name.as_bytes());
+                hasher.update(bytes);
+            }
+        }
+        hex(&hasher.finalize())
+    }
+}
+
+/// Lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 impl FeatureStore for Dataset {
@@ -292,12 +408,12 @@ impl FeatureStore for Dataset {
     }
 
     fn collections(&self) -> Vec<&dyn FeatureProvider> {
-        self.collections.iter().map(|c| c as &dyn FeatureProvider).collect()
+        self.collections.iter().map(|c| c.as_ref() as &dyn FeatureProvider).collect()
     }
 
     fn collection(&self, id: &str) -> Option<&dyn FeatureProvider> {
         // Every items request looks its collection up: no list is built for it.
-        self.collections.iter().find(|c| c.meta.id == id).map(|c| c as &dyn FeatureProvider)
+        self.collections.iter().find(|c| c.meta.id == id).map(|c| c.as_ref() as &dyn FeatureProvider)
     }
 
     fn published(&self, name: &str) -> Option<&bytes::Bytes> {

@@ -71,6 +71,7 @@ pub fn events(n: usize, seed: u64) -> Vec<Feature> {
                     None,
                     vec![source].into(),
                 ),
+                updated: None,
             }
         })
         .collect()

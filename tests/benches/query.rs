@@ -46,7 +46,7 @@ fn dataset(n: usize) -> Dataset {
             f
         })
         .collect();
-    *strikes = Collection::new(strikes.meta.clone(), clones);
+    *strikes = std::sync::Arc::new(Collection::new(strikes.meta.clone(), clones));
     dataset
 }
 

@@ -108,6 +108,8 @@ def _start(binary: Path, log_path: Path) -> Server:
     env = {k: v for k, v in os.environ.items() if k not in ("FOOTPRINT_DATA", "FOOTPRINT_PORT", "FOOTPRINT_BIND")}
     env["FOOTPRINT_LOG_FORMAT"] = "json"
     env["RUST_LOG"] = "info"
+    # A store of its own, made from the embedded data on start: never the user's default store.
+    env["FOOTPRINT_STORE"] = str(log_path.parent / "footprint.gpkg")
     port = _free_port()
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

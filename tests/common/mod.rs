@@ -90,3 +90,64 @@ pub async fn service_with(
 ) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
     test::init_service(app(state)).await
 }
+
+/// A fresh directory under the system's temporary directory, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// Makes one, named after `label`, the process and a counter.
+    pub fn new(label: &str) -> TempDir {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("footprint-{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("a temporary directory");
+        TempDir(path)
+    }
+
+    /// A path inside it.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A store made from the curated data in a new GeoPackage, with an editor's and a publisher's token.
+pub struct Store {
+    /// The application state over it.
+    pub state: web::Data<AppState>,
+    /// An editor's bearer token.
+    pub editor: String,
+    /// A publisher's bearer token.
+    pub publisher: String,
+    /// Its directory (the store is `footprint.gpkg` in it).
+    pub dir: TempDir,
+}
+
+/// Adds an account to a store and returns its token.
+pub fn account(
+    live: &footprint::store::live::Live,
+    name: &str,
+    role: footprint::store::backend::AccountRole,
+) -> String {
+    let issued = footprint::store::accounts::issue(name, role).expect("a token");
+    live.with_backend(|b| b.add_account(&issued.account)).expect("the account is stored");
+    issued.token
+}
+
+/// A new store with two accounts.
+pub async fn store() -> Store {
+    use footprint::store::backend::AccountRole;
+    let dir = TempDir::new("store");
+    let path = dir.join("footprint.gpkg");
+    let live = footprint::cli::data::open(&path.display().to_string()).expect("the store opens");
+    let editor = account(&live, "ed", AccountRole::Editor);
+    let publisher = account(&live, "pub", AccountRole::Publisher);
+    let state = AppState::with_live(Arc::new(live), Arc::new(footprint::store::Embedded)).with_basemap().await;
+    Store { state: web::Data::new(state), editor, publisher, dir }
+}

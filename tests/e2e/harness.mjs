@@ -2,8 +2,9 @@
 // (SwiftShader WebGL) driven by Playwright. Every page records console errors, page errors and any request that
 // would leave 127.0.0.1.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import os from "node:os";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,13 @@ export async function startServer() {
   const port = await freePort();
   const env = { ...process.env };
   delete env.FOOTPRINT_DATA;
+  // A store of its own, made from the embedded data on start: never the user's default store.
+  env.FOOTPRINT_STORE = path.join(mkdtempSync(path.join(os.tmpdir(), "footprint-e2e-")), "footprint.gpkg");
+  // A publisher's token for the tests that write (the command line prints it once, last).
+  const token = execFileSync(bin, ["user", "add", "e2e", "--role", "publisher"], { env, encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .pop();
   const child = spawn(bin, ["serve", "--bind", "127.0.0.1", "--port", String(port)], {
     env,
     stdio: ["ignore", "ignore", "pipe"],
@@ -39,7 +47,7 @@ export async function startServer() {
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 150; i++) {
     try {
-      if ((await fetch(`${base}/healthz`)).ok) return { base, child, log: () => log };
+      if ((await fetch(`${base}/healthz`)).ok) return { base, child, token, log: () => log };
     } catch {
       /* not up yet */
     }

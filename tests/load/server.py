@@ -7,6 +7,7 @@ import http.client
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class Server:
         self.log = open(self.log_path, "wb")
         env = {k: v for k, v in os.environ.items() if k != "FOOTPRINT_DATA"}
         env["RUST_LOG"] = "info"
+        env["FOOTPRINT_STORE"] = str(Path(tempfile.mkdtemp(prefix="footprint-load-")) / "footprint.gpkg")
         env["NO_COLOR"] = "1"
         self.process = subprocess.Popen(
             [binary, "serve", "--bind", "127.0.0.1", "--port", str(self.port), *extra_args],

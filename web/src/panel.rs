@@ -75,6 +75,9 @@ pub struct Panel {
     pub history: Vec<Period>,
     /// The sources.
     pub sources: Vec<SourceLine>,
+    /// When the published version corrected an earlier one: "Updated on …", the editor's reason (in the language
+    /// it was written in), and the address of every version.
+    pub updated: Option<(String, String, String)>,
 }
 
 /// The message key of a location precision.
@@ -207,8 +210,19 @@ pub fn panel(model: &Model, state: &State, lang: Lang) -> Option<Panel> {
             }
         })
         .collect();
+    let updated = f.updated.as_ref().map(|u| {
+        let day = footprint::domain::calendar::day_of(u.at.fixed_offset());
+        let date = day.date().map_or_else(String::new, |d| lang.date(d, footprint::domain::DatePrecision::Day));
+        let id: String = form_urlencoded::byte_serialize(f.id.as_bytes()).collect();
+        (
+            lang.tf("panel.updated", &[("date", &date)]),
+            u.reason.clone(),
+            format!("/api/collections/{}/items/{id}/history", sel.layer.id()),
+        )
+    });
     Some(Panel {
         name: text::name(f, lang),
+        updated,
         other_names,
         english_note,
         facts,
@@ -282,6 +296,27 @@ mod tests {
         assert!(p.history.len() > 1, "{:?}", p.history);
         assert_eq!(p.history.iter().filter(|h| h.current).count(), 1, "one period holds on the day");
         assert!(fact(&p, Lang::En, "panel.status").is_some());
+    }
+
+    #[test]
+    fn a_corrected_feature_says_when_and_why_and_links_to_its_versions() {
+        let mut model = crate::model::curated();
+        let feature = model.strikes.first_mut().map(|f| {
+            f.updated = Some(Box::new(footprint::domain::Updated {
+                at: chrono::DateTime::parse_from_rfc3339("2026-11-29T22:30:00Z").unwrap().to_utc(),
+                reason: "Date corrected from a second source".into(),
+            }));
+            f.id.to_string()
+        });
+        let id = feature.unwrap();
+        let p = panel(&model, &selecting(&model, Layer::Strikes, &id), Lang::En).unwrap();
+        let (updated, reason, history) = p.updated.unwrap();
+        // 22:30 UTC on 29 November is 30 November in Syria.
+        assert_eq!(updated, "Updated on 30 Nov 2026");
+        assert_eq!(reason, "Date corrected from a second source");
+        assert_eq!(history, format!("/api/collections/strikes/items/{id}/history"));
+        let first = model.strikes.get(1).map(|f| f.id.to_string()).unwrap();
+        assert!(panel(&model, &selecting(&model, Layer::Strikes, &first), Lang::En).unwrap().updated.is_none());
     }
 
     #[test]

@@ -43,6 +43,17 @@ pub(super) fn render(a: &App) {
     if p.english_note {
         add(text_element("p", "fallback", lang.t("fallback.note")));
     }
+    if let Some((updated, reason, history)) = &p.updated {
+        // "Updated on … — reason (every version)": the reason stays in the language its editor wrote it in.
+        let line = text_element("p", "panel-updated", &format!("{updated} — "));
+        let why = text_element("span", "panel-reason", reason);
+        let _ = why.set_attribute("dir", "auto");
+        let _ = line.append_child(&why);
+        let link = text_element("a", "", lang.t("panel.versions"));
+        let _ = link.set_attribute("href", history);
+        let _ = line.append_child(&link);
+        add(line);
+    }
     let facts = document().create_element("dl").expect_throw("dl");
     for fact in &p.facts {
         let _ = facts.append_child(&text_element("dt", "", fact.term));

@@ -1,4 +1,7 @@
-//! The command line: `footprint [serve]` runs the service, `footprint check [DIR]` validates data.
+//! The command line: `footprint [serve]` runs the service; `check`, `import`, `export`, `backup` and `user` keep
+//! its data ([`data`]).
+
+pub mod data;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -9,7 +12,8 @@ use actix_web::web;
 use clap::{Args, Parser, Subcommand};
 
 use crate::http::{AppState, Site, origin, server};
-use crate::store::{DataFiles, Dataset, Directory, Embedded, FeatureProvider, LoadError};
+use crate::store::live::{Live, REFRESH};
+use crate::store::{DataFiles, Dataset, Directory, Embedded, LoadError};
 
 /// Footprint: a time-aware map service for strategic sites in the news.
 #[derive(Debug, Parser)]
@@ -28,20 +32,60 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API, downloads and pages over HTTP (the default).
     Serve(ServeArgs),
-    /// Check a data directory (default: the embedded data) and print every problem; exit 1 if any.
+    /// Check a data directory, or a store (`--store`), and print every problem; exit 1 if any. Without either, the
+    /// data embedded in the binary.
     Check {
-        /// The data directory (holding catalog.json); the embedded copy when omitted.
+        /// The data directory (holding catalog.json).
         dir: Option<PathBuf>,
+        /// Check this store instead (a GeoPackage path or a postgresql:// URL).
+        #[arg(long, env = "FOOTPRINT_STORE", value_name = "STORE", conflicts_with = "dir")]
+        store: Option<String>,
     },
     /// Print the JSON Schema of a feature, generated from the code (`geodata/schema/feature.schema.json` is this).
     Schema,
-    /// Write the data's layers as reviewable GeoJSON files (the curated files' own format) into a directory.
+    /// Write the published layers of the store (or of a data directory) as reviewable GeoJSON files, in the
+    /// curated files' own format, into a directory.
     Export {
         /// The directory to write the layer files into (created if missing).
         dir: PathBuf,
-        /// Export this data directory instead of the embedded data.
-        #[arg(long, env = "FOOTPRINT_DATA", value_name = "DIR")]
+        /// Export this data directory instead of the store.
+        #[arg(long, value_name = "DIR", conflicts_with = "store")]
         data: Option<PathBuf>,
+        /// The store.
+        #[command(flatten)]
+        store: data::StoreArg,
+    },
+    /// Compare a data directory (GeoJSON layers in the curated format) with the store, feature by feature; with
+    /// `--apply`, publish the differences (new, corrected and retired features) with a reason.
+    Import {
+        /// The data directory (holding catalog.json).
+        dir: PathBuf,
+        /// Write the changes (default: only show them).
+        #[arg(long, requires = "reason")]
+        apply: bool,
+        /// Why (required with --apply; recorded in every change and shown in the corrections feed).
+        #[arg(long)]
+        reason: Option<String>,
+        /// The store.
+        #[command(flatten)]
+        store: data::StoreArg,
+    },
+    /// Copy the store into a new file, consistently, while it serves.
+    Backup {
+        /// The new file.
+        file: PathBuf,
+        /// The store.
+        #[command(flatten)]
+        store: data::StoreArg,
+    },
+    /// Accounts that may write through the API.
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        command: data::UserCommand,
+        /// The store.
+        #[command(flatten)]
+        store: data::StoreArg,
     },
 }
 
@@ -54,9 +98,15 @@ pub struct ServeArgs {
     /// Port to listen on.
     #[arg(long, env = "FOOTPRINT_PORT", default_value_t = 8080)]
     pub port: u16,
-    /// Serve this data directory instead of the embedded data.
+    /// Serve this data directory read-only instead of the store (no writes, no history).
     #[arg(long, env = "FOOTPRINT_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// The store.
+    #[command(flatten)]
+    pub store: data::StoreArg,
+    /// Name the accounts that made changes in public history and feeds (default: only their role).
+    #[arg(long, env = "FOOTPRINT_SHOW_ACCOUNTS")]
+    pub show_accounts: bool,
     /// Use this hosted MapLibre style instead of the embedded offline basemap.
     #[arg(long, env = "FOOTPRINT_BASEMAP_STYLE", value_name = "URL")]
     pub basemap_style: Option<String>,
@@ -72,14 +122,14 @@ pub struct ServeArgs {
     pub embed_origins: Vec<String>,
 }
 
-fn files_for(dir: Option<PathBuf>) -> Arc<dyn DataFiles> {
+pub(crate) fn files_for(dir: Option<PathBuf>) -> Arc<dyn DataFiles> {
     match dir {
         Some(dir) => Arc::new(Directory(dir)),
         None => Arc::new(Embedded),
     }
 }
 
-fn report(err: &LoadError, origin: &str) {
+pub(crate) fn report(err: &LoadError, origin: &str) {
     match err {
         LoadError::Invalid(problems) => {
             eprintln!("{origin}: {} problem(s):", problems.len());
@@ -88,27 +138,6 @@ fn report(err: &LoadError, origin: &str) {
             }
         }
         LoadError::Files(err) => eprintln!("{err}"),
-    }
-}
-
-/// `footprint check [DIR]`.
-pub fn check(dir: Option<PathBuf>) -> ExitCode {
-    let files = files_for(dir);
-    match Dataset::load(files.as_ref()) {
-        Ok(dataset) => {
-            let mut out = std::io::stdout().lock();
-            for c in &dataset.collections {
-                let unlocated = c.features().iter().filter(|f| f.geometry.is_none()).count();
-                let _ =
-                    writeln!(out, "{}: {} features ({unlocated} without geometry)", c.meta().file, c.features().len());
-            }
-            let _ = writeln!(out, "{}: ok", files.describe());
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            report(&err, &files.describe());
-            ExitCode::FAILURE
-        }
     }
 }
 
@@ -124,33 +153,20 @@ pub fn schema() -> ExitCode {
     }
 }
 
-/// `footprint export DIR`: loads and checks the data (exit 1 listing every problem if it is bad), then writes each
-/// layer into `DIR` under its catalog file name, in the curated files' format
-/// ([`crate::domain::record::layer_file`]): exporting what was read from `geodata/` gives the same bytes.
-pub fn export(dir: &std::path::Path, data: Option<PathBuf>) -> ExitCode {
-    let files = files_for(data);
-    let dataset = match Dataset::load(files.as_ref()) {
-        Ok(dataset) => dataset,
-        Err(err) => {
-            report(&err, &files.describe());
-            return ExitCode::FAILURE;
+/// Picks up, every [`REFRESH`], what other processes wrote to the store (replicas, `footprint import`).
+fn refresh_in_background(live: Arc<Live>) {
+    actix_web::rt::spawn(async move {
+        loop {
+            tokio::time::sleep(REFRESH).await;
+            let live = Arc::clone(&live);
+            match web::block(move || live.refresh()).await {
+                Ok(Ok(true)) => tracing::info!("picked up changes written by another process"),
+                Ok(Ok(false)) => {}
+                Ok(Err(err)) => tracing::warn!(%err, "cannot read the store's changes"),
+                Err(err) => tracing::warn!(%err, "cannot read the store's changes"),
+            }
         }
-    };
-    if let Err(err) = std::fs::create_dir_all(dir) {
-        eprintln!("{}: {err}", dir.display());
-        return ExitCode::FAILURE;
-    }
-    let mut out = std::io::stdout().lock();
-    for collection in &dataset.collections {
-        let path = dir.join(&collection.meta.file);
-        let text = crate::domain::record::layer_file(collection.features());
-        if let Err(err) = std::fs::write(&path, text) {
-            eprintln!("{}: {err}", path.display());
-            return ExitCode::FAILURE;
-        }
-        let _ = writeln!(out, "{}: {} features", path.display(), collection.features().len());
-    }
-    ExitCode::SUCCESS
+    });
 }
 
 /// SIGHUP (a closed terminal, or a habit of "reload") would end the process by default. Footprint does not reload
@@ -178,21 +194,47 @@ fn ignore_hangups() {
 /// `footprint serve`: loads the data (exit 1 listing every problem if it is bad) and serves until SIGINT/SIGTERM,
 /// finishing requests in flight. SIGHUP is ignored (see [`ignore_hangups`]).
 pub async fn serve(args: ServeArgs) -> ExitCode {
-    let files = files_for(args.data);
-    let dataset = match Dataset::load(files.as_ref()) {
-        Ok(dataset) => dataset,
-        Err(err) => {
-            report(&err, &files.describe());
-            return ExitCode::FAILURE;
-        }
+    let mut state = if let Some(dir) = args.data {
+        let files = files_for(Some(dir));
+        let dataset = match Dataset::load(files.as_ref()) {
+            Ok(dataset) => dataset,
+            Err(err) => {
+                report(&err, &files.describe());
+                return ExitCode::FAILURE;
+            }
+        };
+        tracing::info!(data = %dataset.origin, "serving a data directory read-only (no store: no writes, no history)");
+        AppState::new(dataset, files)
+    } else {
+        let address = args.store.address();
+        tracing::info!(store = %address, "opening the store (--store or FOOTPRINT_STORE to choose another)");
+        let opened = web::block(move || data::open(&address)).await;
+        let live = match opened {
+            Ok(Ok(live)) => Arc::new(live),
+            Ok(Err(err)) => {
+                eprintln!("{err}");
+                return ExitCode::FAILURE;
+            }
+            Err(err) => {
+                eprintln!("{err}");
+                return ExitCode::FAILURE;
+            }
+        };
+        refresh_in_background(Arc::clone(&live));
+        AppState::with_live(live, Arc::new(Embedded))
     };
-    tracing::info!(
-        data = %dataset.origin,
-        collections = dataset.collections.len(),
-        features = dataset.collections.iter().map(|c| c.features().len()).sum::<usize>(),
-        "data loaded"
-    );
-    let mut state = AppState::new(dataset, files).with_basemap().await;
+    {
+        let snapshot = state.snapshot();
+        let collections = snapshot.store().collections();
+        tracing::info!(
+            data = %state.live.origin(),
+            collections = collections.len(),
+            features = collections.iter().map(|c| c.features().len()).sum::<usize>(),
+            "data loaded"
+        );
+    }
+    state.show_accounts = args.show_accounts;
+    let mut state = state.with_basemap().await;
     if state.tiles.is_none() && args.basemap_style.is_none() {
         tracing::warn!("no embedded basemap: the map will have no background");
     }

@@ -1,0 +1,262 @@
+//! The persistent store behind the in-memory read path: what a backend (the embedded GeoPackage, PostgreSQL) keeps
+//! and the few operations [`Live`](super::live::Live) asks of it. Every change is an immutable row of a log of
+//! [`Version`]s numbered by `seq`; a backend also keeps the current published features in its own feature tables
+//! (so GDAL and QGIS read what the API serves) and the accounts.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed (I/O, corruption, a constraint).
+    #[error("{store}: {message}")]
+    Database {
+        /// Which store.
+        store: String,
+        /// What the database said.
+        message: String,
+    },
+    /// Another write got there first: the feature's current version is not the one the write was based on.
+    #[error("{collection}/{feature}: changed by another write (now at change {current})")]
+    Conflict {
+        /// The collection.
+        collection: String,
+        /// The feature.
+        feature: String,
+        /// The `seq` of its current head version.
+        current: i64,
+    },
+    /// The store's contents cannot be read back (a row that does not parse).
+    #[error("{store}: {message}")]
+    Corrupt {
+        /// Which store.
+        store: String,
+        /// What does not parse.
+        message: String,
+    },
+    /// The store address is not one this build understands.
+    #[error("{0}")]
+    Address(String),
+}
+
+/// What a write does to a feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// It did not exist before.
+    Create,
+    /// A new version replaces the previous one (a correction).
+    Update,
+    /// It leaves queries and maps (kept in the history and the feed).
+    Retire,
+}
+
+impl Action {
+    /// The name stored and served.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Retire => "retire",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        [Action::Create, Action::Update, Action::Retire].into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// Whether a version is waiting for a publisher or public.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// An editor's write, invisible to the public until published.
+    Draft,
+    /// Public: a publisher's own write, or the publication of a draft.
+    Published,
+}
+
+impl Stage {
+    /// The name stored and served.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Draft => "draft",
+            Stage::Published => "published",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_name(name: &str) -> Option<Stage> {
+        [Stage::Draft, Stage::Published].into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Who may do what: editors write drafts, publishers publish (their own writes at once); the operator is the
+/// command line (`footprint import`, the initial load).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountRole {
+    /// Writes drafts.
+    Editor,
+    /// Writes published versions and publishes drafts.
+    Publisher,
+    /// The command line on the server's machine.
+    Operator,
+}
+
+impl AccountRole {
+    /// The name stored and served.
+    pub fn name(self) -> &'static str {
+        match self {
+            AccountRole::Editor => "editor",
+            AccountRole::Publisher => "publisher",
+            AccountRole::Operator => "operator",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_name(name: &str) -> Option<AccountRole> {
+        [AccountRole::Editor, AccountRole::Publisher, AccountRole::Operator].into_iter().find(|r| r.name() == name)
+    }
+
+    /// Whether this role's writes are published at once.
+    pub fn publishes(self) -> bool {
+        self != AccountRole::Editor
+    }
+}
+
+/// One row of the change log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Version {
+    /// Position in the store's change log (increasing, unique).
+    pub seq: i64,
+    /// The collection.
+    pub collection: String,
+    /// The feature.
+    pub feature_id: String,
+    /// The feature's version number: 1 for its creation, one more for each later write (a publication keeps the
+    /// number of the draft it publishes).
+    pub version: i64,
+    /// What the version does.
+    pub action: Action,
+    /// Draft or published.
+    pub stage: Stage,
+    /// For a publication: the `seq` of the draft it publishes.
+    pub publishes: Option<i64>,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// The role of who wrote it.
+    pub role: AccountRole,
+    /// The account name (shown publicly only when the operator opts in).
+    pub account: String,
+    /// Why (the `Footprint-Reason` header, or `--reason`).
+    pub reason: String,
+    /// The members changed against the previous version (`geometry`, `properties.start`, …).
+    pub changed: Vec<String>,
+    /// The feature as written (the curated files' form); for a retirement, its last content.
+    pub feature: Value,
+}
+
+/// A version to append (the store assigns `seq` and `at`).
+#[derive(Clone, Debug)]
+pub struct NewVersion {
+    /// The collection.
+    pub collection: String,
+    /// The feature.
+    pub feature_id: String,
+    /// The feature's version number.
+    pub version: i64,
+    /// What it does.
+    pub action: Action,
+    /// Draft or published.
+    pub stage: Stage,
+    /// For a publication, the draft it publishes.
+    pub publishes: Option<i64>,
+    /// The role of who writes it.
+    pub role: AccountRole,
+    /// The account name.
+    pub account: String,
+    /// Why.
+    pub reason: String,
+    /// The members changed.
+    pub changed: Vec<String>,
+    /// The feature as written.
+    pub feature: Value,
+    /// The `seq` of the feature's head version this write was based on (`None`: the feature must not exist).
+    pub based_on: Option<i64>,
+}
+
+/// An account, as listed (never its token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// Its name.
+    pub name: String,
+    /// Its role.
+    pub role: AccountRole,
+    /// The public part of its token (`fp_<id>_…`), to find it without scanning hashes.
+    pub token_id: String,
+    /// The argon2id hash of its whole token (PHC string).
+    #[serde(skip)]
+    pub token_hash: String,
+    /// When it was made.
+    pub created: DateTime<Utc>,
+    /// When it was revoked, if it was.
+    pub revoked: Option<DateTime<Utc>>,
+}
+
+/// Everything the read path is built from.
+#[derive(Clone, Debug, Default)]
+pub struct Contents {
+    /// `catalog.json` as stored.
+    pub catalog: Vec<u8>,
+    /// `publishers.json` as stored.
+    pub publishers: Vec<u8>,
+    /// For each feature ever written, its log in `seq` order is summarised by its latest rows: every row after its
+    /// latest publication, and that publication (enough to know what is public, what is pending, and each ETag).
+    pub versions: Vec<Version>,
+    /// The highest `seq` in the store.
+    pub revision: i64,
+    /// A random id made when the store was created: part of every feature's ETag.
+    pub store_id: String,
+}
+
+/// A persistent store. Calls are blocking: the HTTP layer makes them off its async workers.
+pub trait Backend: Send {
+    /// Where the store is (a path, or a database URL without its password).
+    fn describe(&self) -> String;
+    /// Whether the store holds no data yet (just created).
+    fn is_empty(&mut self) -> Result<bool, StoreError>;
+    /// Stores the catalog and publisher registry (on creation, and by `footprint import`).
+    fn put_files(&mut self, catalog: &[u8], publishers: &[u8]) -> Result<(), StoreError>;
+    /// Everything the read path needs.
+    fn load(&mut self) -> Result<Contents, StoreError>;
+    /// The versions with `seq > after`, in order (a replica's catch-up).
+    fn since(&mut self, after: i64) -> Result<Vec<Version>, StoreError>;
+    /// The highest `seq` (cheap: polled by every replica).
+    fn revision(&mut self) -> Result<i64, StoreError>;
+    /// Appends versions in one transaction, after checking each is based on its feature's current head; published
+    /// ones also update the feature tables. All or nothing.
+    fn commit(&mut self, versions: &[NewVersion]) -> Result<Vec<Version>, StoreError>;
+    /// Every version of one feature, in order.
+    fn history(&mut self, collection: &str, feature_id: &str) -> Result<Vec<Version>, StoreError>;
+    /// Published versions, newest first: `(page, total)` of those after `since`.
+    fn changes(
+        &mut self,
+        since: Option<DateTime<Utc>>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Version>, usize), StoreError>;
+    /// Adds an account.
+    fn add_account(&mut self, account: &Account) -> Result<(), StoreError>;
+    /// Every account.
+    fn accounts(&mut self) -> Result<Vec<Account>, StoreError>;
+    /// Revokes an account's token; `false` when there is no such active account.
+    fn revoke_account(&mut self, name: &str) -> Result<bool, StoreError>;
+    /// A consistent copy of the whole store, taken while it serves.
+    fn backup(&mut self, to: &Path) -> Result<(), StoreError>;
+}

@@ -1,0 +1,213 @@
+//! One consistent state of the store as the read path serves it: the published features, indexed
+//! ([`Dataset`]), and each feature's head (its latest version: the published one, or a draft waiting for a
+//! publisher) with the change number that is its `ETag`. A snapshot never changes; each write builds the next one
+//! from the versions it appended ([`Snapshot::apply`]), rebuilding only the collections they touch.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use compact_str::CompactString;
+
+use crate::domain::{Feature, Updated};
+
+use super::backend::{Action, Stage, Version};
+use super::{Collection, Dataset, FeatureProvider as _, FeatureStore, LoadError};
+
+/// A feature's latest version.
+#[derive(Clone, Debug)]
+pub struct Head {
+    /// Its change number (the feature's `ETag` for writers).
+    pub seq: i64,
+    /// Its version number.
+    pub version: i64,
+    /// What it did.
+    pub action: Action,
+    /// Draft or published.
+    pub stage: Stage,
+    /// The change number of the public version, if any is public.
+    pub published_seq: Option<i64>,
+    /// A pending draft's feature (`None` for a draft retirement and for published heads).
+    pub draft: Option<Arc<Feature>>,
+    /// Why it was written (a publication of a draft keeps the draft's reason).
+    pub reason: Arc<str>,
+}
+
+impl Head {
+    /// Whether the feature is retired (its latest published version retired it, and nothing is pending).
+    pub fn is_retired(&self) -> bool {
+        self.stage == Stage::Published && self.action == Action::Retire
+    }
+}
+
+/// The heads of one collection's features, by id.
+pub type Heads = HashMap<CompactString, Head>;
+
+/// The store at one moment.
+pub struct Snapshot {
+    /// The published features, indexed: all the public sees.
+    pub data: Dataset,
+    /// Each collection's heads, in catalog order.
+    pub heads: Vec<Arc<Heads>>,
+    /// The highest change number applied.
+    pub revision: i64,
+    /// The store's id (part of every feature's `ETag`).
+    pub store_id: String,
+    /// The publisher registry as stored (part of the content hash).
+    pub publishers_bytes: Arc<[u8]>,
+}
+
+impl Snapshot {
+    /// A snapshot of data that has no store behind it (`--data DIR`, tests): every feature published, no history.
+    pub fn of(data: Dataset, publishers_bytes: Arc<[u8]>) -> Snapshot {
+        let heads = data
+            .collections
+            .iter()
+            .map(|c| {
+                Arc::new(
+                    c.features()
+                        .iter()
+                        .map(|f| {
+                            let head = Head {
+                                seq: 0,
+                                version: 1,
+                                action: Action::Create,
+                                stage: Stage::Published,
+                                published_seq: Some(0),
+                                draft: None,
+                                reason: Arc::from(""),
+                            };
+                            (f.id.clone(), head)
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        Snapshot { data, heads, revision: 0, store_id: "data".to_owned(), publishers_bytes }
+    }
+
+    /// The public data, through the store's trait.
+    pub fn store(&self) -> &dyn FeatureStore {
+        &self.data
+    }
+
+    /// The position of a collection in catalog order.
+    pub fn position(&self, collection: &str) -> Option<usize> {
+        self.data.collections.iter().position(|c| c.meta.id == collection)
+    }
+
+    /// A feature's head.
+    pub fn head(&self, collection: &str, feature_id: &str) -> Option<&Head> {
+        self.heads.get(self.position(collection)?)?.get(feature_id)
+    }
+
+    /// The `ETag` of change `seq` of this store (strong: a writer's `If-Match` compares it exactly).
+    pub fn etag(&self, seq: i64) -> String {
+        format!("\"{}-{seq}\"", self.store_id)
+    }
+
+    /// Whether an `If-Match` value names change `seq` of this store (the `-lang` suffix of a representation's tag
+    /// is ignored: every language of one version is the same version).
+    pub fn matches(&self, tag: &str, seq: i64) -> bool {
+        let bare = tag.trim().trim_matches('"');
+        let ours = format!("{}-{seq}", self.store_id);
+        bare == ours || bare.strip_prefix(&ours).is_some_and(|rest| rest.starts_with('-'))
+    }
+
+    /// The drafts waiting in a collection (their features; draft retirements are listed by their heads).
+    pub fn drafts(&self, collection: &str) -> Vec<(&CompactString, &Head)> {
+        let mut drafts: Vec<_> = self
+            .position(collection)
+            .and_then(|i| self.heads.get(i))
+            .map(|heads| heads.iter().filter(|(_, h)| h.stage == Stage::Draft).collect())
+            .unwrap_or_default();
+        drafts.sort_by_key(|(_, h)| std::cmp::Reverse(h.seq));
+        drafts
+    }
+
+    /// The next snapshot: this one with `versions` (in change order) applied. Only touched collections are
+    /// rebuilt; a version of an unknown collection is ignored (the catalog decides what is served).
+    pub fn apply(&self, versions: &[Version]) -> Result<Snapshot, LoadError> {
+        let mut data = self.data.clone();
+        let mut heads = self.heads.clone();
+        let mut revision = self.revision;
+        for (position, collection) in self.data.collections.iter().enumerate() {
+            let touched: Vec<&Version> = versions.iter().filter(|v| v.collection == collection.meta.id).collect();
+            if touched.is_empty() {
+                continue;
+            }
+            let mut features: HashMap<CompactString, Feature> =
+                collection.features().iter().map(|f| (f.id.clone(), f.clone())).collect();
+            let mut own = (*heads[position]).clone();
+            for version in touched {
+                apply_version(version, &mut features, &mut own).map_err(|message| {
+                    LoadError::Invalid(vec![super::Problem {
+                        file: format!("change {}", version.seq),
+                        feature: Some(version.feature_id.clone()),
+                        field: "-".into(),
+                        message,
+                    }])
+                })?;
+            }
+            heads[position] = Arc::new(own);
+            let rebuilt = Collection::new(collection.meta.clone(), features.into_values().collect());
+            data = data.with_collection(rebuilt, &self.publishers_bytes);
+        }
+        if let Some(last) = versions.iter().map(|v| v.seq).max() {
+            revision = revision.max(last);
+        }
+        Ok(Snapshot {
+            data,
+            heads,
+            revision,
+            store_id: self.store_id.clone(),
+            publishers_bytes: Arc::clone(&self.publishers_bytes),
+        })
+    }
+}
+
+fn apply_version(
+    version: &Version,
+    features: &mut HashMap<CompactString, Feature>,
+    heads: &mut Heads,
+) -> Result<(), String> {
+    let id = CompactString::from(version.feature_id.as_str());
+    let parse = || {
+        let mut feature: Feature = serde_json::from_value(version.feature.clone()).map_err(|e| e.to_string())?;
+        feature.id.clone_from(&id);
+        Ok::<Feature, String>(feature)
+    };
+    let previous_public = heads.get(&id).and_then(|h| h.published_seq);
+    let head = match version.stage {
+        Stage::Draft => Head {
+            seq: version.seq,
+            version: version.version,
+            action: version.action,
+            stage: Stage::Draft,
+            published_seq: previous_public,
+            draft: if version.action == Action::Retire { None } else { Some(Arc::new(parse()?)) },
+            reason: Arc::from(version.reason.as_str()),
+        },
+        Stage::Published => {
+            if version.action == Action::Retire {
+                features.remove(&id);
+            } else {
+                let mut feature = parse()?;
+                if version.version > 1 {
+                    feature.updated = Some(Box::new(Updated { at: version.at, reason: version.reason.clone() }));
+                }
+                features.insert(id.clone(), feature);
+            }
+            Head {
+                seq: version.seq,
+                version: version.version,
+                action: version.action,
+                stage: Stage::Published,
+                published_seq: Some(version.seq),
+                draft: None,
+                reason: Arc::from(version.reason.as_str()),
+            }
+        }
+    };
+    heads.insert(id, head);
+    Ok(())
+}
