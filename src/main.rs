@@ -7,8 +7,7 @@ use footprint::cli::data::{backup, check, export, import, user};
 use footprint::cli::{Cli, Command, schema, serve};
 use tracing_subscriber::EnvFilter;
 
-#[actix_web::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("FOOTPRINT_LOG_FORMAT").is_ok_and(|f| f == "json") {
@@ -24,7 +23,9 @@ async fn main() -> ExitCode {
         Some(Command::Import { dir, apply, reason, store }) => import(&dir, apply, reason, &store),
         Some(Command::Backup { file, store }) => backup(&file, &store),
         Some(Command::User { command, store }) => user(&command, &store),
-        Some(Command::Serve(args)) => serve(args).await,
-        None => serve(cli.serve).await,
+        // Only serving runs the async runtime: the data commands are blocking (a PostgreSQL store's client runs
+        // its own, which cannot start inside another).
+        Some(Command::Serve(args)) => actix_web::rt::System::new().block_on(serve(args)),
+        None => actix_web::rt::System::new().block_on(serve(cli.serve)),
     }
 }

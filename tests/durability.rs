@@ -6,52 +6,14 @@
 
 mod common;
 
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use common::process::{request, start};
+
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn start(store: &Path) -> (Child, u16) {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_footprint"))
-        .args(["--port", &port.to_string()])
-        .env("FOOTPRINT_STORE", store)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_mins(1);
-    while Instant::now() < deadline {
-        if request(port, "GET", "/healthz", "", "").is_some_and(|(status, _)| status == 200) {
-            return (child, port);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not start");
-}
-
-/// One HTTP/1.1 request; `None` when the connection fails (the server is gone).
-fn request(port: u16, method: &str, path: &str, headers: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).ok()?;
-    stream.write_all(body.as_bytes()).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split(' ').nth(1)?.parse().ok()?;
-    Some((status, response))
-}
-
-fn strike(id: &str) -> String {
+/// A new strike with this id, as JSON.
+pub fn strike(id: &str) -> String {
     serde_json::json!({
         "type": "Feature", "id": id,
         "geometry": {"type": "Point", "coordinates": [36.2765, 33.5138]},
@@ -67,19 +29,27 @@ fn strike(id: &str) -> String {
 }
 
 #[test]
-fn no_acknowledged_write_is_lost_when_the_server_is_killed_mid_write() {
+fn no_acknowledged_write_is_lost_when_a_server_on_a_geopackage_is_killed_mid_write() {
     let dir = common::TempDir::new("kill");
-    let store = dir.join("footprint.gpkg");
+    writes_survive_kill_9(&dir.join("footprint.gpkg").display().to_string());
+}
+
+#[test]
+fn no_acknowledged_write_is_lost_when_a_server_on_postgresql_is_killed_mid_write() {
+    writes_survive_kill_9(&common::postgres_database("kill"));
+}
+
+fn writes_survive_kill_9(store: &str) {
     let output = Command::new(env!("CARGO_BIN_EXE_footprint"))
         .args(["user", "add", "writer", "--role", "publisher"])
-        .env("FOOTPRINT_STORE", &store)
+        .env("FOOTPRINT_STORE", store)
         .output()
         .unwrap();
     let token = String::from_utf8(output.stdout).unwrap().lines().last().unwrap().to_owned();
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
     for round in 0..3u32 {
-        let (mut child, port) = start(&store);
+        let (mut child, port) = start(store);
         let (acks, token) = (Arc::clone(&acknowledged), token.clone());
         let writer = std::thread::spawn(move || {
             let headers = format!(
@@ -108,16 +78,13 @@ fn no_acknowledged_write_is_lost_when_the_server_is_killed_mid_write() {
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(acknowledged.len() > 10, "the writer made progress: {} writes", acknowledged.len());
-    let (mut child, port) = start(&store);
+    let (mut child, port) = start(store);
     for id in &acknowledged {
         let (status, body) = request(port, "GET", &format!("/api/collections/strikes/items/{id}"), "", "").unwrap();
         assert_eq!(status, 200, "acknowledged write {id} is lost: {body}");
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let check = Command::new(env!("CARGO_BIN_EXE_footprint"))
-        .args(["check", "--store", store.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_footprint")).args(["check", "--store", store]).output().unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }

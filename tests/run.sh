@@ -7,13 +7,22 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-step "system packages: GDAL (the OGC API client under test) and Chromium (the browser under test)"
-if ! command -v ogrinfo >/dev/null || ! command -v ogr2ogr >/dev/null || ! [ -x /usr/bin/chromium ]; then
+step "system packages: GDAL (the OGC API client under test), Chromium (the browser under test), PostgreSQL + PostGIS (the replicas' store)"
+postgis=/usr/share/postgresql/15/extension/postgis.control
+if ! command -v ogrinfo >/dev/null || ! command -v ogr2ogr >/dev/null || ! [ -x /usr/bin/chromium ] \
+  || ! [ -x /usr/lib/postgresql/15/bin/initdb ] || ! [ -f "$postgis" ]; then
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gdal-bin chromium
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gdal-bin chromium \
+    postgresql-15 postgresql-15-postgis-3
 fi
 ogrinfo --version
 /usr/bin/chromium --version
+/usr/lib/postgresql/15/bin/postgres --version
+
+step "a throwaway PostgreSQL cluster under target/postgres on a free port (stopped when this script ends)"
+eval "$(bash tests/postgres.sh start)"
+trap 'bash tests/postgres.sh stop' EXIT
+echo "$FOOTPRINT_TEST_POSTGRES"
 
 step "Rust components"
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
@@ -36,7 +45,7 @@ bash web/build.sh --check
 step "data check"
 cargo run --locked --quiet -- check geodata
 
-step "Rust tests: unit, HTTP against the route table, data, doc tests, the web app's state/URL/filtering"
+step "Rust tests: unit, HTTP against the route table on both stores, data, kill -9, replicas, doc tests, the web app"
 cargo test --locked --workspace
 
 step "release build (what 'cargo run --release' serves)"

@@ -9,8 +9,37 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::HeaderMap;
 use actix_web::test::TestRequest;
-use common::{get, get_json, get_with, service_with, store};
+use common::{Store, get, get_json, get_with, service_with};
 use serde_json::{Value, json};
+
+/// Runs a test on both stores: a GeoPackage, and a database of the test PostgreSQL cluster.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            async fn on_a_geopackage() {
+                super::$name(crate::common::store().await).await;
+            }
+
+            #[actix_web::test]
+            async fn on_postgresql() {
+                super::$name(crate::common::postgres_store(stringify!($name)).await).await;
+            }
+        }
+    )*};
+}
+
+on_both_stores!(
+    a_publisher_creates_a_strike_which_the_public_then_sees_in_the_api_and_the_data_files,
+    a_feature_sent_back_exactly_as_get_served_it_is_accepted_by_put_and_changes_nothing,
+    an_editors_write_is_a_draft_that_only_signed_in_editors_see_until_a_publisher_publishes_it,
+    every_refused_write_gets_a_json_body_naming_what_is_wrong_and_changes_nothing,
+    a_retired_feature_leaves_queries_and_maps_but_keeps_its_history_and_appears_in_the_feed,
+    of_writers_sending_the_same_etag_at_once_exactly_one_wins_and_the_rest_get_412,
+    the_changes_feed_lists_published_changes_newest_first_in_pages_and_after_a_time,
+    failed_sign_ins_are_limited_per_client_address,
+    a_drafted_strike_reaches_downloads_cards_and_images_only_once_published,
+);
 
 /// One write: `method uri` with a token, an `If-Match`, a reason and a JSON body (each optional).
 struct Send<'a> {
@@ -87,9 +116,7 @@ fn new_strike() -> Value {
     })
 }
 
-#[actix_web::test]
-async fn a_publisher_creates_a_strike_which_the_public_then_sees_in_the_api_and_the_data_files() {
-    let store = store().await;
+async fn a_publisher_creates_a_strike_which_the_public_then_sees_in_the_api_and_the_data_files(store: Store) {
     let app = service_with(store.state.clone()).await;
     let (_, before, _) = get(&app, "/api/collections/strikes/items").await;
     let mut send = Send::new("POST", "/api/collections/strikes/items", &store.publisher);
@@ -114,9 +141,7 @@ async fn a_publisher_creates_a_strike_which_the_public_then_sees_in_the_api_and_
     assert_ne!(etag(&before), etag(&after));
 }
 
-#[actix_web::test]
-async fn a_feature_sent_back_exactly_as_get_served_it_is_accepted_by_put_and_changes_nothing() {
-    let store = store().await;
+async fn a_feature_sent_back_exactly_as_get_served_it_is_accepted_by_put_and_changes_nothing(store: Store) {
     let app = service_with(store.state.clone()).await;
     let uri = "/api/collections/sites/items/khmeimim.2015-09-30";
     let (status, headers, body) = get(&app, &format!("{uri}?lang=ar")).await;
@@ -147,9 +172,7 @@ async fn a_feature_sent_back_exactly_as_get_served_it_is_accepted_by_put_and_cha
     assert!(body["problems"].as_array().unwrap().iter().any(|p| p["field"] == "time"), "{body}");
 }
 
-#[actix_web::test]
-async fn an_editors_write_is_a_draft_that_only_signed_in_editors_see_until_a_publisher_publishes_it() {
-    let store = store().await;
+async fn an_editors_write_is_a_draft_that_only_signed_in_editors_see_until_a_publisher_publishes_it(store: Store) {
     let app = service_with(store.state.clone()).await;
     let uri = "/api/collections/strikes/items/e07";
     let (_, headers, public) = get(&app, uri).await;
@@ -214,9 +237,7 @@ async fn an_editors_write_is_a_draft_that_only_signed_in_editors_see_until_a_pub
     assert_eq!(history["versions"][1]["role"], "editor");
 }
 
-#[actix_web::test]
-async fn every_refused_write_gets_a_json_body_naming_what_is_wrong_and_changes_nothing() {
-    let store = store().await;
+async fn every_refused_write_gets_a_json_body_naming_what_is_wrong_and_changes_nothing(store: Store) {
     let app = service_with(store.state.clone()).await;
     let uri = "/api/collections/strikes/items/e07";
     let (_, headers, _) = get(&app, uri).await;
@@ -274,9 +295,7 @@ async fn every_refused_write_gets_a_json_body_naming_what_is_wrong_and_changes_n
     assert_eq!(etag(&after), etag(&headers));
 }
 
-#[actix_web::test]
-async fn a_retired_feature_leaves_queries_and_maps_but_keeps_its_history_and_appears_in_the_feed() {
-    let store = store().await;
+async fn a_retired_feature_leaves_queries_and_maps_but_keeps_its_history_and_appears_in_the_feed(store: Store) {
     let app = service_with(store.state.clone()).await;
     let uri = "/api/collections/strikes/items/e07";
     let (_, headers, _) = get(&app, uri).await;
@@ -301,9 +320,7 @@ async fn a_retired_feature_leaves_queries_and_maps_but_keeps_its_history_and_app
     assert_eq!(send.to(&app).await.0, 410, "a retired feature cannot be changed");
 }
 
-#[actix_web::test]
-async fn of_writers_sending_the_same_etag_at_once_exactly_one_wins_and_the_rest_get_412() {
-    let store = store().await;
+async fn of_writers_sending_the_same_etag_at_once_exactly_one_wins_and_the_rest_get_412(store: Store) {
     let app = service_with(store.state.clone()).await;
     let uri = "/api/collections/strikes/items/e08";
     let (_, headers, _) = get(&app, uri).await;
@@ -323,9 +340,7 @@ async fn of_writers_sending_the_same_etag_at_once_exactly_one_wins_and_the_rest_
     assert_eq!(statuses.iter().filter(|&&s| s == 412).count(), 7, "{statuses:?}");
 }
 
-#[actix_web::test]
-async fn the_changes_feed_lists_published_changes_newest_first_in_pages_and_after_a_time() {
-    let store = store().await;
+async fn the_changes_feed_lists_published_changes_newest_first_in_pages_and_after_a_time(store: Store) {
     let app = service_with(store.state.clone()).await;
     let (_, all) = get_json(&app, "/api/changes?limit=5").await;
     let total = all["numberMatched"].as_u64().unwrap();
@@ -353,9 +368,7 @@ async fn the_changes_feed_lists_published_changes_newest_first_in_pages_and_afte
     assert!(String::from_utf8_lossy(&atom).contains("<title>Added: Test strike near Damascus (strikes)</title>"));
 }
 
-#[actix_web::test]
-async fn failed_sign_ins_are_limited_per_client_address() {
-    let store = store().await;
+async fn failed_sign_ins_are_limited_per_client_address(store: Store) {
     let app = service_with(store.state.clone()).await;
     let mut send = Send::new("DELETE", "/api/collections/strikes/items/e07", "fp_bad_token");
     send.if_match = Some("*");
@@ -380,4 +393,41 @@ async fn a_server_of_a_data_directory_answers_writes_with_405_and_has_no_history
     assert!(body["description"].as_str().unwrap().contains("read-only"));
     let (status, body) = get_json(&app, "/api/changes").await;
     assert_eq!(status, 404, "{body}");
+}
+
+fn description(page: &[u8]) -> String {
+    let html = String::from_utf8_lossy(page);
+    let needle = "og:description\" content=\"";
+    let start = html.find(needle).expect("a card") + needle.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn a_drafted_strike_reaches_downloads_cards_and_images_only_once_published(store: Store) {
+    let app = service_with(store.state.clone()).await;
+    let page = "/?t=2025-06-01&w=7";
+    let image = "/api/static.png?t=2025-06-01&w=7&width=200&height=100";
+    let download = "/api/collections/strikes/download?f=geojson&datetime=2025-06-01";
+    let (_, _, before_page) = get(&app, page).await;
+    let (_, before_image, _) = get(&app, image).await;
+    let (_, before_download) = get_json(&app, download).await;
+    let mut send = Send::new("POST", "/api/collections/strikes/items", &store.editor);
+    send.body = Some(new_strike());
+    let (status, _, draft) = send.to(&app).await;
+    assert_eq!(status, 201, "{draft}");
+    assert_eq!(draft["stage"], "draft");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    // Nothing public changed.
+    assert_eq!(description(&get(&app, page).await.2), description(&before_page));
+    assert_eq!(etag(&get(&app, image).await.1), etag(&before_image));
+    assert_eq!(get_json(&app, download).await.1, before_download);
+    assert_eq!(get(&app, &format!("/api/collections/strikes/items/{id}")).await.0, 404);
+    // Published: everywhere at once.
+    let publish = format!("/api/collections/strikes/items/{id}/publish");
+    let mut send = Send::new("POST", &publish, &store.publisher);
+    send.reason = None;
+    assert_eq!(send.to(&app).await.0, 200);
+    assert_ne!(description(&get(&app, page).await.2), description(&before_page));
+    assert_ne!(etag(&get(&app, image).await.1), etag(&before_image));
+    let (_, after_download) = get_json(&app, download).await;
+    assert!(common::ids(&after_download).contains(&id));
 }

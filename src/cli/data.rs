@@ -63,9 +63,7 @@ pub fn default_store() -> PathBuf {
 /// The backend at `address`.
 pub fn backend(address: &str) -> Result<Box<dyn Backend>, WriteError> {
     if address.starts_with("postgres://") || address.starts_with("postgresql://") {
-        return Err(WriteError::Store(crate::store::backend::StoreError::Address(
-            "PostgreSQL stores are not built yet".into(),
-        )));
+        return Ok(Box::new(crate::store::postgres::Postgres::connect(address)?));
     }
     Ok(Box::new(GeoPackage::open(Path::new(address))?))
 }

@@ -169,9 +169,9 @@ fn refresh_in_background(live: Arc<Live>) {
     });
 }
 
-/// SIGHUP (a closed terminal, or a habit of "reload") would end the process by default. Footprint does not reload
-/// its data in place: the signal is logged and ignored, and new data is loaded by restarting, which drains requests
-/// in flight (SIGTERM).
+/// SIGHUP (a closed terminal, or a habit of "reload") would end the process by default. There is nothing to reload:
+/// the server picks up every change to its store by itself ([`refresh_in_background`]); the signal is logged and
+/// ignored.
 fn ignore_hangups() {
     #[cfg(unix)]
     {
@@ -181,7 +181,7 @@ fn ignore_hangups() {
                 actix_web::rt::spawn(async move {
                     while hangups.recv().await.is_some() {
                         tracing::warn!(
-                            "SIGHUP ignored: Footprint does not reload; restart it (SIGTERM drains) to load new data"
+                            "SIGHUP ignored: the server picks up changes to its store by itself; nothing to reload"
                         );
                     }
                 });

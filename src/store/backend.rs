@@ -191,6 +191,27 @@ pub struct NewVersion {
     pub based_on: Option<i64>,
 }
 
+impl NewVersion {
+    /// The version as stored, numbered `seq`, written `at`.
+    pub fn written(&self, seq: i64, at: DateTime<Utc>) -> Version {
+        Version {
+            seq,
+            collection: self.collection.clone(),
+            feature_id: self.feature_id.clone(),
+            version: self.version,
+            action: self.action,
+            stage: self.stage,
+            publishes: self.publishes,
+            at,
+            role: self.role,
+            account: self.account.clone(),
+            reason: self.reason.clone(),
+            changed: self.changed.clone(),
+            feature: self.feature.clone(),
+        }
+    }
+}
+
 /// An account, as listed (never its token).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Account {

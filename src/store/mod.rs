@@ -14,6 +14,7 @@ pub mod files;
 pub mod gpkg;
 pub mod index;
 pub mod live;
+pub mod postgres;
 pub mod provider;
 pub mod query;
 pub mod snapshot;

@@ -3,6 +3,8 @@
 #![allow(dead_code, reason = "each test crate uses a different subset of the helpers")]
 #![expect(clippy::expect_used, clippy::panic, reason = "test helpers fail loudly")]
 
+pub mod process;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -140,14 +142,52 @@ pub fn account(
     issued.token
 }
 
-/// A new store with two accounts.
+/// A new GeoPackage store with two accounts.
 pub async fn store() -> Store {
-    use footprint::store::backend::AccountRole;
     let dir = TempDir::new("store");
-    let path = dir.join("footprint.gpkg");
-    let live = footprint::cli::data::open(&path.display().to_string()).expect("the store opens");
-    let editor = account(&live, "ed", AccountRole::Editor);
-    let publisher = account(&live, "pub", AccountRole::Publisher);
+    let address = dir.join("footprint.gpkg").display().to_string();
+    store_at(address, dir).await
+}
+
+/// A new store in a new database of the test PostgreSQL cluster, with two accounts.
+pub async fn postgres_store(name: &str) -> Store {
+    let name = name.to_owned();
+    let address = std::thread::spawn(move || postgres_database(&name)).join().expect("a database");
+    store_at(address, TempDir::new("pg")).await
+}
+
+async fn store_at(address: String, dir: TempDir) -> Store {
+    use footprint::store::backend::AccountRole;
+    // Opened off the async test's thread: a PostgreSQL store's client runs a runtime of its own.
+    let (live, editor, publisher) = std::thread::spawn(move || {
+        let live = footprint::cli::data::open(&address).expect("the store opens");
+        let editor = account(&live, "ed", AccountRole::Editor);
+        let publisher = account(&live, "pub", AccountRole::Publisher);
+        (live, editor, publisher)
+    })
+    .join()
+    .expect("the store is made");
     let state = AppState::with_live(Arc::new(live), Arc::new(footprint::store::Embedded)).with_basemap().await;
     Store { state: web::Data::new(state), editor, publisher, dir }
+}
+
+/// A new, empty database on the test PostgreSQL cluster (`FOOTPRINT_TEST_POSTGRES`, which `tests/run.sh` starts):
+/// its URL.
+pub fn postgres_database(name: &str) -> String {
+    let base = std::env::var("FOOTPRINT_TEST_POSTGRES").unwrap_or_else(|_| {
+        panic!("FOOTPRINT_TEST_POSTGRES is not set: run tests/run.sh, or `eval \"$(bash tests/postgres.sh start)\"`")
+    });
+    let database = format!("fp_{name}_{}", std::process::id());
+    let url = base.clone();
+    let db = database.clone();
+    // The synchronous client runs its own runtime: off any async test's thread.
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("the test cluster answers");
+        client.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).expect("an old one dropped");
+        client.batch_execute(&format!("CREATE DATABASE {db}")).expect("a database");
+    })
+    .join()
+    .expect("created");
+    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
+    format!("{server}/{database}")
 }

@@ -349,21 +349,7 @@ impl Backend for GeoPackage {
                 ],
             )
             .map_err(failed)?;
-            let version = Version {
-                seq: tx.last_insert_rowid(),
-                collection: new.collection.clone(),
-                feature_id: new.feature_id.clone(),
-                version: new.version,
-                action: new.action,
-                stage: new.stage,
-                publishes: new.publishes,
-                at,
-                role: new.role,
-                account: new.account.clone(),
-                reason: new.reason.clone(),
-                changed: new.changed.clone(),
-                feature: new.feature.clone(),
-            };
+            let version = new.written(tx.last_insert_rowid(), at);
             if version.stage == Stage::Published {
                 GeoPackage::apply_to_table(&tx, &version)
                     .map_err(|message| StoreError::Database { store: path.display().to_string(), message })?;
