@@ -290,3 +290,20 @@ fn ids_are_short_and_url_safe() {
         ],
     );
 }
+
+#[test]
+fn text_with_control_characters_is_refused_as_it_would_break_the_atom_feed() {
+    let strikes = [
+        with(strike("control-in-name"), "/properties/name/en", json!("Strike\u{1} on a depot")),
+        with(strike("control-in-note"), "/properties/notes", json!(["fine", "bell\u{7}"])),
+        with(strike("line-breaks-are-text"), "/properties/notes", json!(["two\nlines\ttabbed"])),
+    ];
+    assert_reported(
+        &strikes,
+        &[],
+        &[
+            ("control-in-name", "properties.name.en: contains the control character U+0001"),
+            ("control-in-note", "properties.notes[1]: contains the control character U+0007"),
+        ],
+    );
+}

@@ -73,7 +73,12 @@ fn import_shows_each_features_difference_and_writes_only_with_apply_and_a_reason
     features[0]["properties"]["confidence"] = "low".into();
     features[0]["properties"]["notes"] = serde_json::json!(["Corrected in a test import."]);
     std::fs::write(data.join("strikes.geojson"), serde_json::to_vec_pretty(&strikes).unwrap()).unwrap();
+    let mut catalog: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.join("catalog.json")).unwrap()).unwrap();
+    catalog["title"] = "Footprint, as imported".into();
+    std::fs::write(data.join("catalog.json"), serde_json::to_vec_pretty(&catalog).unwrap()).unwrap();
     let plan = stdout(&footprint(&store, &["import", data.to_str().unwrap()]));
+    assert!(plan.contains("~ catalog.json") && !plan.contains("~ publishers.json"), "{plan}");
     assert!(plan.contains(&format!("- strikes/{removed}: retired")), "{plan}");
     assert!(plan.contains(&format!("~ strikes/{corrected}: properties.")), "{plan}");
     assert!(plan.contains("dry run"), "{plan}");
@@ -82,6 +87,9 @@ fn import_shows_each_features_difference_and_writes_only_with_apply_and_a_reason
     stdout(&footprint(&store, &["import", data.to_str().unwrap(), "--apply", "--reason", "Test import"]));
     let again = stdout(&footprint(&store, &["import", data.to_str().unwrap()]));
     assert!(again.contains("0 new, 0 corrected, 0 retired"), "importing the same files again changes nothing: {again}");
+    assert!(!again.contains("~ catalog.json"), "{again}");
+    let live = footprint::cli::data::open(store.to_str().unwrap()).unwrap();
+    assert_eq!(live.snapshot().store().catalog().title, "Footprint, as imported");
     let out = dir.join("export");
     stdout(&footprint(&store, &["export", out.to_str().unwrap()]));
     let exported = std::fs::read_to_string(out.join("strikes.geojson")).unwrap();

@@ -181,8 +181,36 @@ pub fn import(dir: &Path, apply: bool, reason: Option<String>, store: &StoreArg)
         Ok(live) => live,
         Err(err) => return fail(err),
     };
-    let snapshot = live.snapshot();
     let reason = reason.unwrap_or_default();
+    if apply && reason.trim().is_empty() {
+        return fail("--apply needs a --reason");
+    }
+    // The catalog and the publisher registry first: features are checked against them, and a new collection
+    // needs its table.
+    let (catalog, publishers) = match (files.read("catalog.json"), files.read(PUBLISHERS_FILE)) {
+        (Ok(catalog), Ok(publishers)) => (catalog, publishers),
+        (Err(err), _) | (_, Err(err)) => return fail(err),
+    };
+    {
+        let snapshot = live.snapshot();
+        let stored_catalog = snapshot.data.published.get("catalog.json").map(|b| b.to_vec()).unwrap_or_default();
+        let mut out = std::io::stdout().lock();
+        for (name, now, then) in [
+            ("catalog.json", catalog.as_ref(), stored_catalog.as_slice()),
+            (PUBLISHERS_FILE, publishers.as_ref(), &*snapshot.publishers_bytes),
+        ] {
+            if now != then {
+                let _ = writeln!(out, "~ {name}");
+            }
+        }
+    }
+    if apply {
+        let written = live.with_backend(|b| b.put_files(&catalog, &publishers)).and_then(|()| live.reload());
+        if let Err(err) = written {
+            return fail(err);
+        }
+    }
+    let snapshot = live.snapshot();
     let mut versions = Vec::new();
     let mut out = std::io::stdout().lock();
     let (mut added, mut corrected, mut retired, mut unchanged) = (0, 0, 0, 0);
@@ -244,9 +272,6 @@ pub fn import(dir: &Path, apply: bool, reason: Option<String>, store: &StoreArg)
     if !apply {
         let _ = writeln!(out, "dry run: nothing written (--apply --reason \"…\" to write)");
         return ExitCode::SUCCESS;
-    }
-    if reason.trim().is_empty() {
-        return fail("--apply needs a --reason");
     }
     match live.commit(&versions) {
         Ok(()) => {

@@ -154,12 +154,8 @@ pub async fn changes(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
             .ok_or_else(|| ApiError::invalid("limit", format!("`{raw}`: a positive whole number")))?
             .min(MAX_LIMIT),
     };
-    let offset = match params.raw("offset") {
-        None => 0,
-        Some(raw) => {
-            raw.parse::<usize>().map_err(|_| ApiError::invalid("offset", format!("`{raw}`: a whole number")))?
-        }
-    };
+    // Beyond any store's length is an empty page, as on items (and within what the databases take).
+    let offset = params.offset()?.min(i64::MAX as usize);
     let (page, total) = published_changes(&state, since, offset, limit).await?;
     let base = base_url(&req);
     let here = format!("{base}/api/changes");
@@ -168,7 +164,7 @@ pub async fn changes(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
         Link::new(with_offset(offset), "self", JSON),
         Link::new(format!("{base}/api/changes.atom"), "alternate", "application/atom+xml").titled("Atom feed"),
     ];
-    if offset + page.len() < total {
+    if offset.saturating_add(page.len()) < total {
         links.push(Link::new(with_offset(offset + page.len()), "next", JSON).titled("Older changes"));
     }
     let entries: Vec<Value> = page

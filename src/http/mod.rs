@@ -96,11 +96,15 @@ impl AppState {
         self.live.snapshot()
     }
 
-    /// The `ETag` of every data-dependent response of `snapshot`: crate version, web bundle and content hash.
+    /// The `ETag` of every data-dependent response of `snapshot`: crate version, web bundle, content hash and the
+    /// latest published change (a publication that leaves the layers as they were still changes the feeds, the
+    /// history and a feature's `updated`).
     pub fn etag(snapshot: &Snapshot) -> String {
         let full = snapshot.store().content_hash();
         let hash = full.get(..20).unwrap_or(full);
-        format!("W/\"{}-{}-{}\"", env!("CARGO_PKG_VERSION"), assets::bundle_hash(), hash)
+        let (version, bundle, published) =
+            (env!("CARGO_PKG_VERSION"), assets::bundle_hash(), snapshot.published_revision);
+        format!("W/\"{version}-{bundle}-{hash}-{published}\"")
     }
 
     /// Opens the embedded basemap's tiles.

@@ -38,7 +38,7 @@ fn if_match() -> Value {
     param(
         "If-Match",
         "header",
-        "The feature's ETag as GET served it (any language's): the write is refused with 412 if the feature changed since.",
+        "The feature's ETag as GET served it (any language's; `*` is not accepted): the write is refused with 412 if the feature changed since.",
         &json!({"type": "string"}),
         true,
     )
@@ -104,9 +104,9 @@ pub fn add(document: &mut Value) {
         "responses": written("200", "Retired."),
     });
     paths["/collections/{collectionId}/items/{featureId}/publish"] = json!({"post": {
-        "summary": "Publish the draft waiting on a feature (publishers only). Its reason is the draft's unless Footprint-Reason gives another.",
+        "summary": "Publish the draft waiting on a feature (publishers only): the one If-Match names. Its reason is the draft's unless Footprint-Reason gives another.",
         "operationId": "publishItem", "security": security,
-        "parameters": [collection, feature],
+        "parameters": [collection, feature, if_match()],
         "responses": written("200", "Published."),
     }});
     paths["/collections/{collectionId}/items/{featureId}/history"] = op(

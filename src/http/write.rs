@@ -193,8 +193,8 @@ pub async fn retire(
     change(req, state, path, Change::Retire, true).await
 }
 
-/// `POST /api/collections/{collection}/items/{feature}/publish`: a publisher publishes the waiting draft (its
-/// reason is the draft's unless `Footprint-Reason` gives another; `If-Match`, when sent, must name the draft).
+/// `POST /api/collections/{collection}/items/{feature}/publish`: a publisher publishes the waiting draft that
+/// `If-Match` names (its reason is the draft's unless `Footprint-Reason` gives another).
 pub async fn publish(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -250,6 +250,9 @@ pub struct Contents {
 pub trait Backend: Send {
     /// Where the store is (a path, or a database URL without its password).
     fn describe(&self) -> String;
+    /// A second connection to the same store: reads of history, feeds and accounts use it, so they never wait for
+    /// a write.
+    fn connect_again(&self) -> Result<Box<dyn Backend>, StoreError>;
     /// Whether the store holds no data yet (just created).
     fn is_empty(&mut self) -> Result<bool, StoreError>;
     /// Stores the catalog and publisher registry (on creation, and by `footprint import`).

@@ -129,6 +129,8 @@ struct Writer {
 pub struct Live {
     current: ArcSwap<Snapshot>,
     writer: Option<Mutex<Writer>>,
+    /// A second connection for reads (history, feeds, accounts): they never wait for a write.
+    reader: Option<Mutex<Box<dyn Backend>>>,
     origin: String,
     /// Tokens already checked against their account's hash (by the token's SHA-256).
     verified: Mutex<lru::LruCache<[u8; 32], String>>,
@@ -144,6 +146,7 @@ impl Live {
         Live {
             current: ArcSwap::from_pointee(Snapshot::of(data, publishers_bytes)),
             writer: None,
+            reader: None,
             origin,
             verified: Mutex::new(lru::LruCache::new(VERIFIED_TOKENS)),
         }
@@ -181,13 +184,19 @@ impl Live {
                     based_on: None,
                 })
                 .collect();
-            backend.commit(&versions)?;
+            match backend.commit(&versions) {
+                // Another replica starting on the same empty database seeded it first: the same data.
+                Ok(_) | Err(StoreError::Conflict { .. }) => {}
+                Err(err) => return Err(err.into()),
+            }
         }
         let origin = backend.describe();
         let snapshot = Live::build(backend.as_mut(), documents.as_ref())?;
+        let reader = backend.connect_again()?;
         Ok(Live {
             current: ArcSwap::from_pointee(snapshot),
             writer: Some(Mutex::new(Writer { backend, documents })),
+            reader: Some(Mutex::new(reader)),
             origin,
             verified: Mutex::new(lru::LruCache::new(VERIFIED_TOKENS)),
         })
@@ -227,6 +236,11 @@ impl Live {
         Ok(writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
+    fn reader(&self) -> Result<MutexGuard<'_, Box<dyn Backend>>, WriteError> {
+        let reader = self.reader.as_ref().ok_or(WriteError::ReadOnly)?;
+        Ok(reader.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
     /// Catches up with changes other processes made to the store; `true` when there were any. Blocking.
     pub fn refresh(&self) -> Result<bool, WriteError> {
         let mut writer = self.writer()?;
@@ -258,7 +272,11 @@ impl Live {
     /// Carries out one write. Blocking: the HTTP layer calls it off its async workers.
     pub fn write(&self, write: &Write) -> Result<Outcome, WriteError> {
         let mut writer = self.writer()?;
-        let current = self.snapshot();
+        let mut current = self.snapshot();
+        // A replica may be up to one refresh behind: catch up first, so the write is checked against the latest.
+        if writer.backend.revision()? > current.revision {
+            current = self.catch_up(&mut writer, &current)?;
+        }
         let new = plan(&current, write)?;
         let written = writer.backend.commit(std::slice::from_ref(&new)).map_err(|e| match e {
             StoreError::Conflict { collection, feature, .. } => {
@@ -267,17 +285,20 @@ impl Live {
             }
             other => WriteError::Store(other),
         })?;
-        let next = self.catch_up(&mut writer, &current)?;
         let version = written.into_iter().next().ok_or(WriteError::Store(StoreError::Corrupt {
             store: writer.backend.describe(),
             message: "a commit returned no version".into(),
         }))?;
-        Ok(Outcome { etag: next.etag(version.seq), version })
+        // The write is on disk: it is acknowledged even if serving it fails now (the next refresh tries again).
+        if let Err(err) = self.catch_up(&mut writer, &current) {
+            tracing::error!(%err, seq = version.seq, "a committed write could not be applied to the served data yet");
+        }
+        Ok(Outcome { etag: current.etag(version.seq), version })
     }
 
     /// Every version of a feature (`drafts`: with drafts, for signed-in editors). Blocking.
     pub fn history(&self, collection: &str, feature_id: &str, drafts: bool) -> Result<Vec<Version>, WriteError> {
-        let mut versions = self.writer()?.backend.history(collection, feature_id)?;
+        let mut versions = self.reader()?.history(collection, feature_id)?;
         if !drafts {
             versions.retain(|v| v.stage == Stage::Published);
         }
@@ -291,7 +312,7 @@ impl Live {
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<Version>, usize), WriteError> {
-        Ok(self.writer()?.backend.changes(since, offset, limit)?)
+        Ok(self.reader()?.changes(since, offset, limit)?)
     }
 
     /// The active account whose token this is. Blocking: the account is read from the store on every call (a
@@ -300,7 +321,7 @@ impl Live {
     pub fn authenticate(&self, token: &str) -> Result<Option<Account>, WriteError> {
         use sha2::Digest as _;
         let Some(id) = super::accounts::token_id(token) else { return Ok(None) };
-        let account = self.writer()?.backend.accounts()?.into_iter().find(|a| a.token_id == id && a.revoked.is_none());
+        let account = self.reader()?.accounts()?.into_iter().find(|a| a.token_id == id && a.revoked.is_none());
         let Some(account) = account else { return Ok(None) };
         let key: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
         let mut verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -314,6 +335,21 @@ impl Live {
         let mut verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         verified.put(key, account.token_hash.clone());
         Ok(Some(account))
+    }
+
+    /// Whether this token was already verified for its (still active) account: such a token is let through even
+    /// while its client address is locked out after failed attempts (behind a proxy, many people share one
+    /// address). Blocking: reads the account.
+    pub fn is_known_token(&self, token: &str) -> Result<bool, WriteError> {
+        use sha2::Digest as _;
+        let Some(id) = super::accounts::token_id(token) else { return Ok(false) };
+        let Some(account) = self.reader()?.accounts()?.into_iter().find(|a| a.token_id == id && a.revoked.is_none())
+        else {
+            return Ok(false);
+        };
+        let key: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
+        let mut verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(verified.get(&key).is_some_and(|hash| *hash == account.token_hash))
     }
 
     /// Runs `f` on the backend (the command line's account and backup commands). Blocking.
@@ -374,13 +410,14 @@ fn plan(snapshot: &Snapshot, write: &Write) -> Result<NewVersion, WriteError> {
     if head.is_retired() {
         return Err(WriteError::Retired(id));
     }
-    let tags = write.if_match.as_ref();
-    match tags {
-        None if !matches!(write.change, Change::Publish) => return Err(WriteError::PreconditionRequired),
-        Some(tags) if !tags.iter().any(|t| t.trim() == "*" || snapshot.matches(t, head.seq)) => {
+    // A named version is required, publishing included (what the publisher reviewed is what goes public); `*`
+    // would let a write land on whatever another editor wrote meanwhile.
+    match write.if_match.as_ref() {
+        None => return Err(WriteError::PreconditionRequired),
+        Some(tags) if !tags.iter().any(|t| snapshot.matches(t, head.seq)) => {
             return Err(WriteError::Stale { current: snapshot.etag(head.seq) });
         }
-        _ => {}
+        Some(_) => {}
     }
     // The head's content: the pending draft, or the published feature.
     let current = head.draft.as_deref().or_else(|| collection.feature(&id)).map(edit::written);
@@ -398,7 +435,14 @@ fn plan(snapshot: &Snapshot, write: &Write) -> Result<NewVersion, WriteError> {
                 edit::parse(&body, &id, collection, &snapshot.data.publishers, &file).map_err(WriteError::Invalid)?;
             let after = edit::written(&feature);
             let mut version = new(id, next_version, Action::Update, after, Some(head.seq));
-            version.changed = edit::changed(current.as_ref(), &version.feature);
+            // A draft says what it changes in the version it was based on; a published version, what it changes
+            // in what the public saw.
+            let base = if version.stage == Stage::Published {
+                collection.feature(&version.feature_id).map(edit::written)
+            } else {
+                current
+            };
+            version.changed = edit::changed(base.as_ref(), &version.feature);
             Ok(version)
         }
         Change::Retire => Ok(new(id, next_version, Action::Retire, current.unwrap_or(Value::Null), Some(head.seq))),

@@ -18,6 +18,8 @@ use super::backend::{Account, AccountRole, Action, Backend, Contents, NewVersion
 /// A PostgreSQL store.
 pub struct Postgres {
     client: Connection,
+    /// How to connect again after the connection dropped (a database restart, a failover).
+    config: postgres::Config,
     /// The address without its password.
     address: String,
 }
@@ -69,9 +71,19 @@ impl Postgres {
         let address = strip_password(url);
         let client =
             config.connect(NoTls).map_err(|e| StoreError::Database { store: address.clone(), message: message(&e) })?;
-        let mut store = Postgres { client: Connection(Some(client)), address };
+        let mut store = Postgres { client: Connection(Some(client)), config, address };
         store.create()?;
         Ok(store)
+    }
+
+    /// Connects again when the connection was closed; every operation starts with this.
+    fn reopen_if_closed(&mut self) -> Result<(), StoreError> {
+        if self.client.is_closed() {
+            let client = self.config.connect(NoTls).map_err(|e| self.error(&e))?;
+            tracing::warn!(store = %self.address, "the connection to the store was closed: connected again");
+            self.client = Connection(Some(client));
+        }
+        Ok(())
     }
 
     fn error(&self, err: &postgres::Error) -> StoreError {
@@ -204,11 +216,23 @@ impl Backend for Postgres {
         self.address.clone()
     }
 
+    fn connect_again(&self) -> Result<Box<dyn Backend>, StoreError> {
+        let client = self.config.connect(NoTls).map_err(|e| self.error(&e))?;
+        Ok(Box::new(Postgres {
+            client: Connection(Some(client)),
+            config: self.config.clone(),
+            address: self.address.clone(),
+        }))
+    }
+
     fn is_empty(&mut self) -> Result<bool, StoreError> {
-        Ok(self.file("catalog.json")?.is_none())
+        self.reopen_if_closed()?;
+        // Seeding is a transaction after the catalog's: a store with a catalog but no change is still empty.
+        Ok(self.file("catalog.json")?.is_none() || self.revision()? == 0)
     }
 
     fn put_files(&mut self, catalog: &[u8], publishers: &[u8]) -> Result<(), StoreError> {
+        self.reopen_if_closed()?;
         let parsed: super::Catalog = serde_json::from_slice(catalog)
             .map_err(|e| StoreError::Corrupt { store: self.address.clone(), message: e.to_string() })?;
         let address = self.address.clone();
@@ -237,6 +261,7 @@ impl Backend for Postgres {
     }
 
     fn load(&mut self) -> Result<Contents, StoreError> {
+        self.reopen_if_closed()?;
         let address = self.address.clone();
         let catalog = self.file("catalog.json")?.ok_or_else(|| StoreError::Corrupt {
             store: address.clone(),
@@ -264,6 +289,7 @@ impl Backend for Postgres {
     }
 
     fn since(&mut self, after: i64) -> Result<Vec<Version>, StoreError> {
+        self.reopen_if_closed()?;
         self.versions(
             &format!("SELECT {VERSION_COLUMNS} FROM footprint_versions WHERE seq > $1 ORDER BY seq"),
             &[&after],
@@ -271,11 +297,13 @@ impl Backend for Postgres {
     }
 
     fn revision(&mut self) -> Result<i64, StoreError> {
+        self.reopen_if_closed()?;
         let row = self.client.query_one("SELECT coalesce(max(seq), 0) FROM footprint_versions", &[]);
         Ok(row.map_err(|e| self.error(&e))?.get(0))
     }
 
     fn commit(&mut self, versions: &[NewVersion]) -> Result<Vec<Version>, StoreError> {
+        self.reopen_if_closed()?;
         let address = self.address.clone();
         let failed = |e: postgres::Error| StoreError::Database { store: address.clone(), message: message(&e) };
         let mut tx = self.client.transaction().map_err(failed)?;
@@ -297,13 +325,12 @@ impl Backend for Postgres {
                     current: head.unwrap_or_default(),
                 });
             }
-            let at = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
             let changed = serde_json::to_value(&new.changed).unwrap_or(Value::Null);
             let row = tx
                 .query_one(
                     "INSERT INTO footprint_versions (collection, feature_id, version, action, stage, publishes, at, \
-                     role, account, reason, changed, feature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                     RETURNING seq",
+                     role, account, reason, changed, feature) VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp(), $7, $8, \
+                     $9, $10, $11) RETURNING seq, at",
                     &[
                         &new.collection,
                         &new.feature_id,
@@ -311,7 +338,6 @@ impl Backend for Postgres {
                         &new.action.name(),
                         &new.stage.name(),
                         &new.publishes,
-                        &at,
                         &new.role.name(),
                         &new.account,
                         &new.reason,
@@ -320,7 +346,8 @@ impl Backend for Postgres {
                     ],
                 )
                 .map_err(failed)?;
-            let version = new.written(row.get(0), at);
+            // The database's clock, shared by every replica: `since=` filters on it.
+            let version = new.written(row.get(0), row.get(1));
             if version.stage == Stage::Published {
                 apply_to_table(&mut tx, &version).map_err(failed)?;
             }
@@ -334,6 +361,7 @@ impl Backend for Postgres {
     }
 
     fn history(&mut self, collection: &str, feature_id: &str) -> Result<Vec<Version>, StoreError> {
+        self.reopen_if_closed()?;
         self.versions(
             &format!(
                 "SELECT {VERSION_COLUMNS} FROM footprint_versions WHERE collection = $1 AND feature_id = $2 ORDER BY seq"
@@ -348,6 +376,7 @@ impl Backend for Postgres {
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<Version>, usize), StoreError> {
+        self.reopen_if_closed()?;
         let total: i64 = self
             .client
             .query_one(
@@ -368,6 +397,7 @@ impl Backend for Postgres {
     }
 
     fn add_account(&mut self, account: &Account) -> Result<(), StoreError> {
+        self.reopen_if_closed()?;
         self.client
             .execute(
                 "INSERT INTO footprint_accounts (name, role, token_id, token_hash, created) VALUES ($1, $2, $3, $4, $5) \
@@ -380,6 +410,7 @@ impl Backend for Postgres {
     }
 
     fn accounts(&mut self) -> Result<Vec<Account>, StoreError> {
+        self.reopen_if_closed()?;
         let rows = self
             .client
             .query(
@@ -406,6 +437,7 @@ impl Backend for Postgres {
     }
 
     fn revoke_account(&mut self, name: &str) -> Result<bool, StoreError> {
+        self.reopen_if_closed()?;
         let changed = self
             .client
             .execute("UPDATE footprint_accounts SET revoked = now() WHERE name = $1 AND revoked IS NULL", &[&name])

@@ -50,6 +50,8 @@ pub struct Snapshot {
     pub heads: Vec<Arc<Heads>>,
     /// The highest change number applied.
     pub revision: i64,
+    /// The highest change number of a published version applied: what the public's caches follow.
+    pub published_revision: i64,
     /// The store's id (part of every feature's `ETag`).
     pub store_id: String,
     /// The publisher registry as stored (part of the content hash).
@@ -82,7 +84,9 @@ impl Snapshot {
                 )
             })
             .collect();
-        Snapshot { data, heads, revision: 0, store_id: "data".to_owned(), publishers_bytes }
+        // Without a store, the data's content hash stands for the store: features' ETags change with the data.
+        let store_id = data.content_hash.chars().take(16).collect();
+        Snapshot { data, heads, revision: 0, published_revision: 0, store_id, publishers_bytes }
     }
 
     /// The public data, through the store's trait.
@@ -155,10 +159,17 @@ impl Snapshot {
         if let Some(last) = versions.iter().map(|v| v.seq).max() {
             revision = revision.max(last);
         }
+        let published_revision = versions
+            .iter()
+            .filter(|v| v.stage == Stage::Published)
+            .map(|v| v.seq)
+            .max()
+            .map_or(self.published_revision, |last| last.max(self.published_revision));
         Ok(Snapshot {
             data,
             heads,
             revision,
+            published_revision,
             store_id: self.store_id.clone(),
             publishers_bytes: Arc::clone(&self.publishers_bytes),
         })

@@ -94,10 +94,36 @@ pub(crate) fn check_feature(
     if p.name.en.trim().is_empty() {
         out.add(id, "properties.name.en", "must not be empty");
     }
+    if let Ok(record) = serde_json::to_value(p) {
+        control_characters(&record, "properties", id, out);
+    }
     dates::check(feature, time, rules.role, out);
     place::check(feature, rules.role, out);
     sources::check(feature, rules.publishers, out);
     claims::check(feature, rules.role, out);
+}
+
+/// Reports text with control characters (other than tab and line breaks): invisible to editors, and not allowed in
+/// XML, so one would break the Atom feed for every reader.
+fn control_characters(value: &serde_json::Value, path: &str, id: Option<&str>, out: &mut Findings<'_>) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let Some(c) = text.chars().find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+                out.add(id, path, format!("contains the control character U+{:04X}", u32::from(c)));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &format!("{path}[{i}]"), id, out);
+            }
+        }
+        serde_json::Value::Object(members) => {
+            for (name, member) in members {
+                control_characters(member, &format!("{path}.{name}"), id, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Checks rules across a collection: unique ids, non-overlapping status periods per site.

@@ -255,8 +255,13 @@ impl Backend for GeoPackage {
         self.path.display().to_string()
     }
 
+    fn connect_again(&self) -> Result<Box<dyn Backend>, StoreError> {
+        Ok(Box::new(GeoPackage::open(&self.path)?))
+    }
+
     fn is_empty(&mut self) -> Result<bool, StoreError> {
-        Ok(self.file("catalog.json")?.is_none())
+        // Seeding is a transaction after the catalog's: a store with a catalog but no change is still empty.
+        Ok(self.file("catalog.json")?.is_none() || self.revision()? == 0)
     }
 
     fn put_files(&mut self, catalog: &[u8], publishers: &[u8]) -> Result<(), StoreError> {
