@@ -171,6 +171,15 @@ fn a_second_server_on_the_same_store_picks_up_the_first_ones_writes() {
         .unwrap();
     assert!(second.refresh().unwrap(), "the second sees a change");
     assert_eq!(second.snapshot().store().content_hash(), first.snapshot().store().content_hash());
+    assert!(!second.refresh().unwrap(), "and nothing more");
+    // A new catalog (footprint import) reaches a running server too.
+    let mut catalog: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(geodata().join("catalog.json")).unwrap()).unwrap();
+    catalog["title"] = "Retitled by an import".into();
+    let publishers = std::fs::read(geodata().join("publishers.json")).unwrap();
+    first.with_backend(|b| b.put_files(&serde_json::to_vec(&catalog).unwrap(), &publishers)).unwrap();
+    assert!(second.refresh().unwrap());
+    assert_eq!(second.snapshot().store().catalog().title, "Retitled by an import");
     // A write based on what the second held before it refreshed would have been refused.
     let stale = Write {
         collection: "strikes".into(),

@@ -259,6 +259,9 @@ pub trait Backend: Send {
     fn put_files(&mut self, catalog: &[u8], publishers: &[u8]) -> Result<(), StoreError>;
     /// Everything the read path needs.
     fn load(&mut self) -> Result<Contents, StoreError>;
+    /// The stored catalog and publisher registry (a few KB: read on every refresh, so a server notices when
+    /// `footprint import` changed them).
+    fn files(&mut self) -> Result<(Vec<u8>, Vec<u8>), StoreError>;
     /// The versions with `seq > after`, in order (a replica's catch-up).
     fn since(&mut self, after: i64) -> Result<Vec<Version>, StoreError>;
     /// The highest `seq` (cheap: polled by every replica).

@@ -245,6 +245,15 @@ impl Live {
     pub fn refresh(&self) -> Result<bool, WriteError> {
         let mut writer = self.writer()?;
         let current = self.snapshot();
+        // A new catalog or publisher registry (`footprint import`) means every collection may change: rebuild.
+        let (catalog, publishers) = writer.backend.files()?;
+        let stored_catalog = current.data.published.get("catalog.json").map_or(&[][..], |b| &b[..]);
+        if catalog != stored_catalog || publishers[..] != current.publishers_bytes[..] {
+            let writer = &mut *writer;
+            let snapshot = Live::build(writer.backend.as_mut(), writer.documents.as_ref())?;
+            self.current.store(Arc::new(snapshot));
+            return Ok(true);
+        }
         if writer.backend.revision()? <= current.revision {
             return Ok(false);
         }

@@ -288,6 +288,11 @@ impl Backend for Postgres {
         Ok(Contents { catalog, publishers, versions: versions?, revision: revision?, store_id })
     }
 
+    fn files(&mut self) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+        self.reopen_if_closed()?;
+        Ok((self.file("catalog.json")?.unwrap_or_default(), self.file("publishers.json")?.unwrap_or_default()))
+    }
+
     fn since(&mut self, after: i64) -> Result<Vec<Version>, StoreError> {
         self.reopen_if_closed()?;
         self.versions(

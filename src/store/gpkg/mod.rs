@@ -302,6 +302,10 @@ impl Backend for GeoPackage {
         Ok(Contents { catalog, publishers, versions, revision, store_id })
     }
 
+    fn files(&mut self) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+        Ok((self.file("catalog.json")?.unwrap_or_default(), self.file("publishers.json")?.unwrap_or_default()))
+    }
+
     fn since(&mut self, after: i64) -> Result<Vec<Version>, StoreError> {
         self.versions(&format!("SELECT {VERSION_COLUMNS} FROM footprint_versions WHERE seq > ?1 ORDER BY seq"), [after])
     }
