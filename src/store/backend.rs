@@ -9,6 +9,21 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The columns of a change-log row, in the order both backends read them.
+pub(super) const VERSION_COLUMNS: &str =
+    "seq, collection, feature_id, version, action, stage, publishes, at, role, account, reason, changed, feature";
+
+/// What [`Backend::load`] reads (the same SQL in SQLite and PostgreSQL): for each feature, its latest publication
+/// and every row after it, in change order.
+pub(super) fn load_versions_sql() -> String {
+    format!(
+        "WITH public AS (SELECT collection, feature_id, max(seq) AS last FROM footprint_versions \
+           WHERE stage = 'published' GROUP BY collection, feature_id) \
+         SELECT {VERSION_COLUMNS} FROM footprint_versions LEFT JOIN public USING (collection, feature_id) \
+         WHERE seq >= coalesce(public.last, 0) ORDER BY seq"
+    )
+}
+
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -63,10 +63,10 @@ pub fn parse(
     };
     let rules = Rules { role: collection.meta.role, publishers };
     check::check_feature(&feature, time.as_ref(), rules, &mut out);
-    let mut after: Vec<Feature> = collection.features().iter().filter(|f| f.id != feature.id).cloned().collect();
-    after.push(feature.clone());
+    // The collection as it will be, borrowed: a write does not copy its collection to check it.
+    let after = collection.features().iter().filter(|f| f.id != feature.id).chain(std::iter::once(&feature));
     let mut across = Vec::new();
-    check::check_collection(&after, collection.meta.role, &mut Findings::new(file, &mut across));
+    check::check_collection(after, collection.meta.role, &mut Findings::new(file, &mut across));
     // Only the problems this feature brings: the rest of the collection was already checked.
     problems.extend(across.into_iter().filter(|p| p.feature.as_deref() == Some(id) || p.message.contains(id)));
     if problems.is_empty() { Ok(feature) } else { Err(problems) }

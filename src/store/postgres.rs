@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 use postgres::{Client, NoTls, Row, Transaction};
 use serde_json::Value;
 
-use super::backend::{Account, AccountRole, Action, Backend, Contents, NewVersion, Stage, StoreError, Version};
+use super::backend::{
+    Account, AccountRole, Action, Backend, Contents, NewVersion, Stage, StoreError, VERSION_COLUMNS, Version,
+};
 
 /// A PostgreSQL store.
 pub struct Postgres {
@@ -56,9 +58,6 @@ impl Drop for Connection {
         }
     }
 }
-
-const VERSION_COLUMNS: &str =
-    "seq, collection, feature_id, version, action, stage, publishes, at, role, account, reason, changed, feature";
 
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -274,15 +273,7 @@ impl Backend for Postgres {
             self.file("store_id")?.map(|b| String::from_utf8_lossy(&b).chars().take(16).collect()).unwrap_or_default();
         // One snapshot of the database for the versions and the revision.
         self.client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(|e| self.error(&e))?;
-        let versions = self.versions(
-            &format!(
-                "WITH public AS (SELECT collection, feature_id, max(seq) AS last FROM footprint_versions \
-                   WHERE stage = 'published' GROUP BY collection, feature_id) \
-                 SELECT {VERSION_COLUMNS} FROM footprint_versions LEFT JOIN public USING (collection, feature_id) \
-                 WHERE seq >= coalesce(public.last, 0) ORDER BY seq"
-            ),
-            &[],
-        );
+        let versions = self.versions(&super::backend::load_versions_sql(), &[]);
         let revision = self.revision();
         self.client.batch_execute("COMMIT").map_err(|e| self.error(&e))?;
         Ok(Contents { catalog, publishers, versions: versions?, revision: revision?, store_id })

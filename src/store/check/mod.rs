@@ -127,9 +127,14 @@ fn control_characters(value: &serde_json::Value, path: &str, id: Option<&str>, o
 }
 
 /// Checks rules across a collection: unique ids, non-overlapping status periods per site.
-pub(crate) fn check_collection(features: &[Feature], role: Role, out: &mut Findings<'_>) {
-    let mut seen = HashSet::with_capacity(features.len());
-    for feature in features {
+pub(crate) fn check_collection<'a, I>(features: I, role: Role, out: &mut Findings<'_>)
+where
+    I: IntoIterator<Item = &'a Feature>,
+    I::IntoIter: Clone,
+{
+    let features = features.into_iter();
+    let mut seen = HashSet::new();
+    for feature in features.clone() {
         if !seen.insert(feature.id.as_str()) {
             out.add(Some(&feature.id), "id", "duplicate id in this collection");
         }

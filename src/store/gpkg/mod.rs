@@ -14,7 +14,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension as _, Row, TransactionBehavior, params};
 use serde_json::Value;
 
-use super::backend::{Account, AccountRole, Action, Backend, Contents, NewVersion, Stage, StoreError, Version};
+use super::backend::{
+    Account, AccountRole, Action, Backend, Contents, NewVersion, Stage, StoreError, VERSION_COLUMNS, Version,
+};
 pub use geometry::{blob_point, point_blob};
 
 /// A GeoPackage store.
@@ -22,9 +24,6 @@ pub struct GeoPackage {
     path: PathBuf,
     connection: Connection,
 }
-
-const VERSION_COLUMNS: &str =
-    "seq, collection, feature_id, version, action, stage, publishes, at, role, account, reason, changed, feature";
 
 fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -287,15 +286,7 @@ impl Backend for GeoPackage {
         let store_id = self.file("store_id")?.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
         // One read transaction: the versions and the revision are of the same moment.
         self.connection.execute_batch("BEGIN").map_err(|e| self.error(&e))?;
-        let versions = self.versions(
-            &format!(
-                "WITH public AS (SELECT collection, feature_id, max(seq) AS last FROM footprint_versions \
-                   WHERE stage = 'published' GROUP BY collection, feature_id) \
-                 SELECT {VERSION_COLUMNS} FROM footprint_versions LEFT JOIN public USING (collection, feature_id) \
-                 WHERE seq >= coalesce(public.last, 0) ORDER BY seq"
-            ),
-            [],
-        );
+        let versions = self.versions(&super::backend::load_versions_sql(), []);
         let revision = self.revision();
         self.connection.execute_batch("COMMIT").map_err(|e| self.error(&e))?;
         let (versions, revision) = (versions?, revision?);
