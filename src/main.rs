@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use footprint::cli::data::{backup, check, export, import, user};
+use footprint::cli::data::{backup, check, export, import, import_acled, user};
 use footprint::cli::{Cli, Command, schema, serve};
 use tracing_subscriber::EnvFilter;
 
@@ -20,7 +20,12 @@ fn main() -> ExitCode {
         Some(Command::Check { dir, store }) => check(dir, store),
         Some(Command::Schema) => schema(),
         Some(Command::Export { dir, data, store }) => export(&dir, data, &store),
-        Some(Command::Import { dir, apply, reason, store }) => import(&dir, apply, reason, &store),
+        Some(Command::Import { dir, acled, apply, reason, store }) => match (dir, acled) {
+            (Some(dir), _) => import(&dir, apply, reason, &store),
+            (None, Some(file)) => import_acled(&file, apply, reason, &store),
+            // clap requires one of the two.
+            (None, None) => ExitCode::from(2),
+        },
         Some(Command::Backup { file, store }) => backup(&file, &store),
         Some(Command::User { command, store }) => user(&command, &store),
         // Only serving runs the async runtime: the data commands are blocking (a PostgreSQL store's client runs

@@ -12,23 +12,6 @@ use actix_web::test::TestRequest;
 use common::{Store, get, get_json, get_with, service_with};
 use serde_json::{Value, json};
 
-/// Runs a test on both stores: a GeoPackage, and a database of the test PostgreSQL cluster.
-macro_rules! on_both_stores {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[actix_web::test]
-            async fn on_a_geopackage() {
-                super::$name(crate::common::store().await).await;
-            }
-
-            #[actix_web::test]
-            async fn on_postgresql() {
-                super::$name(crate::common::postgres_store(stringify!($name)).await).await;
-            }
-        }
-    )*};
-}
-
 on_both_stores!(
     a_publisher_creates_a_strike_which_the_public_then_sees_in_the_api_and_the_data_files,
     a_feature_sent_back_exactly_as_get_served_it_is_accepted_by_put_and_changes_nothing,

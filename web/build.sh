@@ -66,12 +66,12 @@ rm -rf "${out:?}"/*
 "$web/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   "$out/footprint_web_bg.wasm" -o "$out/footprint_web_bg.wasm"
 rm -f "$out/package.json"
-cp "$web/static/app.css" "$web/static/pages.css" "$web/static/main.js" "$web/static/embed-height.js" "$out/"
+cp "$web/static/app.css" "$web/static/pages.css" "$web/static/editor.css" "$web/static/main.js" "$web/static/embed-height.js" "$out/"
 mkdir -p "$out/fonts" && cp "$web/static/fonts/"*.woff2 "$web/static/fonts/LICENSE.txt" "$out/fonts/"
 # index.html and embed.html, with the bridge (whose path wasm-bindgen chooses) preloaded like the other modules,
 # and the markup they share (static/parts/*.html) included where they say `<!-- include NAME.html -->`.
 preloads="$(cd "$out" && find snippets -name '*.js' | sort | sed 's#.*#<link rel="modulepreload" href="/static/&">#')"
-for page in index.html embed.html downloads.html; do
+for page in index.html embed.html downloads.html edit.html sign-in.html; do
   awk -v p="$preloads" -v parts="$web/static/parts" '
     $0 == "<!-- snippets -->" { print p; next }
     match($0, /<!-- include [a-z-]+[.]html -->/) {

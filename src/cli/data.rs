@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use super::{files_for, report};
 use crate::store::backend::{AccountRole, Action, Backend, NewVersion, Stage};
 use crate::store::gpkg::GeoPackage;
-use crate::store::live::{Live, WriteError};
+use crate::store::live::{Author, Live, WriteError};
 use crate::store::{DataFiles, Dataset, Embedded, FeatureProvider as _, FilesError, PUBLISHERS_FILE, edit};
 
 /// `--store`: which store.
@@ -280,6 +280,61 @@ pub fn import(dir: &Path, apply: bool, reason: Option<String>, store: &StoreArg)
         }
         Err(err) => fail(err),
     }
+}
+
+/// `footprint import --acled FILE [--apply --reason R]`: the rows of an ACLED export against the strikes layer
+/// (new, changed, unchanged, and each row's problems with its line); with `--apply`, the new and changed rows are
+/// written as drafts by the operator, for a publisher to review.
+pub fn import_acled(file: &Path, apply: bool, reason: Option<String>, store: &StoreArg) -> ExitCode {
+    use crate::store::acled;
+    use crate::store::batch::RowOutcome;
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(err) => return fail(format!("{}: {err}", file.display())),
+    };
+    let name = file.file_name().map_or_else(|| "acled.csv".to_owned(), |n| n.to_string_lossy().into_owned());
+    let rows = match acled::rows(&bytes, &name) {
+        Ok(rows) => rows,
+        Err(problem) => return fail(problem),
+    };
+    let reason = reason.unwrap_or_default();
+    if apply && reason.trim().is_empty() {
+        return fail("--apply needs a --reason");
+    }
+    let live = match open(&store.address()) {
+        Ok(live) => live,
+        Err(err) => return fail(err),
+    };
+    let operator = Author { role: AccountRole::Operator, account: "operator".into() };
+    let report = match live.import_batch("strikes", rows, &operator, &reason, apply) {
+        Ok(report) => report,
+        Err(err) => return fail(err),
+    };
+    let mut out = std::io::stdout().lock();
+    for row in &report.rows {
+        let id = row.id.as_deref().unwrap_or("-");
+        let _ = match &row.outcome {
+            RowOutcome::New => writeln!(out, "+ strikes/{id} (line {})", row.line),
+            RowOutcome::Changed { changed } => {
+                writeln!(out, "~ strikes/{id} (line {}): {}", row.line, changed.join(", "))
+            }
+            RowOutcome::Unchanged => Ok(()),
+            RowOutcome::Invalid { problems } => {
+                problems.iter().try_for_each(|p| writeln!(out, "! line {}: {id}: {}: {}", row.line, p.field, p.message))
+            }
+        };
+    }
+    let _ = writeln!(
+        out,
+        "{} new, {} changed, {} unchanged, {} with problems (left out)",
+        report.new, report.changed, report.unchanged, report.invalid
+    );
+    if report.written {
+        let _ = writeln!(out, "written as drafts to {}", live.origin());
+    } else if !apply {
+        let _ = writeln!(out, "dry run: nothing written (--apply --reason \"…\" to write drafts)");
+    }
+    ExitCode::SUCCESS
 }
 
 /// `footprint backup FILE`.

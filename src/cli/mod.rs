@@ -56,10 +56,16 @@ pub enum Command {
         store: data::StoreArg,
     },
     /// Compare a data directory (GeoJSON layers in the curated format) with the store, feature by feature; with
-    /// `--apply`, publish the differences (new, corrected and retired features) with a reason.
+    /// `--apply`, publish the differences (new, corrected and retired features) with a reason. With `--acled FILE`,
+    /// compare the rows of an ACLED CSV export with the strikes layer instead; `--apply` writes the new and changed
+    /// rows as drafts for a publisher to review.
     Import {
         /// The data directory (holding catalog.json).
-        dir: PathBuf,
+        #[arg(required_unless_present = "acled", conflicts_with = "acled")]
+        dir: Option<PathBuf>,
+        /// An ACLED export (CSV) to import into the strikes layer as drafts.
+        #[arg(long, value_name = "FILE")]
+        acled: Option<PathBuf>,
         /// Write the changes (default: only show them).
         #[arg(long, requires = "reason")]
         apply: bool,

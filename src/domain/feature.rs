@@ -98,9 +98,15 @@ pub enum LocationPrecision {
     Unknown,
 }
 
+names_of_all!(LocationPrecision, 6);
+
 impl LocationPrecision {
+    /// Every value, in order.
+    pub const ALL: [LocationPrecision; 6] =
+        [Self::ExactFacility, Self::Town, Self::District, Self::Governorate, Self::Region, Self::Unknown];
+
     /// The kebab-case name used in data and queries.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::ExactFacility => "exact-facility",
             Self::Town => "town",
@@ -124,6 +130,8 @@ pub enum Confidence {
     Low,
 }
 
+names_of_all!(Confidence, 3);
+
 impl Confidence {
     /// Every level, most corroborated first.
     pub const ALL: [Confidence; 3] = [Confidence::High, Confidence::Medium, Confidence::Low];
@@ -139,7 +147,7 @@ impl Confidence {
     }
 
     /// The lowercase name used in data and queries.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::High => "high",
             Self::Medium => "medium",
@@ -166,6 +174,8 @@ pub enum Status {
     WithdrawalClaimed,
 }
 
+names_of_all!(Status, 6);
+
 impl Status {
     /// Every status, in legend order.
     pub const ALL: [Status; 6] = [
@@ -183,7 +193,7 @@ impl Status {
     }
 
     /// The kebab-case name used in data and queries.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::RussianOperated => "russian-operated",
             Self::RussianUseReported => "russian-use-reported",

@@ -26,9 +26,15 @@ pub enum Stance {
     Unconfirmed,
 }
 
+names_of_all!(Stance, 6);
+
 impl Stance {
+    /// Every value, in order.
+    pub const ALL: [Stance; 6] =
+        [Self::Claimed, Self::Reported, Self::Attributed, Self::Confirmed, Self::Denied, Self::Unconfirmed];
+
     /// The lowercase name used in data.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Claimed => "claimed",
             Self::Reported => "reported",

@@ -30,9 +30,14 @@ pub enum DatePrecision {
     Year,
 }
 
+names_of_all!(DatePrecision, 3);
+
 impl DatePrecision {
+    /// Every value, in order.
+    pub const ALL: [DatePrecision; 3] = [Self::Day, Self::Month, Self::Year];
+
     /// The lowercase name used in data files and query parameters.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Day => "day",
             Self::Month => "month",
@@ -73,9 +78,14 @@ pub enum DateBasis {
     Publication,
 }
 
+names_of_all!(DateBasis, 2);
+
 impl DateBasis {
+    /// Every value, in order.
+    pub const ALL: [DateBasis; 2] = [Self::Event, Self::Publication];
+
     /// The lowercase name used in data files.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Event => "event",
             Self::Publication => "publication",

@@ -1,7 +1,11 @@
 //! Who is asking: `Authorization: Bearer fp_…`, checked against the store's accounts (argon2id, on the blocking
-//! pool). No header is anonymous; a bad token is `401` with `WWW-Authenticate: Bearer`; a client address with too
-//! many failed attempts is refused (`429`) for a while, before any hash is computed, except for tokens this server
-//! has already verified.
+//! pool), or the editor's session cookie ([`SESSION_COOKIE`], see [`crate::store::sessions`]). Neither is
+//! anonymous; a bad token is `401` with `WWW-Authenticate: Bearer`; a client address with too many failed attempts
+//! is refused (`429`) for a while, before any hash is computed, except for tokens this server has already verified.
+//!
+//! A request that changes anything with a session cookie must also come from this server's own pages: its
+//! `Origin` (or `Sec-Fetch-Site`) must be this site, and it must carry the session's CSRF token in
+//! `X-CSRF-Token`. (The cookie is `SameSite=Strict` as well; the two checks do not rely on it.)
 
 use std::net::IpAddr;
 use std::num::NonZeroUsize;
@@ -14,6 +18,7 @@ use lru::LruCache;
 
 use super::{ApiError, AppState};
 use crate::store::live::Author;
+use crate::store::sessions::SignedIn;
 
 /// Failed attempts allowed per client address within [`FAILURE_WINDOW`].
 pub const MAX_FAILURES: u32 = 10;
@@ -57,13 +62,97 @@ impl SignIns {
     }
 }
 
-/// The signed-in author of a request, `None` when it carries no `Authorization` header.
+/// The name of the editor's session cookie.
+pub const SESSION_COOKIE: &str = "fp_session";
+/// The header carrying a session's CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The client's address (for the lock-out).
+pub fn client_address(req: &HttpRequest) -> IpAddr {
+    req.peer_addr().map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip())
+}
+
+impl SignIns {
+    /// `Err(429)` when `address` is locked out.
+    pub fn check(&self, address: IpAddr) -> Result<(), ApiError> {
+        match self.locked(address) {
+            Some(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a failed sign-in from `address`.
+    pub fn count_failure(&self, address: IpAddr) {
+        self.failed(address);
+    }
+}
+
+/// The session the request's cookie holds, if it holds a live one. Blocking work runs on the blocking pool.
+pub async fn signed_in(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Option<SignedIn>, ApiError> {
+    let Some(cookie) = req.cookie(SESSION_COOKIE) else { return Ok(None) };
+    if !state.live.is_writable() {
+        return Ok(None);
+    }
+    let (live, secret) = (std::sync::Arc::clone(&state.live), cookie.value().to_owned());
+    web::block(move || live.session(&secret))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::from)
+}
+
+/// Whether the request comes from this server's own pages: `Origin` names this host, or, without `Origin`,
+/// `Sec-Fetch-Site` is `same-origin` or `none` (a browser without either is not a browser that sends cookies
+/// across sites).
+pub fn same_origin(req: &HttpRequest) -> bool {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("null").to_ascii_lowercase();
+        let origin_host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        let public = super::origin::base_url(req).to_ascii_lowercase();
+        return origin == public || (origin_host.is_some() && origin_host == host.as_deref());
+    }
+    match req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => matches!(site, "same-origin" | "none"),
+        None => true,
+    }
+}
+
+/// Compares two secrets without stopping at the first difference.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The author of a request made with a session cookie.
+async fn session_author(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Author, ApiError> {
+    let session = signed_in(req, state).await?.ok_or_else(|| {
+        ApiError::Unauthorized("the session has ended (expired, signed out or revoked): sign in again at /edit".into())
+    })?;
+    if !req.method().is_safe() {
+        if !same_origin(req) {
+            return Err(ApiError::Forbidden("this request did not come from this site's own pages".into()));
+        }
+        let csrf = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if !same_secret(csrf, &session.csrf) {
+            return Err(ApiError::Forbidden(
+                "a request with the session cookie needs its CSRF token in the X-CSRF-Token header".into(),
+            ));
+        }
+    }
+    Ok(Author { role: session.account.role, account: session.account.name })
+}
+
+/// The signed-in author of a request, `None` when it carries no `Authorization` header and no session cookie.
 pub async fn author(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Option<Author>, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        if req.cookie(SESSION_COOKIE).is_some() {
+            return session_author(req, state).await.map(Some);
+        }
+        return Ok(None);
+    };
     if !state.live.is_writable() {
         return Err(ApiError::Unauthorized("this server serves a data directory: it has no accounts".into()));
     }
-    let address = req.peer_addr().map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    let address = client_address(req);
     let token = value
         .to_str()
         .ok()

@@ -142,10 +142,13 @@ pub async fn map_page(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     let lang = lang::for_page(&req, query.get("lang"));
     let base = base_url(&req);
     let map = map_state(&state, &query);
+    // A signed-in editor gets a link from each feature's panel to its form.
+    let editor = super::auth::signed_in(&req, &state).await?.is_some();
     let values = context! {
         card => Value::from(Serde(card(&state, &map, &base, "/", &query, lang))),
         switch => Value::from(Serde(language_switch(&query, lang))),
         classes => theme_class(&query),
+        editor => editor,
     };
     Ok(html(templates::render("index.html", lang, values)?, lang))
 }

@@ -13,6 +13,8 @@ pub mod conditional;
 pub mod connection;
 pub mod csv;
 pub mod download;
+pub mod editing;
+pub mod editor;
 pub mod embed;
 pub mod encoding;
 pub mod error;

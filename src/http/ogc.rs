@@ -284,7 +284,7 @@ pub async fn item(
     let head = data.head(&collection_id, &feature_id);
     let drafts = wants_drafts(&req, &state, &params).await?;
     let (feature, seq) = match (drafts, head) {
-        (true, Some(head)) if head.stage == Stage::Draft => {
+        (true, Some(head)) if head.stage != Stage::Published => {
             (head.draft.as_deref().or_else(|| collection.feature(&feature_id)).ok_or_else(not_found)?, head.seq)
         }
         (_, head) => match (collection.feature(&feature_id), head) {

@@ -68,6 +68,44 @@ fn body(media: &[&str]) -> Value {
     json!({"required": true, "content": content})
 }
 
+/// The editor's helpers: checking a feature, the list of every feature's head, importing a batch.
+fn add_editing(paths: &mut Value, collection: &Value, security: &Value) {
+    let problems = json!({"description": "The problems (none when valid).", "content": {"application/json": {"schema": {"type": "object",
+        "properties": {"valid": {"type": "boolean"}, "problems": {"type": "array", "items": {"type": "object",
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}}}}});
+    paths["/collections/{collectionId}/check"] = json!({"post": {
+        "summary": "Check a feature by the rules of a write, without writing it (signed-in accounts).",
+        "operationId": "checkItem", "security": security,
+        "parameters": [collection],
+        "requestBody": body(&["application/geo+json", "application/json"]),
+        "responses": {"200": problems, "401": error("No valid bearer token or session.")},
+    }});
+    let text = |name: &str, description: &str| param(name, "query", description, &json!({"type": "string"}), false);
+    paths["/collections/{collectionId}/heads"] = json!({"get": {
+        "summary": "Every feature's latest version (draft, returned, published or retired), most recently changed first (signed-in accounts).",
+        "operationId": "itemHeads", "security": security,
+        "parameters": [collection, text("q", "Text in the id, names, target or actor."), text("from", "First day (YYYY-MM-DD)."),
+            text("to", "Last day (YYYY-MM-DD), inclusive."),
+            param("stage", "query", "Only this stage.", &json!({"type": "string", "enum": ["draft", "returned", "published", "retired"]}), false),
+            param("confidence", "query", "Only this confidence.", &json!({"type": "string", "enum": ["high", "medium", "low"]}), false),
+            param("limit", "query", "Page size.", &json!({"type": "integer", "minimum": 1}), false),
+            param("offset", "query", "Index of the first row.", &json!({"type": "integer", "minimum": 0}), false)],
+        "responses": {"200": {"description": "The heads.", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "401": error("No valid bearer token or session.")},
+    }});
+    paths["/collections/{collectionId}/import"] = json!({"post": {
+        "summary": "Import a batch as drafts: an ACLED CSV export (text/csv, strikes only) or GeoJSON. Rows are matched by id; each is reported new, changed, unchanged or invalid with its line.",
+        "operationId": "importItems", "security": security,
+        "parameters": [collection,
+            param("dry-run", "query", "true: report without writing.", &json!({"type": "string", "enum": ["true", "false"]}), false),
+            param(REASON_HEADER, "header", "Why (required unless a dry run).", &json!({"type": "string"}), false)],
+        "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "application/geo+json": {"schema": {"type": "object"}}}},
+        "responses": {"200": {"description": "The report, row by row.", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "400": error("The file is not an ACLED export or GeoJSON."), "401": error("No valid bearer token or session."),
+            "415": error("Neither text/csv nor GeoJSON.")},
+    }});
+}
+
 /// Adds the write operations and the history paths to `document`.
 pub fn add(document: &mut Value) {
     let string = json!({"type": "string"});
@@ -109,6 +147,13 @@ pub fn add(document: &mut Value) {
         "parameters": [collection, feature, if_match()],
         "responses": written("200", "Published."),
     }});
+    paths["/collections/{collectionId}/items/{featureId}/send-back"] = json!({"post": {
+        "summary": "Send the draft waiting on a feature back to its editor with a note (publishers only; the note is Footprint-Reason). It stays unpublished, and waits again once an editor saves it.",
+        "operationId": "sendBackItem", "security": security,
+        "parameters": [collection, feature, reason(), if_match()],
+        "responses": written("200", "Sent back."),
+    }});
+    add_editing(paths, &collection, &security);
     paths["/collections/{collectionId}/items/{featureId}/history"] = op(
         "Every version of a feature, oldest first: when, by which role, why, what changed (drafts too with a bearer token)",
         "itemHistory",

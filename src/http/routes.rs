@@ -8,7 +8,10 @@ use actix_web::middleware::from_fn;
 use actix_web::{Error, HttpRequest, HttpResponse, guard, web};
 
 use super::params::JSON_PARAMETERS;
-use super::{ApiError, assets, changes, compression, download, embed, image, ogc, openapi, pages, timeline, write};
+use super::{
+    ApiError, assets, changes, compression, download, editing, editor, embed, image, ogc, openapi, pages, timeline,
+    write,
+};
 
 /// Where the OpenAPI document describes a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +55,7 @@ fn json_parameters() -> Vec<&'static str> {
 }
 
 /// Every route, in registration order.
-pub const ROUTES: [Route; 26] = [
+pub const ROUTES: [Route; 33] = [
     route("/", none, Documented::No, |cfg, path| {
         cfg.service(resource(path, embed::map_page));
     }),
@@ -69,6 +72,25 @@ pub const ROUTES: [Route; 26] = [
     ),
     route("/downloads", none, Documented::No, |cfg, path| {
         cfg.service(resource(path, pages::index));
+    }),
+    route(
+        "/edit",
+        || vec!["lang"],
+        Documented::No,
+        |cfg, path| {
+            cfg.service(resource(path, editor::editor));
+        },
+    ),
+    route(
+        "/edit/sign-in",
+        || vec!["lang"],
+        Documented::No,
+        |cfg, path| {
+            cfg.service(resource(path, editor::sign_in_form).route(web::post().to(editor::sign_in)));
+        },
+    ),
+    route("/edit/sign-out", none, Documented::No, |cfg, path| {
+        cfg.service(post_only(path, editor::sign_out));
     }),
     route("/static/{file:.*}", none, Documented::No, |cfg, path| {
         cfg.service(stored(path, assets::static_file));
@@ -144,10 +166,30 @@ pub const ROUTES: [Route; 26] = [
         },
     ),
     route("/api/collections/{collection}/items/{feature}/publish", none, Documented::Api, |cfg, path| {
-        cfg.service(
-            web::resource(path).route(web::post().to(write::publish)).default_service(web::to(method_not_allowed)),
-        );
+        cfg.service(post_only(path, write::publish));
     }),
+    route("/api/collections/{collection}/items/{feature}/send-back", none, Documented::Api, |cfg, path| {
+        cfg.service(post_only(path, write::send_back));
+    }),
+    route("/api/collections/{collection}/check", none, Documented::Api, |cfg, path| {
+        cfg.service(post_only(path, editing::check));
+    }),
+    route(
+        "/api/collections/{collection}/heads",
+        || editing::HEADS_PARAMETERS.to_vec(),
+        Documented::Api,
+        |cfg, path| {
+            cfg.service(resource(path, editing::heads));
+        },
+    ),
+    route(
+        "/api/collections/{collection}/import",
+        || vec!["dry-run"],
+        Documented::Api,
+        |cfg, path| {
+            cfg.service(post_only(path, editing::import).app_data(web::PayloadConfig::new(editing::MAX_IMPORT_BYTES)));
+        },
+    ),
     route(
         "/api/changes",
         || changes::CHANGES_PARAMETERS.to_vec(),
@@ -254,6 +296,16 @@ where
     F::Output: actix_web::Responder + 'static,
 {
     stored(path, handler).wrap(from_fn(compression::compress_response))
+}
+
+/// A resource answering only POST with `handler` (any other method: a JSON 405).
+fn post_only<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path).route(web::post().to(handler)).default_service(web::to(method_not_allowed))
 }
 
 async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {

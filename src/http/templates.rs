@@ -1,6 +1,6 @@
-//! The HTML pages' templates (`index.html`, `embed.html`, `downloads.html` from the embedded web bundle), rendered
-//! in one pass by minijinja with HTML escaping on: a value is written once, escaped, and never read again as
-//! template text, so no input can expand into more markup than its own escaped length.
+//! The HTML pages' templates (`index.html`, `embed.html`, `downloads.html`, `edit.html`, `sign-in.html` from the
+//! embedded web bundle), rendered in one pass by minijinja with HTML escaping on: a value is written once, escaped,
+//! and never read again as template text, so no input can expand into more markup than its own escaped length.
 //!
 //! Every template sees `lang` (`en`, `ar`, `ru`), `dir` (`ltr`/`rtl`) and the function `t("key")`, the UI message
 //! in that language.
@@ -15,7 +15,7 @@ use super::assets::web_file;
 use super::error::ApiError;
 
 /// The page templates in the bundle.
-const PAGES: [&str; 3] = ["index.html", "embed.html", "downloads.html"];
+const PAGES: [&str; 5] = ["index.html", "embed.html", "downloads.html", "edit.html", "sign-in.html"];
 
 static ENVIRONMENT: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();

@@ -22,7 +22,7 @@ pub const MAX_REASON: usize = 1_000;
 pub const MAX_BODY: usize = 256 * 1024;
 
 /// The reason of a write: percent-decoded UTF-8, trimmed, not empty.
-fn reason(req: &HttpRequest, required: bool) -> Result<String, ApiError> {
+pub(super) fn reason(req: &HttpRequest, required: bool) -> Result<String, ApiError> {
     let invalid = |reason: &str| ApiError::InvalidHeader { header: REASON_HEADER, reason: reason.to_owned() };
     let Some(value) = req.headers().get(REASON_HEADER) else {
         return if required {
@@ -86,7 +86,7 @@ fn body(req: &HttpRequest, bytes: &[u8], patch: bool) -> Result<Value, ApiError>
 }
 
 /// A server of a data directory has no store to write to: `405` before anything else.
-fn writable(state: &AppState) -> Result<(), ApiError> {
+pub(super) fn writable(state: &AppState) -> Result<(), ApiError> {
     if state.live.is_writable() { Ok(()) } else { Err(WriteError::ReadOnly.into()) }
 }
 
@@ -107,7 +107,11 @@ fn respond(req: &HttpRequest, status: StatusCode, outcome: &Outcome) -> HttpResp
     if status == StatusCode::CREATED {
         response.insert_header((header::LOCATION, location.as_str()));
     }
-    let draft = v.stage == Stage::Draft;
+    let note = match v.stage {
+        Stage::Draft => "a draft: the public sees it once a publisher publishes it",
+        Stage::Returned => "sent back to its editor with the note in `reason`; the public does not see it",
+        Stage::Published => "published",
+    };
     response.json(json!({
         "collection": v.collection,
         "id": v.feature_id,
@@ -117,7 +121,7 @@ fn respond(req: &HttpRequest, status: StatusCode, outcome: &Outcome) -> HttpResp
         "at": v.at,
         "reason": v.reason,
         "changed": v.changed,
-        "note": if draft { "a draft: the public sees it once a publisher publishes it" } else { "published" },
+        "note": note,
         "links": [
             {"href": location, "rel": "self", "type": super::GEOJSON},
             {"href": format!("{location}/history"), "rel": "version-history", "type": JSON},
@@ -201,6 +205,16 @@ pub async fn publish(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     change(req, state, path, Change::Publish, false).await
+}
+
+/// `POST /api/collections/{collection}/items/{feature}/send-back`: a publisher returns the waiting draft that
+/// `If-Match` names to its editor, with a note (`Footprint-Reason`, required).
+pub async fn send_back(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    change(req, state, path, Change::SendBack, true).await
 }
 
 #[cfg(test)]

@@ -94,6 +94,9 @@ pub enum Stage {
     Draft,
     /// Public: a publisher's own write, or the publication of a draft.
     Published,
+    /// A draft a publisher sent back to its editor, with a note (the version's reason); still invisible to the
+    /// public, no longer waiting for publication until an editor saves it again.
+    Returned,
 }
 
 impl Stage {
@@ -102,12 +105,13 @@ impl Stage {
         match self {
             Stage::Draft => "draft",
             Stage::Published => "published",
+            Stage::Returned => "returned",
         }
     }
 
     /// Parses a stored name.
     pub fn from_name(name: &str) -> Option<Stage> {
-        [Stage::Draft, Stage::Published].into_iter().find(|s| s.name() == name)
+        [Stage::Draft, Stage::Published, Stage::Returned].into_iter().find(|s| s.name() == name)
     }
 }
 
@@ -245,6 +249,20 @@ pub struct Account {
     pub revoked: Option<DateTime<Utc>>,
 }
 
+/// A signed-in browser session (the editor's), found by the SHA-256 of the secret its cookie holds: the store
+/// never holds the secret itself, and every replica finds the session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// The hex SHA-256 of the cookie's secret.
+    pub key: String,
+    /// The account it signed in.
+    pub account: String,
+    /// The token every state-changing request of this session must carry (`X-CSRF-Token`, or a form's `csrf`).
+    pub csrf: String,
+    /// When it ends.
+    pub expires: DateTime<Utc>,
+}
+
 /// Everything the read path is built from.
 #[derive(Clone, Debug, Default)]
 pub struct Contents {
@@ -299,6 +317,12 @@ pub trait Backend: Send {
     fn accounts(&mut self) -> Result<Vec<Account>, StoreError>;
     /// Revokes an account's token; `false` when there is no such active account.
     fn revoke_account(&mut self, name: &str) -> Result<bool, StoreError>;
+    /// Adds a session (and forgets the expired ones).
+    fn add_session(&mut self, session: &Session) -> Result<(), StoreError>;
+    /// The session with this key, expired or not.
+    fn session(&mut self, key: &str) -> Result<Option<Session>, StoreError>;
+    /// Ends a session (signing out).
+    fn remove_session(&mut self, key: &str) -> Result<(), StoreError>;
     /// A consistent copy of the whole store, taken while it serves.
     fn backup(&mut self, to: &Path) -> Result<(), StoreError>;
 }

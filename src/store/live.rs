@@ -92,6 +92,8 @@ pub enum Change {
     Retire,
     /// `POST …/items/{id}/publish`: publish the waiting draft.
     Publish,
+    /// `POST …/items/{id}/send-back`: return the waiting draft to its editor with a note (the reason).
+    SendBack,
 }
 
 /// One write.
@@ -236,7 +238,7 @@ impl Live {
         Ok(writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
-    fn reader(&self) -> Result<MutexGuard<'_, Box<dyn Backend>>, WriteError> {
+    pub(super) fn reader(&self) -> Result<MutexGuard<'_, Box<dyn Backend>>, WriteError> {
         let reader = self.reader.as_ref().ok_or(WriteError::ReadOnly)?;
         Ok(reader.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
@@ -471,6 +473,17 @@ fn plan(snapshot: &Snapshot, write: &Write) -> Result<NewVersion, WriteError> {
             if write.reason.is_empty() {
                 version.reason = head.reason.to_string();
             }
+            Ok(version)
+        }
+        Change::SendBack => {
+            if !author.role.publishes() {
+                return Err(WriteError::Forbidden("only a publisher can send a draft back"));
+            }
+            if head.stage != Stage::Draft {
+                return Err(WriteError::NoDraft(id));
+            }
+            let mut version = new(id, next_version, head.action, current.unwrap_or(Value::Null), Some(head.seq));
+            version.stage = Stage::Returned;
             Ok(version)
         }
         Change::Create(_) => Err(WriteError::Forbidden("create is handled above")),

@@ -6,7 +6,9 @@
 //! [`FeatureStore`] and [`FeatureProvider`] traits ([`provider`]), so another backend can stand behind them.
 
 pub mod accounts;
+pub mod acled;
 pub mod backend;
+pub mod batch;
 pub mod catalog;
 pub mod check;
 pub mod edit;
@@ -17,6 +19,7 @@ pub mod live;
 pub mod postgres;
 pub mod provider;
 pub mod query;
+pub mod sessions;
 pub mod snapshot;
 pub mod synthetic;
 

@@ -14,7 +14,7 @@ use postgres::{Client, NoTls, Row, Transaction};
 use serde_json::Value;
 
 use super::backend::{
-    Account, AccountRole, Action, Backend, Contents, NewVersion, Stage, StoreError, VERSION_COLUMNS, Version,
+    Account, AccountRole, Action, Backend, Contents, NewVersion, Session, Stage, StoreError, VERSION_COLUMNS, Version,
 };
 
 /// A PostgreSQL store.
@@ -105,6 +105,8 @@ impl Postgres {
              CREATE TABLE IF NOT EXISTS footprint_accounts (name text PRIMARY KEY, role text NOT NULL, \
                token_id text NOT NULL UNIQUE, token_hash text NOT NULL, created timestamptz NOT NULL, \
                revoked timestamptz);
+             CREATE TABLE IF NOT EXISTS footprint_sessions (key text PRIMARY KEY, account text NOT NULL, \
+               csrf text NOT NULL, expires timestamptz NOT NULL);
              INSERT INTO footprint_files (name, content) \
                VALUES ('store_id', convert_to(md5(random()::text || clock_timestamp()::text), 'UTF8')) \
                ON CONFLICT (name) DO NOTHING;
@@ -439,6 +441,32 @@ impl Backend for Postgres {
             .execute("UPDATE footprint_accounts SET revoked = now() WHERE name = $1 AND revoked IS NULL", &[&name])
             .map_err(|e| self.error(&e))?;
         Ok(changed > 0)
+    }
+
+    fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        self.reopen_if_closed()?;
+        let result = self.client.execute("DELETE FROM footprint_sessions WHERE expires < now()", &[]).and_then(|_| {
+            self.client.execute(
+                "INSERT INTO footprint_sessions (key, account, csrf, expires) VALUES ($1, $2, $3, $4)",
+                &[&session.key, &session.account, &session.csrf, &session.expires],
+            )
+        });
+        result.map(|_| ()).map_err(|e| self.error(&e))
+    }
+
+    fn session(&mut self, key: &str) -> Result<Option<Session>, StoreError> {
+        self.reopen_if_closed()?;
+        let row = self
+            .client
+            .query_opt("SELECT account, csrf, expires FROM footprint_sessions WHERE key = $1", &[&key])
+            .map_err(|e| self.error(&e))?;
+        Ok(row.map(|r| Session { key: key.to_owned(), account: r.get(0), csrf: r.get(1), expires: r.get(2) }))
+    }
+
+    fn remove_session(&mut self, key: &str) -> Result<(), StoreError> {
+        self.reopen_if_closed()?;
+        self.client.execute("DELETE FROM footprint_sessions WHERE key = $1", &[&key]).map_err(|e| self.error(&e))?;
+        Ok(())
     }
 
     fn backup(&mut self, _to: &Path) -> Result<(), StoreError> {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::domain::{Bbox, Datetime, Feature};
+use crate::domain::{Bbox, Confidence, DatePrecision, Datetime, Feature, LocationPrecision, Status};
 
 /// The largest page a client may ask for; larger `limit`s are clamped to it.
 pub const MAX_LIMIT: usize = 10_000;
@@ -82,19 +82,10 @@ impl Queryable {
     /// (`kind`, `site_id`, `operator`, `actor`), where any value is accepted and may simply match nothing.
     pub fn vocabulary(self) -> Option<&'static [&'static str]> {
         match self {
-            Queryable::Confidence => Some(&["high", "medium", "low"]),
-            Queryable::LocationPrecision => {
-                Some(&["exact-facility", "town", "district", "governorate", "region", "unknown"])
-            }
-            Queryable::StartPrecision => Some(&["day", "month", "year"]),
-            Queryable::Status => Some(&[
-                "russian-operated",
-                "russian-use-reported",
-                "drawdown-reported",
-                "withdrawal-under-way",
-                "withdrawn",
-                "withdrawal-claimed",
-            ]),
+            Queryable::Confidence => Some(&Confidence::NAMES),
+            Queryable::LocationPrecision => Some(&LocationPrecision::NAMES),
+            Queryable::StartPrecision => Some(&DatePrecision::NAMES),
+            Queryable::Status => Some(&Status::NAMES),
             Queryable::Kind | Queryable::SiteId | Queryable::Operator | Queryable::Actor => None,
         }
     }

@@ -189,11 +189,11 @@ fn apply_version(
     };
     let previous_public = heads.get(&id).and_then(|h| h.published_seq);
     let head = match version.stage {
-        Stage::Draft => Head {
+        Stage::Draft | Stage::Returned => Head {
             seq: version.seq,
             version: version.version,
             action: version.action,
-            stage: Stage::Draft,
+            stage: version.stage,
             published_seq: previous_public,
             draft: if version.action == Action::Retire { None } else { Some(Arc::new(parse()?)) },
             reason: Arc::from(version.reason.as_str()),

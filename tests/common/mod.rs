@@ -191,3 +191,21 @@ pub fn postgres_database(name: &str) -> String {
     let (server, _) = base.rsplit_once('/').expect("a database in the URL");
     format!("{server}/{database}")
 }
+
+/// Runs a test on both stores: a GeoPackage, and a database of the test PostgreSQL cluster.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            async fn on_a_geopackage() {
+                super::$name($crate::common::store().await).await;
+            }
+
+            #[actix_web::test]
+            async fn on_postgresql() {
+                super::$name($crate::common::postgres_store(stringify!($name)).await).await;
+            }
+        }
+    )*};
+}

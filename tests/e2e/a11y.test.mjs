@@ -3,15 +3,18 @@
 // fallback without WebGL; language negotiation. Screenshots under target/e2e-screenshots/ (look at 20-ar-rtl.png:
 // the Arabic map labels must be joined, not isolated letters).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
 
-import { assertClean, launch, openPage, ready, shot, startServerAndBrowser, stopServerAndBrowser } from "./harness.mjs";
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+import {
+  assertClean,
+  launch,
+  openPage,
+  ready,
+  seriousViolations,
+  shot,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+} from "./harness.mjs";
 
 let server;
 let browser;
@@ -19,21 +22,6 @@ let browser;
 before(async () => ({ server, browser } = await startServerAndBrowser()));
 
 after(() => stopServerAndBrowser(server, browser));
-
-/**
- * Runs axe-core in the page and returns serious/critical violations. axe is evaluated through the DevTools protocol
- * (nothing is fetched, and no inline script is added, which the page's Content-Security-Policy would refuse).
- */
-async function seriousViolations(page) {
-  await page.evaluate(AXE);
-  const results = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
-    WCAG,
-  );
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-}
 
 for (const lang of ["en", "ar", "ru"]) {
   for (const theme of ["light", "dark"]) {

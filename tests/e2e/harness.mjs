@@ -3,7 +3,8 @@
 // would leave 127.0.0.1.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -34,10 +35,11 @@ export async function startServer() {
   // A store of its own, made from the embedded data on start: never the user's default store.
   env.FOOTPRINT_STORE = path.join(mkdtempSync(path.join(os.tmpdir(), "footprint-e2e-")), "footprint.gpkg");
   // A publisher's token for the tests that write (the command line prints it once, last).
-  const token = execFileSync(bin, ["user", "add", "e2e", "--role", "publisher"], { env, encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .pop();
+  const addUser = (name, role) =>
+    execFileSync(bin, ["user", "add", name, "--role", role], { env, encoding: "utf8" }).trim().split("\n").pop();
+  const token = addUser("e2e", "publisher");
+  // An editor's token too, for the editor's tests.
+  const editorToken = addUser("e2e-editor", "editor");
   const child = spawn(bin, ["serve", "--bind", "127.0.0.1", "--port", String(port)], {
     env,
     stdio: ["ignore", "ignore", "pipe"],
@@ -47,7 +49,7 @@ export async function startServer() {
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 150; i++) {
     try {
-      if ((await fetch(`${base}/healthz`)).ok) return { base, child, token, log: () => log };
+      if ((await fetch(`${base}/healthz`)).ok) return { base, child, token, editorToken, log: () => log };
     } catch {
       /* not up yet */
     }
@@ -183,4 +185,22 @@ export async function screenPosition(page, lon, lat) {
 /** Fails with every problem a page recorded (see `watch`). */
 export function assertClean(problems) {
   assert.deepEqual(problems, [], `problems:\n${problems.join("\n")}`);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * Runs axe-core in the page and returns serious/critical violations. axe is evaluated through the DevTools protocol
+ * (nothing is fetched, and no inline script is added, which the page's Content-Security-Policy would refuse).
+ */
+export async function seriousViolations(page) {
+  await page.evaluate(AXE);
+  const results = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    WCAG,
+  );
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
 }

@@ -80,3 +80,39 @@ export function jumpTo(lon, lat, zoom, animate) {
   if (animate && !reducedMotion()) map?.easeTo({ center: [lon, lat], zoom });
   else map?.jumpTo({ center: [lon, lat], zoom });
 }
+
+// The editor's map: one point to place by clicking, dragging the marker, or typing coordinates (the editor sets
+// the marker). `onPick(lon, lat)` reports a point chosen on the map.
+let marker = null;
+
+export function createPicker(container, styleUrl, lon, lat, zoom, onPick, onFail, locale) {
+  maplibregl.setWorkerUrl("/static/maplibre-gl-worker.mjs");
+  maplibregl.setRTLTextPlugin("/static/mapbox-gl-rtl-text.js", true);
+  try {
+    map = new maplibregl.Map({ container, style: styleUrl, center: [lon, lat], zoom, fadeDuration: 0,
+      attributionControl: { compact: true }, locale: JSON.parse(locale) });
+  } catch (e) {
+    map = null;
+    onFail(String(e && e.message ? e.message : e));
+    return;
+  }
+  const rtl = document.documentElement.dir === "rtl";
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), rtl ? "top-left" : "top-right");
+  marker = new maplibregl.Marker({ draggable: true, color: "#b3261e" });
+  marker.on("dragend", () => {
+    const p = marker.getLngLat();
+    onPick(p.lng, p.lat);
+  });
+  map.on("click", (e) => onPick(e.lngLat.lng, e.lngLat.lat));
+  window.__footprintMap = map; // for the end-to-end tests
+}
+
+export function setMarker(lon, lat, show) {
+  if (!map || !marker) return;
+  if (!show) {
+    marker.remove();
+    return;
+  }
+  marker.setLngLat([lon, lat]).addTo(map);
+  if (!map.getBounds().contains([lon, lat])) map.jumpTo({ center: [lon, lat] });
+}

@@ -27,6 +27,7 @@ use crate::{style, url};
 
 mod animation;
 mod controls;
+mod editor;
 mod embed_dialog;
 mod events;
 mod histogram;
@@ -145,6 +146,11 @@ fn now() -> f64 {
 /// Entry point: called when the module loads.
 #[wasm_bindgen(start)]
 pub fn start() {
+    // The editor's page (`/edit`) runs the editor instead of the map.
+    if document().get_element_by_id("editor").is_some() {
+        editor::start();
+        return;
+    }
     wasm_bindgen_futures::spawn_local(async {
         if let Err(err) = run().await {
             let message = err.as_string().unwrap_or_else(|| format!("{err:?}"));

@@ -5,7 +5,9 @@
 //! the small hand-written bridge in `js/bridge.js`.
 
 pub mod controls;
+pub mod diff;
 pub mod embed;
+pub mod form;
 pub mod histogram;
 pub mod keys;
 pub mod list_edit;

@@ -7,6 +7,7 @@
 
 mod geometry;
 mod schema;
+mod sessions;
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension as _, Row, TransactionBehavior, par
 use serde_json::Value;
 
 use super::backend::{
-    Account, AccountRole, Action, Backend, Contents, NewVersion, Stage, StoreError, VERSION_COLUMNS, Version,
+    Account, AccountRole, Action, Backend, Contents, NewVersion, Session, Stage, StoreError, VERSION_COLUMNS, Version,
 };
 pub use geometry::{blob_point, point_blob};
 
@@ -53,6 +54,8 @@ impl GeoPackage {
                 return Err(StoreError::Address(format!("{}: not a GeoPackage", path.display())));
             }
         }
+        // Stores made before sessions existed get their table.
+        store.connection.execute_batch(sessions::TABLE).map_err(|e| store.error(&e))?;
         Ok(store)
     }
 
@@ -456,6 +459,18 @@ impl Backend for GeoPackage {
             )
             .map_err(|e| self.error(&e))?;
         Ok(changed > 0)
+    }
+
+    fn add_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        sessions::add(&self.connection, session).map_err(|e| self.error(&e))
+    }
+
+    fn session(&mut self, key: &str) -> Result<Option<Session>, StoreError> {
+        sessions::find(&self.connection, key).map_err(|e| self.error(&e))
+    }
+
+    fn remove_session(&mut self, key: &str) -> Result<(), StoreError> {
+        sessions::remove(&self.connection, key).map_err(|e| self.error(&e))
     }
 
     fn backup(&mut self, to: &Path) -> Result<(), StoreError> {

@@ -20,7 +20,19 @@ pub(super) fn render(a: &App) {
         return;
     };
     let _ = panel.remove_attribute("hidden");
-    let lang = a.lang;
+    fill(&body, &p, a.lang);
+    // Signed-in editors (the server marks the page) get a link to the feature's form.
+    let editor = document().body().is_some_and(|b| b.has_attribute("data-editor"));
+    if let (true, Some(sel)) = (editor, a.state.map.selected.as_ref()) {
+        let id = String::from(js_sys::encode_uri_component(&sel.id));
+        let link = text_element("a", "panel-edit", a.lang.t("edit.edit_link"));
+        let _ = link.set_attribute("href", &format!("/edit?lang={}#edit/{}/{id}", a.lang.code(), sel.layer.id()));
+        let _ = body.append_child(&link);
+    }
+}
+
+/// Writes what the panel says into `body` (the map's panel, and the editor's preview of a feature).
+pub(super) fn fill(body: &Element, p: &crate::panel::Panel, lang: footprint::i18n::Lang) {
     let add = |el: Element| {
         let _ = body.append_child(&el);
     };
