@@ -385,25 +385,38 @@ async fn a_publisher_sends_a_draft_back_with_a_note_and_publishes_it_once_saved_
         .map(|v| v["stage"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(stages, ["draft", "returned", "draft", "published"]);
+    // Its first publication is a creation, however many drafts it took.
+    let (_, changes) = common::get_json(&app, "/api/changes?limit=1").await;
+    assert_eq!(
+        (changes["changes"][0]["id"].as_str(), changes["changes"][0]["action"].as_str()),
+        (Some(id.as_str()), Some("create"))
+    );
+    let (_, published) = common::get_json(&app, &item).await;
+    assert!(published.get("updated").is_none(), "not a correction: {published}");
 }
 
 #[actix_web::test]
-async fn a_secure_cookie_is_set_when_the_public_url_is_https() {
+async fn a_secure_cookie_is_set_when_the_public_url_is_https_with_or_without_a_path() {
     let store = common::store().await;
-    let mut state = footprint::http::AppState::with_live(
-        std::sync::Arc::clone(&store.state.live),
-        std::sync::Arc::new(footprint::store::Embedded),
-    );
-    state.site.public_url = Some("https://maps.example.org".into());
-    let app = service_with(actix_web::web::Data::new(state)).await;
-    let request = TestRequest::post()
-        .uri("/edit/sign-in")
-        .insert_header(("Origin", "https://maps.example.org"))
-        .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
-        .set_payload(format!("token={}", store.editor));
-    let (status, headers, _) = send(&app, request).await;
-    assert_eq!(status, 303);
-    assert!(headers.get("set-cookie").unwrap().to_str().unwrap().contains("Secure"));
+    for (public_url, origin) in [
+        ("https://maps.example.org", "https://maps.example.org"),
+        ("https://news.example/maps", "https://news.example"),
+    ] {
+        let mut state = footprint::http::AppState::with_live(
+            std::sync::Arc::clone(&store.state.live),
+            std::sync::Arc::new(footprint::store::Embedded),
+        );
+        state.site.public_url = Some(public_url.into());
+        let app = service_with(actix_web::web::Data::new(state)).await;
+        let request = TestRequest::post()
+            .uri("/edit/sign-in")
+            .insert_header(("Origin", origin))
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .set_payload(format!("token={}", store.editor));
+        let (status, headers, _) = send(&app, request).await;
+        assert_eq!(status, 303, "{public_url}: the page's own origin");
+        assert!(headers.get("set-cookie").unwrap().to_str().unwrap().contains("Secure"));
+    }
     // A forged X-Forwarded-Proto changes nothing on a site without an https public URL.
     let app = service_with(store.state.clone()).await;
     let request = TestRequest::post()
@@ -414,4 +427,103 @@ async fn a_secure_cookie_is_set_when_the_public_url_is_https() {
     let (status, headers, _) = send(&app, request).await;
     assert_eq!(status, 303);
     assert!(!headers.get("set-cookie").unwrap().to_str().unwrap().contains("Secure"));
+}
+
+#[actix_web::test]
+async fn retired_features_are_listed_not_reimported_and_signed_in_readers_are_never_cached() {
+    let store = common::store().await;
+    let app = service_with(store.state.clone()).await;
+    let bearer =
+        |token: &str, request: TestRequest| request.insert_header(("Authorization", format!("Bearer {token}")));
+    // Retire a curated strike.
+    let item = "/api/collections/strikes/items/e03";
+    let (status, headers, feature) = send(&app, TestRequest::get().uri(item)).await;
+    assert_eq!(status, 200);
+    let etag = headers.get("etag").unwrap().to_str().unwrap().to_owned();
+    let retire = TestRequest::delete()
+        .uri(item)
+        .insert_header(("If-Match", etag))
+        .insert_header(("Footprint-Reason", "Duplicate%20of%20e11"));
+    assert_eq!(send(&app, bearer(&store.publisher, retire)).await.0, 200);
+    // The editor's list still has it, as retired.
+    let (_, _, body) =
+        send(&app, bearer(&store.editor, TestRequest::get().uri("/api/collections/strikes/heads?stage=retired"))).await;
+    let heads = json_of(&body);
+    assert_eq!(heads["total"], 1, "{heads}");
+    assert_eq!(heads["heads"][0]["id"], "e03");
+    // An import does not bring it back.
+    let mut returning = json_of(&feature);
+    returning.as_object_mut().unwrap().remove("links");
+    let batch = json!({"type": "FeatureCollection", "features": [returning]});
+    let request = TestRequest::post()
+        .uri("/api/collections/strikes/import?dry-run=true")
+        .insert_header(("Content-Type", "application/geo+json"))
+        .set_payload(batch.to_string());
+    let (status, _, body) = send(&app, bearer(&store.editor, request)).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let report = json_of(&body);
+    assert_eq!(report["rows"][0]["outcome"], "invalid", "{report}");
+    assert!(report["rows"][0]["problems"][0]["message"].as_str().unwrap().contains("retired"));
+    // A reader with a dead session cookie still reads what the public reads.
+    let stale = TestRequest::get().uri(&format!("{item}/history")).insert_header(("Cookie", "fp_session=00ff"));
+    let (status, _, body) = send(&app, stale).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    // What a signed-in reader gets is never stored by a cache; the map page varies with the cookie.
+    let (cookie, _) = sign_in(&app, &store.editor).await;
+    let signed_in = TestRequest::get()
+        .uri("/api/collections/strikes/items?limit=1")
+        .insert_header(("Cookie", format!("fp_session={cookie}")));
+    let (_, headers, _) = send(&app, signed_in).await;
+    assert_eq!(headers.get("cache-control").unwrap(), "private, no-store");
+    let (_, headers, _) = send(&app, TestRequest::get().uri("/")).await;
+    assert!(headers.get_all("vary").any(|v| v.to_str().unwrap().contains("Cookie")));
+    // After failed sign-ins from its address, a token this server already verified still signs in.
+    for _ in 0..footprint::http::auth::MAX_FAILURES {
+        let request = TestRequest::post()
+            .uri("/edit/sign-in")
+            .insert_header(("Origin", ORIGIN))
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .set_payload("token=fp_guess_guess");
+        assert_eq!(send(&app, request).await.0, 401);
+    }
+    let (again, _) = sign_in(&app, &store.editor).await;
+    assert_ne!(again, cookie);
+}
+
+#[actix_web::test]
+async fn rows_of_one_file_are_checked_against_each_other_too() {
+    let store = common::store().await;
+    let app = service_with(store.state.clone()).await;
+    // Two status periods of one new site that overlap: each is fine alone, not together.
+    let (_, tartus) = common::get_json(&app, "/api/collections/sites/items/tartus.1971-01-01").await;
+    let period = |id: &str, start: &str, end: &str| {
+        let mut f = tartus.clone();
+        f.as_object_mut().unwrap().remove("links");
+        f.as_object_mut().unwrap().remove("time");
+        f["id"] = json!(id);
+        let p = &mut f["properties"];
+        for member in ["title", "title_lang"] {
+            p.as_object_mut().unwrap().remove(member);
+        }
+        p["site_id"] = json!("test-site");
+        p["start"] = json!(start);
+        p["start_precision"] = json!("day");
+        p["end"] = json!(end);
+        p["end_precision"] = json!("day");
+        f
+    };
+    let batch = json!({"type": "FeatureCollection", "features": [
+        period("test-site.2025-01-01", "2025-01-01", "2025-03-01"),
+        period("test-site.2025-02-01", "2025-02-01", "2025-04-01"),
+    ]});
+    let request = TestRequest::post()
+        .uri("/api/collections/sites/import?dry-run=true")
+        .insert_header(("Authorization", format!("Bearer {}", store.editor)))
+        .insert_header(("Content-Type", "application/geo+json"))
+        .set_payload(batch.to_string());
+    let (status, _, body) = send(&app, request).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let report = json_of(&body);
+    assert!(report["invalid"].as_u64().unwrap() >= 1, "{report}");
+    assert!(report.to_string().contains("overlaps"), "{report}");
 }

@@ -109,7 +109,12 @@ pub fn same_origin(req: &HttpRequest) -> bool {
         let origin = origin.to_str().unwrap_or("null").to_ascii_lowercase();
         let origin_host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
         let public = super::origin::base_url(req).to_ascii_lowercase();
-        return origin == public || (origin_host.is_some() && origin_host == host.as_deref());
+        // The public URL's origin: `--public-url` may carry a path (`https://example.org/maps`).
+        let public_origin = match public.find("://") {
+            Some(i) => public[i + 3..].find('/').map_or(public.as_str(), |j| &public[..i + 3 + j]),
+            None => public.as_str(),
+        };
+        return origin == public_origin || (origin_host.is_some() && origin_host == host.as_deref());
     }
     match req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         Some(site) => matches!(site, "same-origin" | "none"),
@@ -145,7 +150,11 @@ async fn session_author(req: &HttpRequest, state: &web::Data<AppState>) -> Resul
 pub async fn author(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Option<Author>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         if req.cookie(SESSION_COOKIE).is_some() {
-            return session_author(req, state).await.map(Some);
+            return match session_author(req, state).await {
+                // A dead session on a read is anonymous: a reader with an old cookie still reads what the public does.
+                Err(ApiError::Unauthorized(_)) if req.method().is_safe() => Ok(None),
+                other => other.map(Some),
+            };
         }
         return Ok(None);
     };

@@ -58,13 +58,18 @@ pub async fn conditional_get(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    // A signed-in request may see drafts: never answered from a shared validator.
-    let cacheable = matches!(*req.method(), Method::GET | Method::HEAD)
-        && req.path() != "/healthz"
-        && !req.headers().contains_key(header::AUTHORIZATION);
+    // A signed-in request (a token, or the editor's session cookie) may see drafts and its own pages: never
+    // answered from a shared validator, never stored by a cache.
+    let signed_in =
+        req.headers().contains_key(header::AUTHORIZATION) || req.cookie(super::auth::SESSION_COOKIE).is_some();
+    let cacheable = matches!(*req.method(), Method::GET | Method::HEAD) && req.path() != "/healthz" && !signed_in;
     let etag = req.app_data::<web::Data<AppState>>().map(|s| AppState::etag(&s.snapshot()));
     let (Some(etag), true) = (etag, cacheable) else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
+        let mut res = next.call(req).await?.map_into_boxed_body();
+        if signed_in && !res.headers().contains_key(header::CACHE_CONTROL) {
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        }
+        return Ok(res);
     };
     // Parsed before the handler runs: routing needs the request to itself.
     let if_none_match = IfNoneMatch::parse(&req).ok();

@@ -4,6 +4,7 @@
 //! The widget sends its height to the embedding page as `postMessage({type: "footprint:height", height})`
 //! (`embed-height.js`); the responsive snippet accepts it only from this server's origin and from its own iframe.
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -150,7 +151,10 @@ pub async fn map_page(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
         classes => theme_class(&query),
         editor => editor,
     };
-    Ok(html(templates::render("index.html", lang, values)?, lang))
+    let mut response = html(templates::render("index.html", lang, values)?, lang);
+    // Signed-in editors get a page with links to the editor: caches keep the two apart.
+    response.headers_mut().append(header::VARY, header::HeaderValue::from_static("Cookie"));
+    Ok(response)
 }
 
 /// `GET /embed`: the compact widget. Parameters: the map state, plus `title`, `caption`, `controls=0`,

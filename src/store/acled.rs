@@ -5,7 +5,7 @@
 //! - The id is `acled-` and ACLED's `event_id_cnty`, lower-cased: a second import of the same file finds the
 //!   same features.
 //! - `time_precision` 1 is the day; 2 (a week, coded to its middle) becomes the seven days around it; 3 becomes the
-//!   month (the stored references disagree on what 3 means, so the coarser reading is taken).
+//!   month and those seven days together (the stored references disagree on what 3 means: the span covers both).
 //! - `geo_precision` 1 is the town, 2 the district (part of a region, or near a town), 3 the governorate.
 //! - ACLED is the source (its named sources have no addresses): one source, ACLED's export tool, `via` the outlets
 //!   ACLED names, dated by the row's `timestamp`; attributed `reported` by ACLED. Confidence is `low` until an
@@ -109,9 +109,13 @@ fn feature(row: &Row<'_>) -> Result<Value, (&'static str, String)> {
         "" | "1" => (day, "day", day, "day"),
         "2" => (day - Duration::days(3), "day", day + Duration::days(3), "day"),
         "3" => {
+            // The stored codebooks disagree: the month, or the middle of a week. The span covers both readings;
+            // an end that is the month's own is at month precision, one beyond it at day precision.
             let first = day.with_day(1).unwrap_or(day);
-            let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
-            (first, "month", next.pred_opt().unwrap_or(first), "month")
+            let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
+            let (start, end) = (first.min(day - Duration::days(3)), last.max(day + Duration::days(3)));
+            let precision = |date: NaiveDate, edge: NaiveDate| if date == edge { "month" } else { "day" };
+            (start, precision(start, first), end, precision(end, last))
         }
         other => return Err(("time_precision", format!("`{other}` is not an ACLED time precision (1, 2 or 3)"))),
     };
@@ -264,6 +268,14 @@ mod tests {
         assert_eq!(month["properties"]["end"], "2025-02-28");
         assert_eq!(month["properties"]["start_precision"], "month");
         assert_eq!(month["properties"]["location_precision"], "governorate");
+        // Near a month's edge the week reading reaches into the next month: the span covers it, to the day.
+        let edge =
+            one("SYR3,2025-03-30,2025,3,E,Air/drone strike,A,,Syria,Idlib,,,Idlib,35.9,36.6,3,SOHR,,0,1741900000")
+                .feature
+                .unwrap();
+        let p = &edge["properties"];
+        assert_eq!((p["start"].as_str(), p["start_precision"].as_str()), (Some("2025-03-01"), Some("month")));
+        assert_eq!((p["end"].as_str(), p["end_precision"].as_str()), (Some("2025-04-02"), Some("day")));
     }
 
     #[test]

@@ -99,6 +99,8 @@ impl Live {
         reason: &str,
         apply: bool,
     ) -> Result<BatchReport, WriteError> {
+        // A replica may be a refresh behind: catch up first, so rows are matched with the latest versions.
+        self.refresh()?;
         let snapshot = self.snapshot();
         let position =
             snapshot.position(collection_id).ok_or_else(|| WriteError::CollectionNotFound(collection_id.to_owned()))?;
@@ -108,6 +110,7 @@ impl Live {
         let mut report = BatchReport { rows: Vec::new(), new: 0, changed: 0, unchanged: 0, invalid: 0, written: false };
         let mut versions = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let mut accepted: Vec<crate::domain::Feature> = Vec::new();
         for row in rows {
             let outcome = match (&row.id, row.feature) {
                 (_, Err(list)) => problems(list),
@@ -125,7 +128,16 @@ impl Live {
                 }]),
                 (Some(id), Ok(body)) => match edit::parse(&body, id, collection, &snapshot.data.publishers, &file) {
                     Err(list) => problems(list),
+                    Ok(_) if heads.get(id.as_str()).is_some_and(super::snapshot::Head::is_retired) => {
+                        problems(vec![Problem {
+                            file: file.clone(),
+                            feature: Some(id.clone()),
+                            field: "id".into(),
+                            message: format!("`{id}` was retired: an import does not bring it back"),
+                        }])
+                    }
                     Ok(feature) => {
+                        accepted.push(feature.clone());
                         let after = edit::written(&feature);
                         let head = heads.get(id.as_str());
                         let current = head
@@ -142,7 +154,11 @@ impl Live {
                                 collection: collection_id.to_owned(),
                                 feature_id: id.clone(),
                                 version: head.map_or(1, |h| h.version + 1),
-                                action: if head.is_some() { Action::Update } else { Action::Create },
+                                action: if head.is_some_and(|h| h.published_seq.is_some()) {
+                                    Action::Update
+                                } else {
+                                    Action::Create
+                                },
                                 stage: Stage::Draft,
                                 publishes: None,
                                 role: author.role,
@@ -165,8 +181,47 @@ impl Live {
             }
             report.rows.push(RowReport { line: row.line, id: row.id, outcome });
         }
+        // The rows together: the rules across a collection (one site's periods must not overlap, …) between
+        // the rows of the file as well as with the stored features.
+        let ids: std::collections::HashSet<&str> = accepted.iter().map(|f| f.id.as_str()).collect();
+        let after = collection.features().iter().filter(|f| !ids.contains(f.id.as_str())).chain(accepted.iter());
+        let mut across = Vec::new();
+        super::check::check_collection(
+            after,
+            collection.meta.role,
+            &mut super::check::Findings::new(&file, &mut across),
+        );
+        for problem in across {
+            let Some(row) = report.rows.iter_mut().find(|r| {
+                r.id.as_deref().is_some_and(|id| problem.feature.as_deref() == Some(id) || problem.message.contains(id))
+            }) else {
+                continue;
+            };
+            let id = row.id.clone().unwrap_or_default();
+            versions.retain(|v| v.feature_id != id);
+            let listed = RowProblem { field: problem.field, message: problem.message };
+            match &mut row.outcome {
+                RowOutcome::Invalid { problems } => problems.push(listed),
+                outcome => {
+                    match outcome {
+                        RowOutcome::New => report.new -= 1,
+                        RowOutcome::Changed { .. } => report.changed -= 1,
+                        _ => report.unchanged -= 1,
+                    }
+                    report.invalid += 1;
+                    *outcome = RowOutcome::Invalid { problems: vec![listed] };
+                }
+            }
+        }
         if apply && !versions.is_empty() {
-            self.commit(&versions)?;
+            self.commit(&versions).map_err(|e| match e {
+                WriteError::Store(super::backend::StoreError::Conflict { collection, feature, .. }) => {
+                    WriteError::Stale {
+                        current: format!("(changed meanwhile: {collection}/{feature}; check the file again)"),
+                    }
+                }
+                other => other,
+            })?;
             report.written = true;
         }
         Ok(report)

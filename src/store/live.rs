@@ -445,7 +445,9 @@ fn plan(snapshot: &Snapshot, write: &Write) -> Result<NewVersion, WriteError> {
             let feature =
                 edit::parse(&body, &id, collection, &snapshot.data.publishers, &file).map_err(WriteError::Invalid)?;
             let after = edit::written(&feature);
-            let mut version = new(id, next_version, Action::Update, after, Some(head.seq));
+            // Until it is first published, a feature's versions are all its creation.
+            let action = if head.published_seq.is_some() { Action::Update } else { Action::Create };
+            let mut version = new(id, next_version, action, after, Some(head.seq));
             // A draft says what it changes in the version it was based on; a published version, what it changes
             // in what the public saw.
             let base = if version.stage == Stage::Published {

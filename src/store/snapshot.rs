@@ -26,7 +26,8 @@ pub struct Head {
     pub stage: Stage,
     /// The change number of the public version, if any is public.
     pub published_seq: Option<i64>,
-    /// A pending draft's feature (`None` for a draft retirement and for published heads).
+    /// A pending (or sent back) draft's feature; for a retired feature, its last content (the editor lists it);
+    /// `None` for a draft retirement and for published heads.
     pub draft: Option<Arc<Feature>>,
     /// Why it was written (a publication of a draft keeps the draft's reason).
     pub reason: Arc<str>,
@@ -203,7 +204,8 @@ fn apply_version(
                 features.remove(&id);
             } else {
                 let mut feature = parse()?;
-                if version.version > 1 {
+                // "Updated" only for a correction: a first publication is a creation, however many drafts it had.
+                if version.action == Action::Update {
                     feature.updated = Some(Box::new(Updated { at: version.at, reason: version.reason.clone() }));
                 }
                 features.insert(id.clone(), feature);
@@ -214,7 +216,7 @@ fn apply_version(
                 action: version.action,
                 stage: Stage::Published,
                 published_seq: Some(version.seq),
-                draft: None,
+                draft: if version.action == Action::Retire { parse().ok().map(Arc::new) } else { None },
                 reason: Arc::from(version.reason.as_str()),
             }
         }

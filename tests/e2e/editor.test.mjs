@@ -225,6 +225,30 @@ test("a request from another site and a request with a dead session are refused"
   await context.close();
 });
 
+test("a retirement drafted by an editor is shown to the publisher as one, and publishing it retires the feature", async () => {
+  const t = messages("en");
+  const editor = await signIn(server.editorToken);
+  await editor.page.goto(`${server.base}/edit?lang=en#edit/strikes/e20`);
+  await editor.page.waitForSelector("#ed-history li");
+  await editor.page.fill("#fld-reason", "Duplicate of another strike");
+  await editor.page.click("#ed-retire");
+  await waitForMessage(editor.page, t["edit.retired"]);
+  assert.ok((await editor.page.textContent("#ed-history")).includes(t["edit.stage.retiring"]));
+  assertClean(editor.problems);
+  await editor.context.close();
+  assert.equal((await fetch(`${server.base}/api/collections/strikes/items/e20`)).status, 200, "a draft: still public");
+  const publisher = await signIn(server.token);
+  await publisher.page.goto(`${server.base}/edit?lang=en#edit/strikes/e20`);
+  await publisher.page.waitForSelector("#ed-review:not([hidden]) .ed-alert");
+  assert.equal(await publisher.page.textContent("#ed-diff .ed-alert"), t["edit.review_retire"]);
+  await shot(publisher.page, "37-editor-review-retirement-en");
+  await publisher.page.click("#ed-publish");
+  await waitForMessage(publisher.page, t["edit.published"]);
+  assert.equal((await fetch(`${server.base}/api/collections/strikes/items/e20`)).status, 410);
+  assertClean(publisher.problems);
+  await publisher.context.close();
+});
+
 for (const lang of ["ar", "ru"]) {
   test(`the editor in ${lang}: every page passes axe, problems show next to their fields, and it works on a phone`, async () => {
     const signInPage = await openPage(browser, `${server.base}/edit/sign-in?lang=${lang}`, { noMap: true });

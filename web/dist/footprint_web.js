@@ -444,6 +444,9 @@ function __wbg_get_imports() {
         __wbg_set_body_877d5251e78ca815: function(arg0, arg1) {
             arg0.body = arg1;
         },
+        __wbg_set_cache_7a23201e29cbd632: function(arg0, arg1) {
+            arg0.cache = __wbindgen_enum_RequestCache[arg1];
+        },
         __wbg_set_checked_91ac4f7dd0263c1a: function(arg0, arg1) {
             arg0.checked = arg1 !== 0;
         },
@@ -462,6 +465,9 @@ function __wbg_get_imports() {
         __wbg_set_headers_6d75a7df4eb22716: function(arg0, arg1) {
             arg0.headers = arg1;
         },
+        __wbg_set_href_43ef5a88c2c5c339: function() { return handleError(function (arg0, arg1, arg2) {
+            arg0.href = getStringFromWasm0(arg1, arg2);
+        }, arguments); },
         __wbg_set_id_861bcd7afe9f86ad: function(arg0, arg1, arg2) {
             arg0.id = getStringFromWasm0(arg1, arg2);
         },
@@ -606,43 +612,43 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 14, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h985e088514d0d027);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 10, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h757d5f1ad67a9ef9);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64], shim_idx: 11, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h3f0f223680888a78);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64], shim_idx: 14, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h50d66314b1ac76cf);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 12, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha6c642ab1857585a);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h8e910b84f2d0682f);
             return ret;
         },
         __wbindgen_generic_0000000000000005: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 9, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha75a2ff73363fbe9);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h155b9d6078825309);
             return ret;
         },
         __wbindgen_generic_0000000000000006: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("KeyboardEvent")], shim_idx: 9, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha75a2ff73363fbe9_7);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h155b9d6078825309_7);
             return ret;
         },
         __wbindgen_generic_0000000000000007: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 13, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h604841256618d509);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 11, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h50f66e42f67fcb9c);
             return ret;
         },
         __wbindgen_generic_0000000000000008: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String], shim_idx: 8, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hfa7a86db500f9d67);
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h36937ff7a0661177);
             return ret;
         },
         __wbindgen_generic_0000000000000009: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 10, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf7e2849b97327242);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 13, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h3d38d535a9d18d5f);
             return ret;
         },
         __wbindgen_generic_000000000000000a: function(arg0, arg1) {
@@ -666,16 +672,16 @@ function __wbg_get_imports() {
     };
 }
 
-function wasm_bindgen__convert__closures_____invoke__hf7e2849b97327242(arg0, arg1) {
-    wasm.wasm_bindgen__convert__closures_____invoke__hf7e2849b97327242(arg0, arg1);
+function wasm_bindgen__convert__closures_____invoke__h3d38d535a9d18d5f(arg0, arg1) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h3d38d535a9d18d5f(arg0, arg1);
 }
 
-function wasm_bindgen__convert__closures_____invoke__ha75a2ff73363fbe9(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__ha75a2ff73363fbe9(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h155b9d6078825309(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h155b9d6078825309(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__ha75a2ff73363fbe9_7(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__ha75a2ff73363fbe9_7(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h155b9d6078825309_7(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h155b9d6078825309_7(arg0, arg1, arg2);
 }
 
 function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg1, arg2) {
@@ -685,30 +691,33 @@ function wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789(arg0, arg
     }
 }
 
-function wasm_bindgen__convert__closures_____invoke__hfa7a86db500f9d67(arg0, arg1, arg2) {
+function wasm_bindgen__convert__closures_____invoke__h36937ff7a0661177(arg0, arg1, arg2) {
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__hfa7a86db500f9d67(arg0, arg1, ptr0, len0);
+    wasm.wasm_bindgen__convert__closures_____invoke__h36937ff7a0661177(arg0, arg1, ptr0, len0);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h604841256618d509(arg0, arg1, arg2, arg3) {
+function wasm_bindgen__convert__closures_____invoke__h50f66e42f67fcb9c(arg0, arg1, arg2, arg3) {
     const val2 = +arg3;
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__h604841256618d509(arg0, arg1, ptr0, len0, val2);
+    wasm.wasm_bindgen__convert__closures_____invoke__h50f66e42f67fcb9c(arg0, arg1, ptr0, len0, val2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__ha6c642ab1857585a(arg0, arg1, arg2) {
-    wasm.wasm_bindgen__convert__closures_____invoke__ha6c642ab1857585a(arg0, arg1, arg2);
+function wasm_bindgen__convert__closures_____invoke__h8e910b84f2d0682f(arg0, arg1, arg2) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h8e910b84f2d0682f(arg0, arg1, arg2);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h3f0f223680888a78(arg0, arg1, arg2, arg3) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h3f0f223680888a78(arg0, arg1, arg2, arg3);
+function wasm_bindgen__convert__closures_____invoke__h50d66314b1ac76cf(arg0, arg1, arg2, arg3) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h50d66314b1ac76cf(arg0, arg1, arg2, arg3);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h985e088514d0d027(arg0, arg1, arg2, arg3, arg4) {
-    wasm.wasm_bindgen__convert__closures_____invoke__h985e088514d0d027(arg0, arg1, arg2, arg3, arg4);
+function wasm_bindgen__convert__closures_____invoke__h757d5f1ad67a9ef9(arg0, arg1, arg2, arg3, arg4) {
+    wasm.wasm_bindgen__convert__closures_____invoke__h757d5f1ad67a9ef9(arg0, arg1, arg2, arg3, arg4);
 }
+
+
+const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 
 
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];

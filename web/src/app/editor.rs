@@ -66,6 +66,8 @@ struct Editor {
     map_started: bool,
     /// What to say once the feature being loaded shows (after a save: "saved as a draft").
     pending: Option<(String, bool)>,
+    /// Counts loads of a feature: one that finishes after a later one started is dropped.
+    loads: u64,
 }
 
 thread_local! {
@@ -96,11 +98,17 @@ pub(super) fn start() {
         open: None,
         map_started: false,
         pending: None,
+        loads: 0,
     };
     EDITOR.with(|cell| *cell.borrow_mut() = Some(editor));
     on("ed-collection", "change", |_| {
         with(|e| e.collection = select("ed-collection").value());
-        route();
+        // A feature's form belongs to its layer: another layer opens its list (the route runs on the change).
+        if window().location().hash().unwrap_or_default().starts_with("#edit/") {
+            let _ = window().location().set_hash("find");
+        } else {
+            route();
+        }
     });
     on_window("hashchange", route);
     find::wire();
@@ -204,6 +212,8 @@ async fn call(method: &str, url: &str, body: Option<(&str, &str)>, headers: &[(&
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    // What an editor reads (drafts, heads, history) is never taken from a cache.
+    init.set_cache(web_sys::RequestCache::NoStore);
     let h = web_sys::Headers::new()?;
     h.set("Accept", "application/json, application/geo+json")?;
     if method != "GET" {
@@ -219,6 +229,11 @@ async fn call(method: &str, url: &str, body: Option<(&str, &str)>, headers: &[(&
     init.set_headers(&h);
     let request = web_sys::Request::new_with_str_and_init(url, &init)?;
     let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request)).await?.dyn_into()?;
+    if response.status() == 401 {
+        // The session ended (expired, signed out elsewhere, or the account was revoked): sign in again.
+        let lang = lang();
+        let _ = window().location().set_href(&format!("/edit/sign-in?lang={lang}"));
+    }
     let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
     Ok(Reply { status: response.status(), etag: response.headers().get("ETag")?, body: text })
 }

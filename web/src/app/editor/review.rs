@@ -44,28 +44,38 @@ fn item_url(collection: &str, id: &str) -> String {
 /// Loads a feature into the form.
 pub(super) async fn load(collection: &str, id: &str) {
     let lang = lang();
+    let this_load = with(|e| {
+        e.loads += 1;
+        e.loads
+    });
     status(lang.t("edit.loading"), true);
     let url = item_url(collection, id);
-    let (Ok(head), Ok(history)) = (
-        call("GET", &format!("{url}?stage=draft"), None, &[]).await,
-        call("GET", &format!("{url}/history"), None, &[]).await,
-    ) else {
+    // The history first: a retired feature's URL is gone (410), its last version is in the history.
+    let Ok(history) = call("GET", &format!("{url}/history"), None, &[]).await else {
         status(&lang.tf("edit.failed", &[("message", "network")]), false);
         return;
     };
+    let retired = history.json()["retired"].as_bool().unwrap_or(false);
+    let head = if retired { None } else { call("GET", &format!("{url}?stage=draft"), None, &[]).await.ok() };
+    if with(|e| e.loads) != this_load {
+        return; // another feature was opened meanwhile
+    }
     let versions = history.json()["versions"].as_array().cloned().unwrap_or_default();
     let last = versions.last().cloned().unwrap_or(Value::Null);
-    let retired = history.json()["retired"].as_bool().unwrap_or(false);
     let stage = if retired { "retired".to_owned() } else { last["stage"].as_str().unwrap_or("published").to_owned() };
-    let content = if head.ok() { head.json() } else { last["feature"].clone() };
+    let content = match &head {
+        Some(head) if head.ok() => head.json(),
+        _ => last["feature"].clone(),
+    };
     if content.is_null() {
-        status(&lang.tf("edit.failed", &[("message", &head.message())]), false);
+        let message = head.map_or_else(|| history.message(), |h| h.message());
+        status(&lang.tf("edit.failed", &[("message", &message)]), false);
         return;
     }
     let open = Open {
         collection: collection.to_owned(),
         id: Some(id.to_owned()),
-        etag: head.etag.clone(),
+        etag: head.as_ref().and_then(|h| h.etag.clone()),
         stage: stage.clone(),
         // What the public sees: the latest published version, unless it retired the feature.
         published: versions
@@ -86,7 +96,7 @@ pub(super) async fn load(collection: &str, id: &str) {
     element("ed-edit-heading").set_text_content(Some(&heading));
     build(collection, &form);
     show_stage(&stage);
-    show_review(&open, &content);
+    show_review(&open, &content, last["action"] == "retire");
     show_history(&versions, lang);
     match with(|e| e.pending.take()) {
         Some((said, good)) => status(&said, good),
@@ -115,8 +125,9 @@ pub(super) fn show_stage(stage: &str) {
     }
 }
 
-/// A publisher's review of a waiting draft: what it changes against the published version.
-fn show_review(open: &Open, draft: &Value) {
+/// A publisher's review of a waiting draft: what it changes against the published version (`retiring`: the draft
+/// retires the feature).
+fn show_review(open: &Open, draft: &Value, retiring: bool) {
     let publishes = with(|e| e.publishes);
     let review = element("ed-review");
     if !(publishes && open.stage == "draft") {
@@ -127,6 +138,10 @@ fn show_review(open: &Open, draft: &Value) {
     let lang = lang();
     let diff = element("ed-diff");
     diff.set_text_content(None);
+    if retiring {
+        let _ = diff.append_child(&text_element("p", "ed-alert", lang.t("edit.review_retire")));
+        return;
+    }
     if open.published.is_none() {
         let _ = diff.append_child(&text_element("p", "", lang.t("edit.new_feature")));
     }
@@ -174,8 +189,11 @@ fn show_history(versions: &[Value], lang: Lang) {
         let day = at.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         let date = day.map_or_else(|| at.to_owned(), |d| lang.date(d, footprint::domain::DatePrecision::Day));
         let stage = v["stage"].as_str().unwrap_or("published");
-        let stage_label =
-            if v["action"] == "retire" { lang.t("edit.stage.retired") } else { lang.t(&format!("edit.stage.{stage}")) };
+        let stage_label = match (v["action"] == "retire", stage) {
+            (true, "published") => lang.t("edit.stage.retired"),
+            (true, _) => lang.t("edit.stage.retiring"),
+            (false, stage) => lang.t(&format!("edit.stage.{stage}")),
+        };
         let role = lang.t(&format!("edit.role.{}", v["role"].as_str().unwrap_or("editor")));
         let version = v["version"].to_string();
         let item = text_element("li", "", "");
