@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { dir, store }) => check(dir, store),
         Some(Command::Schema) => schema(),
+        Some(Command::Generate { dir, strikes, seed }) => footprint::cli::generate::generate(&dir, strikes, seed),
         Some(Command::Export { dir, data, store }) => export(&dir, data, &store),
         Some(Command::Import { dir, acled, apply, reason, store }) => match (dir, acled) {
             (Some(dir), _) => import(&dir, apply, reason, &store),

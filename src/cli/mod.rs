@@ -2,6 +2,7 @@
 //! its data ([`data`]).
 
 pub mod data;
+pub mod generate;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -43,6 +44,18 @@ pub enum Command {
     },
     /// Print the JSON Schema of a feature, generated from the code (`geodata/schema/feature.schema.json` is this).
     Schema,
+    /// Write a data directory for scale benchmarks: the curated data with a strikes layer of N real-shaped strikes
+    /// (copies of the curated ones at new points inside Syria and new days over two years).
+    Generate {
+        /// The directory to write (created if missing; its files are replaced).
+        dir: PathBuf,
+        /// How many strikes.
+        #[arg(long, default_value_t = 100_000)]
+        strikes: usize,
+        /// The generator's seed (the same seed gives the same files).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Write the published layers of the store (or of a data directory) as reviewable GeoJSON files, in the
     /// curated files' own format, into a directory.
     Export {

@@ -46,6 +46,13 @@ struct EmbeddedGeodata;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Embedded;
 
+impl Embedded {
+    /// The names of the embedded files (`catalog.json`, `schema/feature.schema.json`, the layers, …).
+    pub fn names() -> Vec<String> {
+        EmbeddedGeodata::iter().map(std::borrow::Cow::into_owned).collect()
+    }
+}
+
 impl DataFiles for Embedded {
     fn read(&self, name: &str) -> Result<Cow<'static, [u8]>, FilesError> {
         EmbeddedGeodata::get(name)

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod check;
 pub mod edit;
 pub mod files;
+pub mod generate;
 pub mod gpkg;
 pub mod index;
 pub mod live;

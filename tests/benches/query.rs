@@ -1,8 +1,9 @@
 //! Query benchmarks through the real route table: `cargo bench --bench query`.
 //!
-//! The strikes layer is replaced by clones of the curated strikes, real-shaped (their names in three languages,
-//! descriptions, attribution, casualty ranges, notes and every source), spread over Syria's extent and two years
-//! with a fixed seed; unlocated strikes stay unlocated. Each request goes through the production [`app`] (routing,
+//! The strikes layer is replaced by real-shaped copies of the curated strikes (`footprint::store::generate`, the
+//! generator `footprint generate` uses: names in three languages, descriptions, attribution, casualty ranges, notes
+//! and every source, at points inside Syria and days over two years, with a fixed seed; unlocated strikes stay
+//! unlocated). Each request goes through the production [`app`] (routing,
 //! parameter parsing, the index, GeoJSON serialisation, conditional GET, security headers), without compression.
 //!
 //! - `items/1m_bbox_datetime_1k`: bbox + datetime on 1,000,000 strikes returning ~1,000.
@@ -20,9 +21,7 @@ use std::sync::Arc;
 use actix_web::test::{TestRequest, call_service, init_service, read_body};
 use actix_web::web;
 use criterion::{Criterion, criterion_group, criterion_main};
-use footprint::domain::Point;
 use footprint::http::{AppState, app};
-use footprint::store::synthetic::SplitMix;
 use footprint::store::{Collection, Dataset, Embedded, FeatureProvider as _};
 
 /// The curated data with its strikes replaced by `n` real-shaped clones.
@@ -30,22 +29,7 @@ fn dataset(n: usize) -> Dataset {
     let mut dataset = Dataset::load(&Embedded).unwrap();
     let strikes = dataset.collections.iter_mut().find(|c| c.meta.id == "strikes").unwrap();
     let curated = strikes.features().to_vec();
-    let first = chrono::NaiveDate::from_ymd_opt(2024, 12, 8).unwrap();
-    let mut rng = SplitMix(42);
-    let clones = (0..n)
-        .map(|i| {
-            let mut f = curated[i % curated.len()].clone();
-            f.id = compact_str::format_compact!("{}-{i}", f.id);
-            let length = f.properties.end.map(|end| end - f.properties.start);
-            f.properties.start = first + chrono::Days::new(rng.next_u64() % 730);
-            f.properties.end = length.map(|l| f.properties.start + l);
-            if f.geometry.is_some() {
-                let (lon, lat) = (35.0 + 7.0 * rng.unit(), 32.0 + 5.5 * rng.unit());
-                f.geometry = Some(Point { lon: (lon * 1e5).round() / 1e5, lat: (lat * 1e5).round() / 1e5 });
-            }
-            f
-        })
-        .collect();
+    let clones = footprint::store::generate::strikes(&curated, n, 42);
     *strikes = std::sync::Arc::new(Collection::new(strikes.meta.clone(), clones));
     dataset
 }

@@ -1,0 +1,76 @@
+"""Figures at scale, for the README: a data directory of N real-shaped strikes (`footprint generate`), served from
+the directory by a release build; its time to ready, its memory, and the time of the issue's queries.
+
+    cargo build --release && python3 tests/load/scale.py [--strikes 100000] [--requests 200]
+
+Prints figures; passes or fails nothing (speed is measured here, never asserted in tests). Standard library only.
+"""
+
+import argparse
+import http.client
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from server import ROOT, Server, request
+
+MONTH = "/api/collections/strikes/items?bbox=35.5,32.5,38.5,35.5&datetime=2025-03-01/2025-03-31&limit=50"
+THOUSAND = "/api/collections/strikes/items?bbox=35,32,43,38&datetime=2025-03-01/2025-03-07&limit=1000"
+DOWNLOAD = "/api/collections/strikes/download?f=geojson"
+
+
+def timed(port, target, n):
+    """Median and 99th percentile milliseconds of `n` requests on one connection, and the last body's size."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    times, size = [], 0
+    for _ in range(n):
+        status, body, _, seconds = request(port, target, connection=conn)
+        assert status == 200, (status, body[:200])
+        times.append(seconds * 1000)
+        size = len(body)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))], size
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--strikes", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    binary = str(ROOT / "target" / "release" / "footprint")
+    data = Path(tempfile.mkdtemp(prefix="footprint-scale-"))
+    started = time.perf_counter()
+    subprocess.run([binary, "generate", str(data), "--strikes", str(args.strikes)], check=True, capture_output=True)
+    generated = time.perf_counter() - started
+    layer = (data / "strikes.geojson").stat().st_size
+    print(f"generate {args.strikes} strikes: {generated:.1f} s, strikes.geojson {layer / 1e6:.0f} MB")
+    started = time.perf_counter()
+    server = Server(data / "serve.log", ["--data", str(data)])
+    ready = time.perf_counter() - started
+    try:
+        rss, peak = server.memory_kib()
+        print(f"ready after start: {ready:.2f} s; resident {rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB)")
+        for name, target in [("bbox + a month, limit 50", MONTH), ("bbox + 7 days, ~1000 features", THOUSAND)]:
+            p50, p99, size = timed(server.port, target, args.requests)
+            print(f"{name}: median {p50:.2f} ms, p99 {p99:.2f} ms, {size / 1024:.0f} KB")
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+        conn.request("GET", DOWNLOAD)
+        response = conn.getresponse()
+        first = response.read(1)
+        first_byte = time.perf_counter() - started
+        total = len(first) + len(response.read())
+        whole = time.perf_counter() - started
+        rss_after, peak_after = server.memory_kib()
+        print(
+            f"full GeoJSON download: first byte {first_byte * 1000:.0f} ms, all {whole:.2f} s, {total / 1e6:.0f} MB; "
+            f"resident after {rss_after / 1024:.0f} MB (peak {peak_after / 1024:.0f} MB, +{(peak_after - peak) / 1024:.0f} MB)"
+        )
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
