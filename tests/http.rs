@@ -249,3 +249,31 @@ async fn feature_titles_follow_the_language_and_an_english_fallback_is_labelled(
     let (status, _, _) = get_with(&app, request).await;
     assert_eq!(status, 200, "the Arabic tag does not validate the English page");
 }
+
+#[actix_web::test]
+async fn a_streamed_download_is_the_same_in_every_encoding_and_holds_exactly_the_paged_items() {
+    let app = service().await;
+    let filter = "bbox=35,32,43,38&datetime=2024-12-01/2025-12-31";
+    for format in ["geojson", "csv"] {
+        let uri = format!("/api/collections/strikes/download?f={format}&{filter}");
+        let plain = get_with(&app, TestRequest::get().uri(&uri).insert_header(("Accept-Encoding", "identity"))).await;
+        assert_eq!(plain.0, 200);
+        assert!(plain.1.get("content-encoding").is_none());
+        let gz = get_with(&app, TestRequest::get().uri(&uri).insert_header(("Accept-Encoding", "gzip"))).await;
+        assert_eq!(gz.1.get("content-encoding").unwrap(), "gzip");
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(gz.2.as_slice()).read_to_end(&mut unzipped).unwrap();
+        assert_eq!(unzipped, plain.2, "{format}: gzip");
+        let br = get_with(&app, TestRequest::get().uri(&uri).insert_header(("Accept-Encoding", "br"))).await;
+        assert_eq!(br.1.get("content-encoding").unwrap(), "br");
+        let mut unbrotli = Vec::new();
+        brotli_decompressor::Decompressor::new(br.2.as_slice(), 4096).read_to_end(&mut unbrotli).unwrap();
+        assert_eq!(unbrotli, plain.2, "{format}: brotli");
+        if format == "geojson" {
+            let download: Value = serde_json::from_slice(&plain.2).unwrap();
+            let (_, items) = get_json(&app, &format!("/api/collections/strikes/items?limit=1000&{filter}")).await;
+            assert_eq!(ids(&download), ids(&items), "the download holds exactly what the items API pages");
+            assert_eq!(download["numberMatched"], items["numberMatched"]);
+        }
+    }
+}

@@ -32,15 +32,25 @@ const GZIP_LEVEL: u32 = 6;
 static COMPRESSING: LazyLock<Semaphore> =
     LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)));
 
+/// A brotli encoder writing into `out`, with this module's quality and window.
+pub fn brotli_writer<W: std::io::Write>(out: W) -> brotli::CompressorWriter<W> {
+    brotli::CompressorWriter::new(out, 16 * 1024, BROTLI_QUALITY, BROTLI_WINDOW)
+}
+
+/// A gzip encoder writing into `out`, with this module's level.
+pub fn gzip_writer<W: std::io::Write>(out: W) -> flate2::write::GzEncoder<W> {
+    flate2::write::GzEncoder::new(out, flate2::Compression::new(GZIP_LEVEL))
+}
+
 /// `data` compressed with `encoding` (brotli or gzip).
 pub fn compress(data: &[u8], encoding: ContentEncoding) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(data.len() / 4);
     if encoding == ContentEncoding::Brotli {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 16 * 1024, BROTLI_QUALITY, BROTLI_WINDOW);
+        let mut writer = brotli_writer(&mut out);
         writer.write_all(data)?;
         writer.flush()?;
     } else {
-        let mut writer = flate2::write::GzEncoder::new(&mut out, flate2::Compression::new(GZIP_LEVEL));
+        let mut writer = gzip_writer(&mut out);
         writer.write_all(data)?;
         writer.finish()?;
     }

@@ -92,12 +92,17 @@ pub fn header() -> [&'static str; COLUMNS.len()] {
     COLUMNS.map(|(name, _)| name)
 }
 
+/// The cells of one feature's row, in the order of [`header`].
+pub fn row(feature: &Feature) -> impl Iterator<Item = String> + '_ {
+    COLUMNS.iter().map(move |(_, cell)| cell(feature))
+}
+
 /// Encodes features as CSV with [`COLUMNS`].
 pub fn to_csv(features: &[&Feature]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(features.len() * 512));
     writer.write_record(header())?;
     for feature in features {
-        writer.write_record(COLUMNS.iter().map(|(_, cell)| cell(feature)))?;
+        writer.write_record(row(feature))?;
     }
     writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }

@@ -1,29 +1,22 @@
-//! Downloads: a whole collection (filtered like items) as a GeoJSON or CSV ([`super::csv`]) file.
+//! Downloads: a whole collection (filtered like items) as a GeoJSON or CSV ([`super::csv`]) file, streamed.
 
+use std::io::Write;
+
+use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Header as _};
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Serialize;
 
-use crate::domain::Localized;
+use crate::domain::{Feature, Lang, Localized};
 
-use super::csv::csv_response;
 use super::error::ApiError;
 use super::params::{Params, filter_parameters};
-use super::{AppState, GEOJSON, lang};
+use super::{AppState, GEOJSON, encoding, lang, stream};
 
 /// Parameters of the download endpoint besides the collection's queryables.
 pub const DOWNLOAD_PARAMETERS: [&str; 6] = ["f", "bbox", "bbox-crs", "datetime", "sortby", "lang"];
 
-#[derive(Serialize)]
-struct Download<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    name: &'a str,
-    #[serde(rename = "numberMatched")]
-    matched: usize,
-    features: Vec<Localized<'a>>,
-}
-
-/// `GET /api/collections/{collection}/download?f=geojson|csv`: every matching feature, as an attachment.
+/// `GET /api/collections/{collection}/download?f=geojson|csv`: every matching feature, as an attachment, streamed
+/// ([`super::stream`]): written on a blocking thread and compressed there (gzip or brotli, as the client accepts),
+/// so the server holds a few chunks of it, never the whole file.
 pub async fn download(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -35,22 +28,51 @@ pub async fn download(
     let format = params.format(&["geojson", "csv"])?;
     let filter = params.filter(collection)?;
     let lang = lang::for_api(&req, &params)?;
-    let features = collection.all(&filter);
-    let id = &collection.meta().id;
+    let id = collection.meta().id.clone();
     let stem = if filter.is_unrestricted() { format!("footprint-{id}") } else { format!("footprint-{id}-filtered") };
-    if format == "csv" {
-        return csv_response(&features, Some(&stem));
+    let accepted = AcceptEncoding::parse(&req).unwrap_or(AcceptEncoding(Vec::new()));
+    let held = [ContentEncoding::Brotli, ContentEncoding::Gzip, ContentEncoding::Identity];
+    let encoding = encoding::choose(&accepted, &held).unwrap_or(ContentEncoding::Identity);
+    let (media, extension) = if format == "csv" { ("text/csv; charset=utf-8", "csv") } else { (GEOJSON, "geojson") };
+    let body = stream::body(encoding, move |out| {
+        let Ok(collection) = super::find_collection(&data, &id) else { return Ok(()) };
+        let features = collection.all(&filter);
+        if format == "csv" { write_csv(out, &features) } else { write_geojson(out, &id, &features, lang) }
+    });
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(media)
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.{extension}\"")))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    if encoding != ContentEncoding::Identity {
+        response.insert_header((header::CONTENT_ENCODING, encoding.to_header_value()));
     }
-    let body = serde_json::to_vec(&Download {
-        kind: "FeatureCollection",
-        name: id,
-        matched: features.len(),
-        features: features.iter().map(|&feature| Localized { feature, lang }).collect(),
-    })
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let response = HttpResponse::Ok()
-        .content_type(GEOJSON)
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.geojson\"")))
-        .body(body);
-    Ok(lang::declare(response, lang))
+    Ok(lang::declare(response.body(body), lang))
+}
+
+/// A GeoJSON `FeatureCollection` (`type`, `name`, `numberMatched`, `features`), one feature at a time.
+fn write_geojson(out: &mut dyn Write, name: &str, features: &[&Feature], lang: Lang) -> std::io::Result<()> {
+    let name = serde_json::to_string(name).map_err(std::io::Error::other)?;
+    write!(
+        out,
+        "{{\"type\":\"FeatureCollection\",\"name\":{name},\"numberMatched\":{},\"features\":[",
+        features.len()
+    )?;
+    for (i, &feature) in features.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &Localized { feature, lang }).map_err(std::io::Error::other)?;
+    }
+    out.write_all(b"]}")
+}
+
+/// The CSV of [`super::csv`], one row at a time.
+fn write_csv(out: &mut dyn Write, features: &[&Feature]) -> std::io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    writer.write_record(super::csv::header()).map_err(std::io::Error::other)?;
+    for feature in features {
+        writer.write_record(super::csv::row(feature)).map_err(std::io::Error::other)?;
+    }
+    writer.flush()
 }

@@ -32,6 +32,7 @@ pub mod params;
 pub mod routes;
 pub mod security;
 pub mod server;
+pub mod stream;
 pub mod templates;
 pub mod timeline;
 pub mod write;

@@ -55,19 +55,21 @@ def main():
         for name, target in [("bbox + a month, limit 50", MONTH), ("bbox + 7 days, ~1000 features", THOUSAND)]:
             p50, p99, size = timed(server.port, target, args.requests)
             print(f"{name}: median {p50:.2f} ms, p99 {p99:.2f} ms, {size / 1024:.0f} KB")
-        started = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
-        conn.request("GET", DOWNLOAD)
-        response = conn.getresponse()
-        first = response.read(1)
-        first_byte = time.perf_counter() - started
-        total = len(first) + len(response.read())
-        whole = time.perf_counter() - started
-        rss_after, peak_after = server.memory_kib()
-        print(
-            f"full GeoJSON download: first byte {first_byte * 1000:.0f} ms, all {whole:.2f} s, {total / 1e6:.0f} MB; "
-            f"resident after {rss_after / 1024:.0f} MB (peak {peak_after / 1024:.0f} MB, +{(peak_after - peak) / 1024:.0f} MB)"
-        )
+        for encoding in ["identity", "gzip", "br"]:
+            _, peak_before = server.memory_kib()
+            started = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+            conn.request("GET", DOWNLOAD, headers={"Accept-Encoding": encoding})
+            response = conn.getresponse()
+            first = response.read(1)
+            first_byte = time.perf_counter() - started
+            total = len(first) + len(response.read())
+            whole = time.perf_counter() - started
+            _, peak_after = server.memory_kib()
+            print(
+                f"full GeoJSON download ({encoding}): first byte {first_byte * 1000:.0f} ms, all {whole:.2f} s, "
+                f"{total / 1e6:.0f} MB sent; peak memory +{(peak_after - peak_before) / 1024:.0f} MB"
+            )
     finally:
         server.stop()
 
