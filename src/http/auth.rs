@@ -73,18 +73,26 @@ pub fn client_address(req: &HttpRequest) -> IpAddr {
 }
 
 impl SignIns {
-    /// `Err(429)` when `address` is locked out.
-    pub fn check(&self, address: IpAddr) -> Result<(), ApiError> {
-        match self.locked(address) {
-            Some(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
-            None => Ok(()),
-        }
-    }
-
     /// Counts a failed sign-in from `address`.
     pub fn count_failure(&self, address: IpAddr) {
         self.failed(address);
     }
+}
+
+/// Seconds until `address` may try `token` again, when it is locked out. Behind a proxy many people share an
+/// address: a token this server already verified still gets in (no argon2 is computed for it), so someone guessing
+/// cannot lock the newsroom out. Used by bearer tokens and the sign-in form alike.
+pub async fn locked_out(state: &web::Data<AppState>, address: IpAddr, token: &str) -> Result<Option<u32>, ApiError> {
+    let Some(retry_after) = state.sign_ins.locked(address) else { return Ok(None) };
+    if token.is_empty() || token.len() > 200 {
+        return Ok(Some(retry_after));
+    }
+    let (live, known) = (std::sync::Arc::clone(&state.live), token.to_owned());
+    let known = web::block(move || live.is_known_token(&known))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::from)?;
+    Ok((!known).then_some(retry_after))
 }
 
 /// The session the request's cookie holds, if it holds a live one. Blocking work runs on the blocking pool.
@@ -170,17 +178,8 @@ pub async fn author(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Op
         .filter(|t| !t.is_empty() && t.len() <= 200)
         .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into()))?
         .to_owned();
-    if let Some(retry_after) = state.sign_ins.locked(address) {
-        // Behind a proxy many people share an address: a token this server already verified still gets in (no
-        // argon2 is computed for it), so someone guessing cannot lock the newsroom out.
-        let (live, known) = (std::sync::Arc::clone(&state.live), token.clone());
-        let known = web::block(move || live.is_known_token(&known))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
-            .map_err(ApiError::from)?;
-        if !known {
-            return Err(ApiError::TooManyAttempts { retry_after });
-        }
+    if let Some(retry_after) = locked_out(state, address, &token).await? {
+        return Err(ApiError::TooManyAttempts { retry_after });
     }
     let live = std::sync::Arc::clone(&state.live);
     let account = web::block(move || live.authenticate(&token))

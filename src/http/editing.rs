@@ -92,7 +92,17 @@ pub async fn heads(
     };
     let q = params.raw("q").map(str::to_lowercase).filter(|q| !q.is_empty());
     let (limit, offset) = (params.limit()?, params.offset()?);
-    let mut rows: Vec<(i64, Value)> = Vec::new();
+    // Filtered on the domain's fields; only the page returned is turned into JSON.
+    let matches_text = |id: &str, feature: &crate::domain::Feature| {
+        q.as_ref().is_none_or(|q| {
+            let p = &feature.properties;
+            let d = p.details();
+            let texts =
+                [Some(id), Some(p.name.en.as_str()), p.name.ar(), p.name.ru(), d.target.as_deref(), d.actor.as_deref()];
+            texts.into_iter().flatten().any(|t| t.to_lowercase().contains(q))
+        })
+    };
+    let mut rows = Vec::new();
     for (id, head) in snapshot.heads[position].iter() {
         let Some(feature) = head.draft.as_deref().or_else(|| collection.feature(id)) else { continue };
         let label = if head.is_retired() {
@@ -104,22 +114,23 @@ pub async fn heads(
         } else {
             "published"
         };
-        let p = &feature.properties;
-        let written = edit::written(feature);
-        let props = &written["properties"];
-        let matches_text = q.as_ref().is_none_or(|q| {
-            id.to_lowercase().contains(q)
-                || ["name", "target", "actor"].iter().any(|m| props[*m].to_string().to_lowercase().contains(q))
-        });
-        if !matches_text
-            || !feature.span().intersects(window)
-            || stage.is_some_and(|s| s != label)
-            || confidence.is_some_and(|c| c != p.confidence.as_str())
-        {
-            continue;
+        let kept = stage.is_none_or(|s| s == label)
+            && confidence.is_none_or(|c| c == feature.properties.confidence.as_str())
+            && feature.span().intersects(window)
+            && matches_text(id, feature);
+        if kept {
+            rows.push((head.seq, id, head, feature, label));
         }
-        rows.push((
-            head.seq,
+    }
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
+    let total = rows.len();
+    let page: Vec<Value> = rows
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(seq, id, head, feature, label)| {
+            let written = edit::written(feature);
+            let props = &written["properties"];
             json!({
                 "id": id,
                 "name": props["name"],
@@ -130,14 +141,11 @@ pub async fn heads(
                 "stage": label,
                 "published": head.published_seq.is_some(),
                 "version": head.version,
-                "etag": snapshot.etag(head.seq),
+                "etag": snapshot.etag(seq),
                 "reason": &*head.reason,
-            }),
-        ));
-    }
-    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
-    let total = rows.len();
-    let page: Vec<Value> = rows.into_iter().skip(offset).take(limit).map(|(_, row)| row).collect();
+            })
+        })
+        .collect();
     Ok(private(json_response(JSON, &json!({"collection": collection.meta.id, "total": total, "heads": page}))?))
 }
 

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::i18n::Lang;
 use crate::store::sessions::SESSION_LENGTH;
 
-use super::auth::{SESSION_COOKIE, client_address, same_origin, same_secret, signed_in};
+use super::auth::{SESSION_COOKIE, client_address, locked_out, same_origin, same_secret, signed_in};
 use super::page_query::PageQuery;
 use super::{ApiError, AppState, lang, templates};
 
@@ -121,21 +121,10 @@ pub async fn sign_in(req: HttpRequest, state: web::Data<AppState>, body: web::By
     }
     let address = client_address(&req);
     let token = field(&fields, "token").trim().to_owned();
-    if state.sign_ins.check(address).is_err() {
-        // Behind a proxy a whole newsroom shares one address: a token this server already verified still gets in
-        // (no hash is computed for it), so someone guessing cannot lock everyone out.
-        let (live, known) = (std::sync::Arc::clone(&state.live), token.clone());
-        let known = !known.is_empty()
-            && known.len() <= 200
-            && web::block(move || live.is_known_token(&known))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(ApiError::from)?;
-        if !known {
-            let mut response = sign_in_page(lang, Some("edit.locked"), StatusCode::TOO_MANY_REQUESTS)?;
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
-            return Ok(response);
-        }
+    if let Some(retry_after) = locked_out(&state, address, &token).await? {
+        let mut response = sign_in_page(lang, Some("edit.locked"), StatusCode::TOO_MANY_REQUESTS)?;
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+        return Ok(response);
     }
     if token.is_empty() || token.len() > 200 {
         state.sign_ins.count_failure(address);
