@@ -277,3 +277,25 @@ async fn a_streamed_download_is_the_same_in_every_encoding_and_holds_exactly_the
         }
     }
 }
+
+#[actix_web::test]
+async fn a_layer_file_under_data_is_streamed_in_every_encoding_as_the_curated_file_holds_it() {
+    let app = service().await;
+    let curated = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/strikes.geojson")).unwrap();
+    let uri = "/data/strikes.geojson";
+    let plain = get_with(&app, TestRequest::get().uri(uri).insert_header(("Accept-Encoding", "identity"))).await;
+    assert_eq!(plain.0, 200);
+    assert_eq!(plain.1.get("content-type").unwrap(), "application/geo+json");
+    assert!(plain.1.get("etag").is_some(), "a layer is tagged like the rest of the data");
+    assert_eq!(plain.2, curated, "the layer is written exactly as the curated file holds it");
+    let gz = get_with(&app, TestRequest::get().uri(uri).insert_header(("Accept-Encoding", "gzip"))).await;
+    assert_eq!(gz.1.get("content-encoding").unwrap(), "gzip");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(gz.2.as_slice()).read_to_end(&mut unzipped).unwrap();
+    assert_eq!(unzipped, curated);
+    let br = get_with(&app, TestRequest::get().uri(uri).insert_header(("Accept-Encoding", "br"))).await;
+    assert_eq!(br.1.get("content-encoding").unwrap(), "br");
+    let mut unbrotli = Vec::new();
+    brotli_decompressor::Decompressor::new(br.2.as_slice(), 4096).read_to_end(&mut unbrotli).unwrap();
+    assert_eq!(unbrotli, curated);
+}

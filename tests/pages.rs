@@ -42,9 +42,12 @@ async fn the_web_map_and_its_bundle_are_served_from_the_binary() {
     assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/html"));
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("/static/footprint_web.js"));
+    assert!(!html.contains("footprint_editor"), "the reader's page does not load the editor's bundle");
     for (path, media) in [
         ("/static/footprint_web.js", "text/javascript"),
         ("/static/footprint_web_bg.wasm", "application/wasm"),
+        ("/static/footprint_editor.js", "text/javascript"),
+        ("/static/footprint_editor_bg.wasm", "application/wasm"),
         ("/static/maplibre-gl.mjs", "text/javascript"),
         ("/static/maplibre-gl-worker.mjs", "text/javascript"),
         ("/static/mapbox-gl-rtl-text.js", "text/javascript"),
@@ -298,9 +301,34 @@ async fn map_and_embed_pages_carry_oembed_discovery_and_cards_for_their_state() 
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("<h1 class=\"embed-title\">A &lt;b&gt;title&lt;/b&gt;</h1>"), "title is text, not HTML");
     assert!(html.contains("class=\"embed no-controls theme-dark\""));
-    assert!(html.contains("<noscript><img class=\"static-fallback\" src=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;mode=window&amp;w=30&amp;speed=1&amp;at=38.3000%2C35.0000%2C5.60&amp;lang=en&amp;width=800&amp;height=450\""));
+    assert!(html.contains("<img id=\"static-map\" class=\"static-map\" src=\"http://localhost:8080/api/static.png?t=2025-03-31&amp;mode=window&amp;w=30&amp;speed=1&amp;at=38.3000%2C35.0000%2C5.60&amp;lang=en&amp;width=800&amp;height=450\""));
     assert!(html.contains("href=\"http://localhost:8080/?t=2025-03-31&amp;w=30\""), "view full map carries the state");
     assert!(html.contains("<script src=\"/static/embed-height.js\"></script>"), "the height messenger is loaded");
+}
+
+#[actix_web::test]
+async fn the_embed_first_paints_its_image_and_timeline_and_loads_the_live_map_only_from_its_boot_script() {
+    let app = service().await;
+    let (status, headers, body) = get(&app, "/embed?t=2025-03-31&w=30").await;
+    assert_eq!(status, 200);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("<script type=\"module\" src=\"/static/embed-boot.js\"></script>"));
+    for heavy in ["maplibre-gl.mjs", "maplibre-gl.css", ".wasm", "main.js", "footprint_web.js", "bridge.js"] {
+        assert!(!html.contains(heavy), "the first paint names no {heavy}");
+    }
+    assert!(html.contains("<button id=\"go-live\" class=\"go-live\" type=\"button\">Explore the map</button>"));
+    assert!(html.contains("data-loading=\"Loading"), "the status says loading only once the map loads");
+    // The timeline shows the state's day where the app will put it: 2025-03-31 is day 20,178, the timeline starts
+    // on 1 Dec 2024 (day 20,058).
+    assert!(html.contains("max=\"") && html.contains("value=\"120\""), "the slider is at the state's day");
+    assert!(html.contains(">31 Mar 2025</output>"), "the date is written");
+    assert!(html.contains("data-save-data=\"off\""));
+    let vary: Vec<&str> = headers.get_all("vary").filter_map(|v| v.to_str().ok()).collect();
+    assert!(vary.iter().any(|v| v.contains("Save-Data")), "{vary:?}");
+
+    let request = TestRequest::get().uri("/embed?t=2025-03-31").insert_header(("Save-Data", "on"));
+    let (_, _, body) = get_with(&app, request).await;
+    assert!(String::from_utf8(body).unwrap().contains("data-save-data=\"on\""), "Save-Data keeps the image");
 }
 
 #[actix_web::test]

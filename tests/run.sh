@@ -34,6 +34,7 @@ step "lint (host, and the web app for wasm32)"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 if rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
   cargo clippy --locked -p footprint-web --target wasm32-unknown-unknown -- -D warnings
+  cargo clippy --locked -p footprint-web --target wasm32-unknown-unknown --features editor -- -D warnings
 else
   echo "NOTE: rustup has no wasm32 target here: the web app's wasm-only code (web/src/app.rs) is not linted;" \
     "web/build.sh builds it with Debian's toolchain instead" >&2

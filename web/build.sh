@@ -52,21 +52,30 @@ fi
 step "npm packages"
 (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
 
-# 4. Compile (paths remapped so the bundle does not depend on where the repository or cargo home are).
-step "compiling the app to WebAssembly"
+# 4. Compile twice (paths remapped so the bundles do not depend on where the repository or cargo home are): the
+#    reader's app (footprint_web), and the editor's (footprint_editor: the same crate with the `editor` feature),
+#    so the reader's page does not download the editor.
+step "compiling the app to WebAssembly (the reader's, then the editor's)"
 export RUSTFLAGS="--remap-path-prefix=$root=/footprint --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
-"${build_env[@]}" "${cargo_wasm[@]}"
 wasm="$root/target/wasm32-unknown-unknown/wasm-release/footprint_web.wasm"
+mkdir -p "$root/target/web-build"
+"${build_env[@]}" "${cargo_wasm[@]}"
+cp "$wasm" "$root/target/web-build/footprint_web.wasm"
+"${build_env[@]}" "${cargo_wasm[@]}" --features editor
+cp "$wasm" "$root/target/web-build/footprint_editor.wasm"
 
 # 5. Bindings, size optimisation, static files.
 step "wasm-bindgen, wasm-opt, static files"
 mkdir -p "$out"
 rm -rf "${out:?}"/*
-"$bindgen" --target web --no-typescript --out-dir "$out" "$wasm"
-"$web/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  "$out/footprint_web_bg.wasm" -o "$out/footprint_web_bg.wasm"
+for bundle in footprint_web footprint_editor; do
+  "$bindgen" --target web --no-typescript --out-dir "$out" --out-name "$bundle" "$root/target/web-build/$bundle.wasm"
+  "$web/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$out/${bundle}_bg.wasm" -o "$out/${bundle}_bg.wasm"
+done
 rm -f "$out/package.json"
-cp "$web/static/app.css" "$web/static/pages.css" "$web/static/editor.css" "$web/static/main.js" "$web/static/embed-height.js" "$out/"
+cp "$web/static/app.css" "$web/static/pages.css" "$web/static/editor.css" "$web/static/main.js" \
+  "$web/static/editor-main.js" "$web/static/embed-height.js" "$web/static/embed-boot.js" "$out/"
 mkdir -p "$out/fonts" && cp "$web/static/fonts/"*.woff2 "$web/static/fonts/LICENSE.txt" "$out/fonts/"
 # index.html and embed.html, with the bridge (whose path wasm-bindgen chooses) preloaded like the other modules,
 # and the markup they share (static/parts/*.html) included where they say `<!-- include NAME.html -->`.

@@ -100,7 +100,11 @@ impl DataFiles for StoreFiles {
 fn store_files(live: &Live) -> StoreFiles {
     let snapshot = live.snapshot();
     let mut files: BTreeMap<String, Vec<u8>> =
-        snapshot.data.published.iter().map(|(name, bytes)| (name.clone(), bytes.to_vec())).collect();
+        snapshot.data.documents.iter().map(|(name, bytes)| (name.clone(), bytes.to_vec())).collect();
+    for collection in &snapshot.data.collections {
+        let text = crate::domain::record::layer_file(collection.features());
+        files.insert(collection.meta.file.clone(), text.into_bytes());
+    }
     files.insert(PUBLISHERS_FILE.to_owned(), snapshot.publishers_bytes.to_vec());
     StoreFiles { files, origin: live.origin().to_owned() }
 }
@@ -193,7 +197,7 @@ pub fn import(dir: &Path, apply: bool, reason: Option<String>, store: &StoreArg)
     };
     {
         let snapshot = live.snapshot();
-        let stored_catalog = snapshot.data.published.get("catalog.json").map(|b| b.to_vec()).unwrap_or_default();
+        let stored_catalog = snapshot.data.documents.get("catalog.json").map(|b| b.to_vec()).unwrap_or_default();
         let mut out = std::io::stdout().lock();
         for (name, now, then) in [
             ("catalog.json", catalog.as_ref(), stored_catalog.as_slice()),

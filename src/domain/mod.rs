@@ -28,6 +28,7 @@ pub mod place;
 pub mod record;
 pub mod source;
 pub mod text;
+pub mod tile;
 pub mod time;
 pub mod timeline;
 

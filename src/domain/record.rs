@@ -213,17 +213,33 @@ impl Serialize for Written<'_> {
 /// A layer file in the curated files' own format: a GeoJSON `FeatureCollection` of [`Written`] features,
 /// pretty-printed with two spaces, UTF-8 unescaped, with a final newline, so that exporting what was read from
 /// `geodata/` gives the same bytes and a review diff shows only what changed.
-pub fn layer_file<'a>(features: impl IntoIterator<Item = &'a Feature>) -> String {
+pub fn layer_file(features: &[Feature]) -> String {
+    let mut text = Vec::new();
+    // Writing into memory fails only if a feature cannot be serialised, which no parsed feature does.
+    let _ = write_layer_file(features, &mut text);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Writes [`layer_file`]'s bytes to `out` one feature at a time, holding none of the file (the server streams
+/// `/data/` layers and hashes them with it).
+pub fn write_layer_file(features: &[Feature], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    struct Features<'a>(&'a [Feature]);
+    impl Serialize for Features<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.0.iter().map(Written))
+        }
+    }
     #[derive(Serialize)]
     struct LayerFile<'a> {
         #[serde(rename = "type")]
         kind: &'static str,
-        features: Vec<Written<'a>>,
+        features: Features<'a>,
     }
-    let collection = LayerFile { kind: "FeatureCollection", features: features.into_iter().map(Written).collect() };
-    let mut text = serde_json::to_string_pretty(&collection).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut buffered, &LayerFile { kind: "FeatureCollection", features: Features(features) })
+        .map_err(std::io::Error::other)?;
+    std::io::Write::write_all(&mut buffered, b"\n")?;
+    std::io::Write::flush(&mut buffered)
 }
 
 /// [`feature_schema`] as the committed file holds it: pretty-printed, with a final newline.

@@ -2,14 +2,13 @@
 
 use std::io::Write;
 
-use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Header as _};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::domain::{Feature, Lang, Localized};
 
 use super::error::ApiError;
 use super::params::{Params, filter_parameters};
-use super::{AppState, GEOJSON, encoding, lang, stream};
+use super::{AppState, GEOJSON, lang, stream};
 
 /// Parameters of the download endpoint besides the collection's queryables.
 pub const DOWNLOAD_PARAMETERS: [&str; 6] = ["f", "bbox", "bbox-crs", "datetime", "sortby", "lang"];
@@ -30,9 +29,7 @@ pub async fn download(
     let lang = lang::for_api(&req, &params)?;
     let id = collection.meta().id.clone();
     let stem = if filter.is_unrestricted() { format!("footprint-{id}") } else { format!("footprint-{id}-filtered") };
-    let accepted = AcceptEncoding::parse(&req).unwrap_or(AcceptEncoding(Vec::new()));
-    let held = [ContentEncoding::Brotli, ContentEncoding::Gzip, ContentEncoding::Identity];
-    let encoding = encoding::choose(&accepted, &held).unwrap_or(ContentEncoding::Identity);
+    let encoding = stream::encoding_for(&req);
     let (media, extension) = if format == "csv" { ("text/csv; charset=utf-8", "csv") } else { (GEOJSON, "geojson") };
     let body = stream::body(encoding, move |out| {
         let Ok(collection) = super::find_collection(&data, &id) else { return Ok(()) };
@@ -42,12 +39,8 @@ pub async fn download(
     let mut response = HttpResponse::Ok();
     response
         .content_type(media)
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.{extension}\"")))
-        .insert_header((header::VARY, "Accept-Encoding"));
-    if encoding != ContentEncoding::Identity {
-        response.insert_header((header::CONTENT_ENCODING, encoding.to_header_value()));
-    }
-    Ok(lang::declare(response.body(body), lang))
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{stem}.{extension}\"")));
+    Ok(lang::declare(stream::response(&mut response, encoding, body), lang))
 }
 
 /// A GeoJSON `FeatureCollection` (`type`, `name`, `numberMatched`, `features`), one feature at a time.

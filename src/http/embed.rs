@@ -11,7 +11,8 @@ use minijinja::{Value, context};
 use serde::Serialize;
 
 use crate::i18n::Lang;
-use crate::map::state::{Layer, MapState, Mode};
+use crate::map::menus::{self, MenuOption};
+use crate::map::state::{Layer, MapState, Mode, SPEEDS, WINDOWS, slider_position};
 use crate::map::visibility;
 
 use super::error::ApiError;
@@ -25,6 +26,56 @@ use super::{AppState, base_url, json_response, lang};
 fn map_state(state: &AppState, query: &PageQuery) -> MapState {
     let data = state.snapshot();
     MapState::parse(&query.state_query(), data.store().timeline()).state
+}
+
+/// The timeline's first paint (`parts/timeline.html`): the slider, dates and menus of the page's state, as the web
+/// app sets them, so the page shows its day before the app runs (an embed's static first paint, or no script).
+#[derive(Serialize)]
+struct TimelineStart {
+    max: i32,
+    value: i32,
+    first: String,
+    last: String,
+    date: String,
+    speeds: Vec<Choice>,
+    mode: &'static str,
+    windows: Vec<Choice>,
+}
+
+/// A menu option, and whether the state chose it.
+#[derive(Serialize)]
+struct Choice {
+    #[serde(flatten)]
+    option: MenuOption,
+    selected: bool,
+}
+
+fn timeline_start(state: &AppState, map: &MapState, lang: Lang) -> TimelineStart {
+    let timeline = state.snapshot().store().timeline();
+    let speed = SPEEDS.get(map.speed).map(ToString::to_string).unwrap_or_default();
+    let window = map.window_days.to_string();
+    let mut windows = menus::window_options(lang);
+    if !WINDOWS.contains(&map.window_days) {
+        windows.push(menus::window_option(map.window_days, lang));
+    }
+    let choose = |options: Vec<MenuOption>, chosen: &str| {
+        options.into_iter().map(|option| Choice { selected: option.value == chosen, option }).collect()
+    };
+    TimelineStart {
+        max: slider_position(timeline, timeline.last),
+        value: slider_position(timeline, map.day),
+        first: lang.day(timeline.first),
+        last: lang.day(timeline.last),
+        date: lang.day(map.day),
+        speeds: choose(menus::speed_options(lang), &speed),
+        mode: menus::mode_value(map.mode),
+        windows: choose(windows, &window),
+    }
+}
+
+/// Whether the reader asked for reduced data (`Save-Data: on`): the embed then keeps its image until asked.
+fn saves_data(req: &HttpRequest) -> bool {
+    req.headers().get("save-data").and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim().eq_ignore_ascii_case("on"))
 }
 
 /// What the page shows, in words: its day and window, and how many strikes it lists (the map's own rule).
@@ -148,6 +199,7 @@ pub async fn map_page(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     let values = context! {
         card => Value::from(Serde(card(&state, &map, &base, "/", &query, lang))),
         switch => Value::from(Serde(language_switch(&query, lang))),
+        timeline => Value::from(Serde(timeline_start(&state, &map, lang))),
         classes => theme_class(&query),
         editor => editor,
     };
@@ -159,6 +211,10 @@ pub async fn map_page(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
 
 /// `GET /embed`: the compact widget. Parameters: the map state, plus `title`, `caption`, `controls=0`,
 /// `theme=light|dark|auto`, `autoplay=1` (never with reduced motion), `bbox`, `lang`.
+///
+/// The widget paints light: the static image of its state with the timeline, and a small script
+/// (`embed-boot.js`) that loads the live map (MapLibre and the app) when the reader interacts with it or it has
+/// been on screen for a moment; with `Save-Data: on` only when the reader asks.
 pub async fn embed_page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let query = PageQuery::parse(req.query_string())?;
     let lang = lang::for_page(&req, query.get("lang"));
@@ -178,8 +234,13 @@ pub async fn embed_page(req: HttpRequest, state: web::Data<AppState>) -> Result<
         caption => query.get("caption"),
         full_map => format!("{base}/?{full_query}"),
         static_image => static_url(&base, &image_query(&map, lang), 800, 450),
+        timeline => Value::from(Serde(timeline_start(&state, &map, lang))),
+        save_data => if saves_data(&req) { "on" } else { "off" },
     };
-    Ok(html(templates::render("embed.html", lang, values)?, lang))
+    let mut response = html(templates::render("embed.html", lang, values)?, lang);
+    // The page differs with the reader's Save-Data preference: caches keep the two apart.
+    response.headers_mut().append(header::VARY, header::HeaderValue::from_static("Save-Data"));
+    Ok(response)
 }
 
 /// An oEmbed response (type `rich`).

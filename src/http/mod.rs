@@ -34,6 +34,7 @@ pub mod security;
 pub mod server;
 pub mod stream;
 pub mod templates;
+pub mod tiles;
 pub mod timeline;
 pub mod write;
 
@@ -67,6 +68,8 @@ pub struct AppState {
     pub site: Site,
     /// Rendered static images and the limit on rendering them at once.
     pub images: image_cache::Images,
+    /// Made vector tiles of the collections and the limit on making them at once.
+    pub vector_tiles: image_cache::Images,
     /// Failed sign-ins, per client address.
     pub sign_ins: auth::SignIns,
     /// Whether public history and feeds name the accounts that made changes (`--show-accounts`).
@@ -89,6 +92,7 @@ impl AppState {
             basemap_style: None,
             site: Site::default(),
             images: image_cache::Images::for_this_machine(),
+            vector_tiles: image_cache::Images::for_this_machine(),
             sign_ins: auth::SignIns::default(),
             show_accounts: false,
         }

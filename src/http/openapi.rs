@@ -174,6 +174,21 @@ fn read_only(base: &str) -> Value {
         super::openapi_write::stage(),
     ];
     items_params.append(&mut filters.clone());
+    let integer = json!({"type": "integer", "minimum": 0});
+    let mut tile_params = vec![
+        collection.clone(),
+        param(
+            "z",
+            "path",
+            "Zoom level, 0–22.",
+            &json!({"type": "integer", "minimum": 0, "maximum": crate::domain::tile::MAX_ZOOM}),
+            true,
+        ),
+        param("x", "path", "Column, from the west (0 to 2^z − 1).", &integer, true),
+        param("y", "path", "Row, from the north (0 to 2^z − 1).", &integer, true),
+        datetime.clone(),
+    ];
+    tile_params.extend(filters.iter().cloned());
     let mut download_params =
         vec![collection.clone(), format(&["geojson", "csv"]), bbox, bbox_crs, datetime.clone(), sortby, lang.clone()];
     download_params.append(&mut filters);
@@ -197,6 +212,7 @@ fn read_only(base: &str) -> Value {
             "/collections/{collectionId}/items/{featureId}": op("One feature", "item", &[collection.clone(), param("featureId", "path", "Feature id.", &string, true), format(&["geojson", "json"]), lang.clone(), super::openapi_write::stage()], &ok("A GeoJSON feature with its JSON-FG time member.", &["application/geo+json"])),
             "/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone(), lang.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
             "/collections/{collectionId}/download": op("Download a collection", "download", &download_params, &ok("Every matching feature as an attachment (GeoJSON or CSV).", &["application/geo+json", "text/csv"])),
+            "/collections/{collectionId}/tiles/{z}/{x}/{y}.mvt": op("Features of a collection in a vector tile", "tile", &tile_params, &ok(&format!("A Mapbox Vector Tile with one layer named after the collection: the features the items API returns for the tile's bounds as bbox and the same filters, as points with id, start_day and end_day (days since 1970-01-01, inclusive; no end_day when open) and the collection's queryables. At most {} features: a tile that would hold more is a 400 naming datetime.", super::tiles::MAX_TILE_FEATURES), &[super::tiles::MVT])),
             "/static.png": op("A static map image of a map state", "static_png", &[
                 param("t", "query", "The day whose site statuses are shown (a date, month or instant: its last day in Syria; clamped to the timeline; default: the latest day with data).", &string, false),
                 param("mode", "query", "window (default) or cumulative.", &json!({"type": "string", "enum": ["window", "cumulative"]}), false),

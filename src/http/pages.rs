@@ -8,10 +8,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::i18n::Lang;
+use crate::store::Published;
 
 use super::error::ApiError;
 use super::params::Params;
-use super::{AppState, GEOJSON, JSON, json_response, templates};
+use super::{AppState, GEOJSON, JSON, json_response, stream, templates};
 
 /// One collection on the downloads page.
 #[derive(Serialize)]
@@ -92,6 +93,17 @@ pub async fn data_file(
         _ if layer => GEOJSON,
         _ => return Err(ApiError::NoRoute(format!("/data/{name}"))),
     };
-    let bytes = data.store().published(&name).ok_or_else(|| ApiError::NoRoute(format!("/data/{name}")))?;
-    Ok(HttpResponse::Ok().content_type(media_type).body(bytes.clone()))
+    match data.store().published(&name).ok_or_else(|| ApiError::NoRoute(format!("/data/{name}")))? {
+        Published::Document(bytes) => Ok(HttpResponse::Ok().content_type(media_type).body(bytes.clone())),
+        Published::Layer(collection) => {
+            // A layer is written from the features as it is sent, compressed as the client accepts (see download).
+            let id = collection.id().to_owned();
+            let encoding = stream::encoding_for(&req);
+            let body = stream::body(encoding, move |out| {
+                let Some(collection) = data.store().collection(&id) else { return Ok(()) };
+                crate::domain::record::write_layer_file(collection.features(), out)
+            });
+            Ok(stream::response(HttpResponse::Ok().content_type(media_type), encoding, body))
+        }
+    }
 }

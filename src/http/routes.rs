@@ -9,8 +9,8 @@ use actix_web::{Error, HttpRequest, HttpResponse, guard, web};
 
 use super::params::JSON_PARAMETERS;
 use super::{
-    ApiError, assets, changes, compression, download, editing, editor, embed, image, ogc, openapi, pages, timeline,
-    write,
+    ApiError, assets, changes, compression, download, editing, editor, embed, image, ogc, openapi, pages, tiles,
+    timeline, write,
 };
 
 /// Where the OpenAPI document describes a route.
@@ -55,7 +55,7 @@ fn json_parameters() -> Vec<&'static str> {
 }
 
 /// Every route, in registration order.
-pub const ROUTES: [Route; 33] = [
+pub const ROUTES: [Route; 34] = [
     route("/", none, Documented::No, |cfg, path| {
         cfg.service(resource(path, embed::map_page));
     }),
@@ -217,6 +217,17 @@ pub const ROUTES: [Route; 33] = [
             Documented::Api,
             |cfg, path| {
                 cfg.service(resource(path, download::download));
+            },
+        )
+    },
+    Route {
+        queryables: true,
+        ..route(
+            "/api/collections/{collection}/tiles/{z}/{x}/{y}.mvt",
+            || tiles::TILE_PARAMETERS.to_vec(),
+            Documented::Api,
+            |cfg, path| {
+                cfg.service(resource(path, tiles::tile));
             },
         )
     },

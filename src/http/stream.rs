@@ -9,7 +9,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use actix_web::body::{BodySize, MessageBody};
-use actix_web::http::header::ContentEncoding;
+use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Header as _};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
@@ -68,6 +69,22 @@ impl Write for ChannelWriter {
     fn flush(&mut self) -> io::Result<()> {
         self.send()
     }
+}
+
+/// The encoding a streamed body is sent in: brotli, gzip or none, as the client accepts.
+pub fn encoding_for(req: &HttpRequest) -> ContentEncoding {
+    let accepted = AcceptEncoding::parse(req).unwrap_or(AcceptEncoding(Vec::new()));
+    let held = [ContentEncoding::Brotli, ContentEncoding::Gzip, ContentEncoding::Identity];
+    super::encoding::choose(&accepted, &held).unwrap_or(ContentEncoding::Identity)
+}
+
+/// The response of a streamed body: `Vary: Accept-Encoding`, and its `Content-Encoding` when compressed.
+pub fn response(builder: &mut HttpResponseBuilder, encoding: ContentEncoding, body: Chunks) -> HttpResponse {
+    builder.insert_header((header::VARY, "Accept-Encoding"));
+    if encoding != ContentEncoding::Identity {
+        builder.insert_header((header::CONTENT_ENCODING, encoding.to_header_value()));
+    }
+    builder.body(body)
 }
 
 /// A body produced by `produce` on a blocking thread, encoded with `encoding` (brotli, gzip or identity) with the

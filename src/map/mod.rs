@@ -4,7 +4,9 @@
 //! - [`state`]: the map state a reader shares in a URL, parsed, clamped, defaulted and written one way.
 //! - [`visibility`]: what a state shows.
 //! - [`palette`]: the colours and letters of statuses, strikes and events.
+//! - [`menus`]: the timeline's menus in a reader's language.
 
+pub mod menus;
 pub mod palette;
 pub mod state;
 pub mod visibility;

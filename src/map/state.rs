@@ -112,6 +112,12 @@ pub fn timeline_span(first_strike: Option<Day>, latest_start: Option<Day>) -> Da
     DaySpan { first, last: latest_start.unwrap_or(first).max(first) }
 }
 
+/// The timeline slider's position for `day`: its days after the timeline's first (the slider's `max` is the
+/// position of the timeline's last day). The page's first paint and the web app both place the slider with it.
+pub fn slider_position(timeline: DaySpan, day: Day) -> i32 {
+    day.0 - timeline.first.0
+}
+
 /// A parameter whose value could not be used, and why; the state kept its default instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejected {

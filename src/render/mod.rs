@@ -8,6 +8,7 @@
 
 mod text;
 mod tiles;
+pub mod vector_tile;
 
 use std::f64::consts::PI;
 

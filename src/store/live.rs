@@ -249,7 +249,7 @@ impl Live {
         let current = self.snapshot();
         // A new catalog or publisher registry (`footprint import`) means every collection may change: rebuild.
         let (catalog, publishers) = writer.backend.files()?;
-        let stored_catalog = current.data.published.get("catalog.json").map_or(&[][..], |b| &b[..]);
+        let stored_catalog = current.data.documents.get("catalog.json").map_or(&[][..], |b| &b[..]);
         if catalog != stored_catalog || publishers[..] != current.publishers_bytes[..] {
             let writer = &mut *writer;
             let snapshot = Live::build(writer.backend.as_mut(), writer.documents.as_ref())?;

@@ -16,6 +16,7 @@ pub mod files;
 pub mod generate;
 pub mod gpkg;
 pub mod index;
+mod layer;
 pub mod live;
 pub mod postgres;
 pub mod provider;
@@ -35,7 +36,7 @@ pub use catalog::{Catalog, CollectionMeta, Role};
 pub use check::{Problem, Publishers};
 pub use files::{DataFiles, Directory, Embedded, FilesError};
 use index::SpaceTimeIndex;
-pub use provider::{FeatureProvider, FeatureStore};
+pub use provider::{FeatureProvider, FeatureStore, Published};
 pub use query::{Filter, MAX_LIMIT, Page, PropertyFilter, Queryable, SortOrder};
 
 /// Why the data could not be loaded.
@@ -208,13 +209,17 @@ pub struct Dataset {
     pub collections: Vec<Arc<Collection>>,
     /// The publisher registry the features were checked against (writes are checked against it too).
     pub publishers: Arc<Publishers>,
-    /// Hex SHA-256 over the catalog, the publisher registry and every layer file: changes whenever the data changes.
+    /// Hex SHA-256 over the catalog, the publisher registry, every layer file and the documents: changes whenever
+    /// the data changes.
     pub content_hash: String,
     /// Where the data came from (for logs).
     pub origin: String,
-    /// The files published under `/data/` (catalog, layers, schema, methodology), as they were read for this
-    /// dataset: what is served is always what was checked and hashed.
-    pub published: BTreeMap<String, bytes::Bytes>,
+    /// The documents published under `/data/` besides the layers (catalog, schema, methodology), as they were read
+    /// for this dataset: what is served is always what was checked and hashed.
+    pub documents: BTreeMap<String, bytes::Bytes>,
+    /// Each layer file's SHA-256, by file name. The layer files themselves are not held: `/data/` writes them from
+    /// the features as it sends them ([`crate::domain::record::write_layer_file`]), the same bytes these digest.
+    layer_digests: BTreeMap<String, [u8; 32]>,
 }
 
 /// Files published with the data but not loaded into the index (read if present).
@@ -223,11 +228,10 @@ pub const DOCUMENT_FILES: [&str; 2] = ["schema/feature.schema.json", "METHODOLOG
 impl Dataset {
     /// Loads, checks and indexes the data. On failure, every problem found is in the error.
     pub fn load(files: &dyn DataFiles) -> Result<Dataset, LoadError> {
-        let mut hasher = Sha256::new();
-        let mut published = BTreeMap::new();
+        let mut documents = BTreeMap::new();
+        let mut layer_digests = BTreeMap::new();
         let catalog_bytes = files.read("catalog.json")?;
-        hasher.update(&catalog_bytes);
-        published.insert("catalog.json".to_owned(), bytes::Bytes::from(catalog_bytes.to_vec()));
+        documents.insert("catalog.json".to_owned(), bytes::Bytes::from(catalog_bytes.to_vec()));
         let mut problems = Vec::new();
         let catalog: Catalog = match serde_json::from_slice(&catalog_bytes) {
             Ok(catalog) => catalog,
@@ -242,7 +246,6 @@ impl Dataset {
             }
         };
         let publishers_bytes = files.read(PUBLISHERS_FILE)?;
-        hasher.update(&publishers_bytes);
         let publishers: Publishers = match serde_json::from_slice(&publishers_bytes) {
             Ok(publishers) => publishers,
             Err(err) => {
@@ -259,21 +262,17 @@ impl Dataset {
         let mut collections = Vec::new();
         for meta in &catalog.collections {
             let bytes = files.read(&meta.file)?;
-            hasher.update(meta.file.as_bytes());
-            hasher.update(&bytes);
+            layer_digests.insert(meta.file.clone(), Sha256::digest(&bytes).into());
             let mut findings = check::Findings::new(&meta.file, &mut problems);
             let rules = check::Rules { role: meta.role, publishers: &publishers };
-            let features = parse_layer(&bytes, rules, &mut findings);
+            let features = layer::parse_layer(&bytes, rules, &mut findings);
             check::check_collection(&features, meta.role, &mut findings);
             collections.push(Arc::new(Collection::new(meta.clone(), features)));
-            published.insert(meta.file.clone(), bytes::Bytes::from(bytes.into_owned()));
         }
         for name in DOCUMENT_FILES {
             match files.read(name) {
                 Ok(bytes) => {
-                    hasher.update(name.as_bytes());
-                    hasher.update(&bytes);
-                    published.insert(name.to_owned(), bytes::Bytes::from(bytes.into_owned()));
+                    documents.insert(name.to_owned(), bytes::Bytes::from(bytes.into_owned()));
                 }
                 Err(FilesError::Missing { .. }) => {}
                 Err(err) => return Err(err.into()),
@@ -293,15 +292,17 @@ impl Dataset {
         if !problems.is_empty() {
             return Err(LoadError::Invalid(problems));
         }
-        let content_hash = hex(&hasher.finalize());
-        Ok(Dataset {
+        let mut dataset = Dataset {
             catalog,
             collections,
             publishers: Arc::new(publishers),
-            content_hash,
+            content_hash: String::new(),
             origin: files.describe(),
-            published,
-        })
+            documents,
+            layer_digests,
+        };
+        dataset.content_hash = dataset.hash(&publishers_bytes);
+        Ok(dataset)
     }
 
     /// A dataset from a store's contents: the layers are written in the curated files' format (what `/data/`
@@ -327,10 +328,7 @@ impl Dataset {
             serde_json::from_slice(publishers_bytes).map_err(|e| invalid(PUBLISHERS_FILE, e))?;
         let mut published = BTreeMap::new();
         published.insert("catalog.json".to_owned(), bytes::Bytes::copy_from_slice(catalog_bytes));
-        for collection in &collections {
-            let text = crate::domain::record::layer_file(collection.features());
-            published.insert(collection.meta.file.clone(), bytes::Bytes::from(text));
-        }
+        let layer_digests = collections.iter().map(|c| (c.meta.file.clone(), layer_digest(c.features()))).collect();
         for name in DOCUMENT_FILES {
             match documents.read(name) {
                 Ok(bytes) => {
@@ -346,18 +344,18 @@ impl Dataset {
             publishers: Arc::new(publishers),
             content_hash: String::new(),
             origin,
-            published,
+            documents: published,
+            layer_digests,
         };
         dataset.content_hash = dataset.hash(publishers_bytes);
         Ok(dataset)
     }
 
-    /// This dataset with one collection replaced (its layer file rewritten, the hash recomputed).
+    /// This dataset with one collection replaced (its layer file's digest and the hash recomputed).
     #[must_use]
     pub fn with_collection(&self, collection: Collection, publishers_bytes: &[u8]) -> Dataset {
-        let mut published = self.published.clone();
-        let text = crate::domain::record::layer_file(collection.features());
-        published.insert(collection.meta.file.clone(), bytes::Bytes::from(text));
+        let mut layer_digests = self.layer_digests.clone();
+        layer_digests.insert(collection.meta.file.clone(), layer_digest(collection.features()));
         let collection = Arc::new(collection);
         let collections = self
             .collections
@@ -370,33 +368,43 @@ impl Dataset {
             publishers: Arc::clone(&self.publishers),
             content_hash: String::new(),
             origin: self.origin.clone(),
-            published,
+            documents: self.documents.clone(),
+            layer_digests,
         };
         dataset.content_hash = dataset.hash(publishers_bytes);
         dataset
     }
 
-    /// The content hash over the same inputs, in the same order, as [`Dataset::load`].
+    /// The content hash: the catalog, the publisher registry, each layer file's digest and the documents, in
+    /// catalog order (however the dataset was made: loaded from files, or assembled from a store).
     fn hash(&self, publishers_bytes: &[u8]) -> String {
         let mut hasher = Sha256::new();
-        if let Some(catalog) = self.published.get("catalog.json") {
+        if let Some(catalog) = self.documents.get("catalog.json") {
             hasher.update(catalog);
         }
         hasher.update(publishers_bytes);
         for meta in &self.catalog.collections {
             hasher.update(meta.file.as_bytes());
-            if let Some(bytes) = self.published.get(&meta.file) {
-                hasher.update(bytes);
+            if let Some(digest) = self.layer_digests.get(&meta.file) {
+                hasher.update(digest);
             }
         }
         for name in DOCUMENT_FILES {
-            if let Some(bytes) = self.published.get(name) {
+            if let Some(bytes) = self.documents.get(name) {
                 hasher.update(name.as_bytes());
                 hasher.update(bytes);
             }
         }
         hex(&hasher.finalize())
     }
+}
+
+/// The SHA-256 of a layer file written from `features`, computed as it is written (the file is never held).
+fn layer_digest(features: &[Feature]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    // Hashing cannot fail, and no parsed feature fails to serialise.
+    let _ = crate::domain::record::write_layer_file(features, &mut hasher);
+    hasher.finalize().into()
 }
 
 /// Lower-case hexadecimal.
@@ -421,8 +429,11 @@ impl FeatureStore for Dataset {
         self.collections.iter().find(|c| c.meta.id == id).map(|c| c.as_ref() as &dyn FeatureProvider)
     }
 
-    fn published(&self, name: &str) -> Option<&bytes::Bytes> {
-        self.published.get(name)
+    fn published(&self, name: &str) -> Option<Published<'_>> {
+        if let Some(collection) = self.collections.iter().find(|c| c.meta.file == name) {
+            return Some(Published::Layer(collection.as_ref()));
+        }
+        self.documents.get(name).map(Published::Document)
     }
 
     fn content_hash(&self) -> &str {
@@ -432,43 +443,6 @@ impl FeatureStore for Dataset {
     fn origin(&self) -> &str {
         &self.origin
     }
-}
-
-/// Parses a GeoJSON `FeatureCollection`, checking each feature; bad features are reported and left out.
-fn parse_layer(bytes: &[u8], rules: check::Rules<'_>, out: &mut check::Findings<'_>) -> Vec<Feature> {
-    let value: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(value) => value,
-        Err(err) => {
-            out.add(None, "-", format!("not valid JSON: {err}"));
-            return Vec::new();
-        }
-    };
-    if value.get("type").and_then(|t| t.as_str()) != Some("FeatureCollection") {
-        out.add(None, "type", "the file must be a GeoJSON FeatureCollection");
-    }
-    let Some(items) = value.get("features").and_then(|f| f.as_array()) else {
-        out.add(None, "features", "missing or not an array");
-        return Vec::new();
-    };
-    let mut features = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let label = item.get("id").and_then(|id| id.as_str()).map_or_else(|| format!("#{i}"), str::to_owned);
-        // The JSON-FG `time` member is derived on output; in a file it is optional and checked against start/end.
-        let mut item = item.clone();
-        let time = item.as_object_mut().and_then(|o| o.remove("time"));
-        match serde_path_to_error::deserialize::<_, Feature>(&item) {
-            Ok(feature) => {
-                check::check_feature(&feature, time.as_ref(), rules, out);
-                features.push(feature);
-            }
-            Err(err) => {
-                let path = err.path().to_string();
-                let field = if path == "." { "-".to_owned() } else { path };
-                out.add(Some(&label), &field, err.into_inner().to_string());
-            }
-        }
-    }
-    features
 }
 
 #[cfg(test)]

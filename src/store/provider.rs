@@ -39,14 +39,23 @@ pub trait FeatureProvider: Send + Sync {
     }
 }
 
+/// A file published under `/data/`.
+pub enum Published<'a> {
+    /// A document held as it was loaded (catalog, schema, methodology).
+    Document(&'a bytes::Bytes),
+    /// A layer file, written from its collection's features as it is sent
+    /// ([`crate::domain::record::write_layer_file`]).
+    Layer(&'a dyn FeatureProvider),
+}
+
 /// The whole store, as the handlers see it.
 pub trait FeatureStore: Send + Sync {
     /// The catalog.
     fn catalog(&self) -> &Catalog;
     /// The collections, in catalog order.
     fn collections(&self) -> Vec<&dyn FeatureProvider>;
-    /// A file published under `/data/` (catalog, layers, schema, methodology), as loaded.
-    fn published(&self, name: &str) -> Option<&bytes::Bytes>;
+    /// A file published under `/data/` (catalog, layers, schema, methodology).
+    fn published(&self, name: &str) -> Option<Published<'_>>;
     /// Hex SHA-256 of the data: changes whenever the data changes.
     fn content_hash(&self) -> &str;
     /// Where the data came from (for logs and `/healthz`).

@@ -4,7 +4,9 @@
 //     MapLibre has drawn it: the first 'render' event at which every source the step gave new data is loaded (the
 //     worker has parsed and tiled it), i.e. the frame drawn with the step's data; also the app's own part of the
 //     step (visibility, map GeoJSON, page update), as the app records it in #app[data-render-ms];
-//  3. gzip size of the wasm and of everything / loads before the basemap tiles.
+//  3. gzip size of the wasm and of everything / and the live /embed load before the basemap tiles;
+//  4. gzip size of everything /embed loads before interaction (its first paint), in English and Arabic.
+// `node bench.mjs NAME` runs one of them: render, step, transfer or first-paint.
 import { gzipSync } from "node:zlib";
 
 import { launch, openPage, ready, startServer } from "./harness.mjs";
@@ -38,9 +40,23 @@ function syntheticEvents(n) {
   return JSON.stringify({ type: "FeatureCollection", features });
 }
 
-const server = await startServer();
-const browser = await launch();
-try {
+/** Each URL's body gzipped (level 9), listed largest first, and their total: [gzip bytes, path] rows. */
+async function gzipSizes(urls) {
+  let total = 0;
+  const rows = [];
+  for (const url of urls) {
+    const body = Buffer.from(await (await fetch(url)).arrayBuffer());
+    const gz = gzipSync(body, { level: 9 }).length;
+    total += gz;
+    rows.push([gz, url.replace(server.base, "")]);
+  }
+  rows.sort((a, b) => b[0] - a[0]);
+  for (const [gz, url] of rows) console.log(`  ${(gz / 1024).toFixed(1).padStart(7)} KB gzip  ${decodeURIComponent(url)}`);
+  return { rows, total };
+}
+
+/** 1. The first full render of `/`, five times. */
+async function firstRender() {
   const renders = [];
   for (let run = 0; run < 5; run++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -52,7 +68,10 @@ try {
     await context.close();
   }
   console.log(`first full render of /: median ${median(renders)} ms over 5 runs (${renders.join(", ")}) — target <= 2000 ms`);
+}
 
+/** 2. One timeline step with 10,000 synthetic events, until MapLibre has drawn it. */
+async function timelineStep() {
   // A day inside the synthetic events' period (a reader lands on the latest day, where a step forward has nowhere to go).
   const { page, context } = await openPage(browser, `${server.base}/?t=2025-03-01&mode=window&w=30`);
   const json = syntheticEvents(10_000);
@@ -123,7 +142,10 @@ try {
     `  of which the app's own part (visibility, map GeoJSON, page update): median ${step.app.toFixed(2)} ms — target <= 8 ms`,
   );
   await context.close();
+}
 
+/** 3. Everything `/` and `/embed` load before the basemap tiles (the embed once live). */
+async function transfer() {
   for (const [path, target] of [["/", ""], ["/embed?t=2025-03-31", " — target <= 450 KB"]]) {
     const context2 = await browser.newContext();
     const page2 = await context2.newPage();
@@ -131,22 +153,37 @@ try {
     page2.on("response", (r) => urls.add(r.url()));
     await page2.goto(`${server.base}${path}`, { waitUntil: "load" });
     await ready(page2);
-    let total = 0;
-    const rows = [];
-    for (const url of urls) {
-      if (url.includes("/basemap/tiles/") || url.startsWith("data:")) continue;
-      const body = Buffer.from(await (await fetch(url)).arrayBuffer());
-      const gz = gzipSync(body, { level: 9 }).length;
-      total += gz;
-      rows.push([gz, url.replace(server.base, "")]);
-    }
-    rows.sort((a, b) => b[0] - a[0]);
-    for (const [gz, url] of rows) console.log(`  ${(gz / 1024).toFixed(1).padStart(7)} KB gzip  ${decodeURIComponent(url)}`);
+    const { rows, total } = await gzipSizes([...urls].filter((u) => !u.includes("/basemap/tiles/") && !u.startsWith("data:")));
     const wasm = rows.find((r) => r[1].endsWith(".wasm"));
     if (path === "/") console.log(`wasm: ${(wasm[0] / 1024).toFixed(1)} KB gzip — target <= 250 KB`);
     console.log(`everything ${path} loads before the basemap tiles: ${(total / 1024).toFixed(1)} KB gzip${target}`);
     await context2.close();
   }
+}
+
+/** 4. Everything `/embed` loads before interaction: its first paint. */
+async function firstPaint() {
+  // Save-Data keeps the embed from going live on its own while this is measured.
+  for (const lang of ["en", "ar"]) {
+    const context = await browser.newContext({ extraHTTPHeaders: { "Save-Data": "on" } });
+    const page = await context.newPage();
+    const urls = new Set();
+    page.on("response", (r) => urls.add(r.url()));
+    await page.goto(`${server.base}/embed?t=2025-03-31&lang=${lang}`, { waitUntil: "load" });
+    await page.waitForFunction(() => document.querySelector("#static-map")?.complete && document.fonts.status === "loaded");
+    const { total } = await gzipSizes([...urls]);
+    console.log(`everything /embed?lang=${lang} loads before interaction: ${(total / 1024).toFixed(1)} KB gzip — target <= 150 KB`);
+    await context.close();
+  }
+}
+
+const benchmarks = { render: firstRender, step: timelineStep, transfer, "first-paint": firstPaint };
+const only = process.argv[2];
+if (only && !benchmarks[only]) throw new Error(`unknown benchmark ${only}: ${Object.keys(benchmarks).join(", ")}`);
+const server = await startServer();
+const browser = await launch();
+try {
+  for (const [name, run] of Object.entries(benchmarks)) if (!only || only === name) await run();
 } finally {
   await browser.close();
   server.child.kill("SIGTERM");

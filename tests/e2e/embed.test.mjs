@@ -1,11 +1,20 @@
-// End-to-end tests of the embeddable widget: an editor copies the responsive snippet from the Embed dialog, a
+// End-to-end tests of the embeddable widget: it first paints the static image of its state and goes live when the
+// reader asks or looks; an editor copies the responsive snippet from the Embed dialog, a
 // third-party page on another origin (another port) embeds it, the iframe renders the map and takes the height the
 // widget reports, and a forged height message from a foreign origin is ignored. Screenshots in target/e2e-screenshots.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 
-import { openPage, shot, startServerAndBrowser, stopServerAndBrowser } from "./harness.mjs";
+import {
+  assertClean,
+  openPage,
+  ready,
+  seriousViolations,
+  shot,
+  startServerAndBrowser,
+  stopServerAndBrowser,
+} from "./harness.mjs";
 
 let server;
 let browser;
@@ -212,4 +221,60 @@ test("autoplay plays, unless the reader prefers reduced motion", async () => {
   assert.equal(await still.page.locator("#play").getAttribute("data-playing"), "false");
   assert.equal(await still.page.locator("#current-date").textContent(), "1 Dec 2024");
   await still.context.close();
+});
+
+/** Requests for the live map's parts (MapLibre, the app's module and WebAssembly, the layers). */
+const livePart = (urls) => urls.filter((u) => /maplibre-gl|\.wasm|footprint_web|\/main\.js|\/download\?/.test(u));
+
+test("with Save-Data the embed stays the image of its state, with its timeline, until the reader asks for the map", async () => {
+  const url = `${server.base}/embed?t=2025-03-31&w=30`;
+  const { page, problems, context, requests } = await openPage(browser, url, { noMap: true, headers: { "Save-Data": "on" } });
+  await page.waitForFunction(() => document.querySelector("#static-map")?.complete, null, { timeout: 30_000 });
+  assert.ok((await page.locator("#static-map").evaluate((img) => img.naturalWidth)) > 0, "the image is drawn");
+  assert.equal(await page.locator("#current-date").textContent(), "31 Mar 2025", "the timeline shows the day");
+  assert.equal(await page.locator("#scrubber").inputValue(), "120", "the slider stands at the day");
+  // Longer than the moment on screen after which an embed goes live by itself (1.5 s): with Save-Data it must not.
+  // (Waiting cannot make this fail on a slow machine; the live map's requests would only come later.)
+  await page.waitForTimeout(3_000);
+  assert.deepEqual(livePart(requests), [], "nothing of the live map is fetched before the reader asks");
+  await shot(page, "13-embed-first-paint");
+  assert.deepEqual(await seriousViolations(page), [], "the first paint is accessible (the image's text, the button)");
+  await page.locator("#go-live").click();
+  await ready(page);
+  assert.equal(await page.locator("#static-map").count(), 0, "the image gives way to the live map");
+  assert.equal(await page.locator("#go-live").count(), 0);
+  assert.equal(await page.locator("#current-date").textContent(), "31 Mar 2025", "the live map keeps the state");
+  assert.match(page.url(), /t=2025-03-31/);
+  assert.ok(livePart(requests).some((u) => u.endsWith("/maplibre-gl.mjs")), "the live map loaded MapLibre");
+  assertClean(problems);
+  await context.close();
+});
+
+test("three embeds below the fold cost nothing until the reader scrolls to one, which goes live on its own", async () => {
+  const widget = (t) =>
+    `<iframe src="${server.base}/embed?t=${t}" title="Footprint map ${t}" style="border:0;width:100%;height:480px" loading="lazy"></iframe>`;
+  const gap = `<div style="height:6000px">Reporting…</div>`;
+  const origin = await serve({
+    "/long": `<!doctype html><html><head><meta charset="utf-8"><title>A long article</title></head><body>
+      <h1>A long article</h1>${gap}${widget("2025-01-31")}${gap}${widget("2025-02-28")}${gap}${widget("2025-03-31")}
+      <p>The end.</p></body></html>`,
+  });
+  const { page, problems, context } = await openPage(browser, `${origin}/long`, { noMap: true });
+  const fromMap = [];
+  page.on("request", (r) => r.url().startsWith(server.base) && fromMap.push(r.url()));
+  await page.waitForTimeout(2_000);
+  assert.deepEqual(fromMap, [], "no embed is fetched while all three are far below the fold");
+  const first = page.locator("iframe").first();
+  await first.scrollIntoViewIfNeeded();
+  const frame = await (await first.elementHandle()).contentFrame();
+  await frame.waitForURL(/\/embed\?/, { waitUntil: "commit", timeout: 30_000 });
+  // On screen for a moment, the first embed goes live by itself.
+  await frame.waitForFunction(() => document.querySelector("#counts")?.hasAttribute("data-strikes"), null, {
+    timeout: 60_000,
+  });
+  assert.equal(await frame.locator("#current-date").textContent(), "31 Jan 2025");
+  const embeds = fromMap.filter((u) => u.includes("/embed?"));
+  assert.deepEqual(embeds, [`${server.base}/embed?t=2025-01-31`], "only the embed on screen was fetched");
+  assertClean(problems);
+  await context.close();
 });

@@ -94,6 +94,7 @@ export async function openPage(browser, url, options = {}) {
     reducedMotion: options.reducedMotion || "no-preference",
     colorScheme: options.colorScheme || "light",
     locale: options.locale || "en-GB",
+    extraHTTPHeaders: options.headers || {},
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
   await recordPolicyViolations(context);

@@ -3,10 +3,13 @@ the directory by a release build; its time to ready, its memory, and the time of
 
     cargo build --release && python3 tests/load/scale.py [--strikes 100000] [--requests 200]
 
+`FOOTPRINT_BIN=PATH` measures another build (e.g. an older commit's) on the same shape of data.
+
 Prints figures; passes or fails nothing (speed is measured here, never asserted in tests). Standard library only.
 """
 
 import argparse
+import os
 import http.client
 import statistics
 import subprocess
@@ -19,6 +22,9 @@ from server import ROOT, Server, request
 MONTH = "/api/collections/strikes/items?bbox=35.5,32.5,38.5,35.5&datetime=2025-03-01/2025-03-31&limit=50"
 THOUSAND = "/api/collections/strikes/items?bbox=35,32,43,38&datetime=2025-03-01/2025-03-07&limit=1000"
 DOWNLOAD = "/api/collections/strikes/download?f=geojson"
+# Vector tiles: the zoom-6 tile over western Syria for a month, and the zoom-5 tile over Syria for a year.
+TILE_MONTH = "/api/collections/strikes/tiles/6/38/25.mvt?datetime=2025-03-01/2025-03-31"
+TILE_YEAR = "/api/collections/strikes/tiles/5/19/12.mvt?datetime=2025-01-01/2025-12-31"
 
 
 def timed(port, target, n):
@@ -39,7 +45,7 @@ def main():
     parser.add_argument("--strikes", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    binary = str(ROOT / "target" / "release" / "footprint")
+    binary = os.environ.get("FOOTPRINT_BIN", str(ROOT / "target" / "release" / "footprint"))
     data = Path(tempfile.mkdtemp(prefix="footprint-scale-"))
     started = time.perf_counter()
     subprocess.run([binary, "generate", str(data), "--strikes", str(args.strikes)], check=True, capture_output=True)
@@ -55,11 +61,21 @@ def main():
         for name, target in [("bbox + a month, limit 50", MONTH), ("bbox + 7 days, ~1000 features", THOUSAND)]:
             p50, p99, size = timed(server.port, target, args.requests)
             print(f"{name}: median {p50:.2f} ms, p99 {p99:.2f} ms, {size / 1024:.0f} KB")
-        for encoding in ["identity", "gzip", "br"]:
-            _, peak_before = server.memory_kib()
+        # Tiles: the first request makes the tile, the rest are served from the cache (each distinct window is a new
+        # tile; a second month shows the making again).
+        for name, target in [("z6 tile, a month", TILE_MONTH), ("z5 tile, a year", TILE_YEAR)]:
+            _, _, _, made = request(server.port, target)
+            p50, p99, size = timed(server.port, target, args.requests)
+            print(f"{name}: made in {made * 1000:.1f} ms, then cached median {p50:.2f} ms, {size / 1024:.0f} KB")
+        downloads = [("full GeoJSON download", DOWNLOAD, e) for e in ["identity", "gzip", "br"]]
+        downloads.append(("layer file /data/strikes.geojson", "/data/strikes.geojson", "identity"))
+        for name, target, encoding in downloads:
+            # The peak since the reset: loading peaked higher than any download should, and would hide it.
+            server.reset_peak()
+            peak_before, _ = server.memory_kib()
             started = time.perf_counter()
             conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
-            conn.request("GET", DOWNLOAD, headers={"Accept-Encoding": encoding})
+            conn.request("GET", target, headers={"Accept-Encoding": encoding})
             response = conn.getresponse()
             first = response.read(1)
             first_byte = time.perf_counter() - started
@@ -67,7 +83,7 @@ def main():
             whole = time.perf_counter() - started
             _, peak_after = server.memory_kib()
             print(
-                f"full GeoJSON download ({encoding}): first byte {first_byte * 1000:.0f} ms, all {whole:.2f} s, "
+                f"{name} ({encoding}): first byte {first_byte * 1000:.0f} ms, all {whole:.2f} s, "
                 f"{total / 1e6:.0f} MB sent; peak memory +{(peak_after - peak_before) / 1024:.0f} MB"
             )
     finally:

@@ -55,6 +55,11 @@ class Server:
             fields[name] = value.strip()
         return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
+    def reset_peak(self):
+        """Resets the peak RSS to the current one (Linux: `5` into /proc/PID/clear_refs), so a later peak is the
+        peak of what happened since."""
+        Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
+
     def log_bytes(self):
         self.log.flush()
         return self.log_path.stat().st_size

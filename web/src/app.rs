@@ -27,6 +27,7 @@ use crate::{style, url};
 
 mod animation;
 mod controls;
+#[cfg(feature = "editor")]
 mod editor;
 mod embed_dialog;
 mod events;
@@ -146,7 +147,9 @@ fn now() -> f64 {
 /// Entry point: called when the module loads.
 #[wasm_bindgen(start)]
 pub fn start() {
-    // The editor's page (`/edit`) runs the editor instead of the map.
+    // The editor's page (`/edit`) loads its own bundle, this crate built with the `editor` feature, and runs the
+    // editor instead of the map; the reader's bundle does not carry the editor.
+    #[cfg(feature = "editor")]
     if document().get_element_by_id("editor").is_some() {
         editor::start();
         return;
@@ -203,6 +206,9 @@ async fn run() -> Result<(), JsValue> {
     wire(&app);
     render(&app, History::Replace);
     element("status").set_text_content(None);
+    if app.borrow().map_ready {
+        reveal_live_map();
+    }
     draw_histogram(&app, &response_text(histogram).await?);
     render(&app, History::Keep);
     // `autoplay=1` (embeds) starts playing, never for readers who prefer reduced motion.
@@ -224,6 +230,21 @@ async fn response_text(promise: js_sys::Promise) -> Result<String, JsValue> {
 fn with_app(f: impl FnOnce(&Shared)) {
     if let Some(app) = APP.with(|cell| cell.borrow().clone()) {
         f(&app);
+    }
+}
+
+/// Takes away an embed's first paint (the static image of its state and the button that asks for the live map)
+/// once the live map has its style and the data.
+fn reveal_live_map() {
+    let asked = document().active_element().is_some_and(|e| e.id() == "go-live");
+    for id in ["static-map", "go-live"] {
+        if let Some(node) = document().get_element_by_id(id) {
+            node.remove();
+        }
+    }
+    // A keyboard reader who pressed the button goes on in the map it asked for.
+    if asked && let Ok(map) = element("map").dyn_into::<web_sys::HtmlElement>() {
+        let _ = map.focus();
     }
 }
 
@@ -253,6 +274,7 @@ fn start_map(view: View, lang: Lang) {
         with_app(|app| {
             app.borrow_mut().map_ready = true;
             render(app, History::Keep);
+            reveal_live_map();
         });
     });
     let click = Closure::<dyn FnMut(String, u32)>::new(move |source: String, i: u32| {

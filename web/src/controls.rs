@@ -10,33 +10,11 @@ use crate::state::{Mode, SPEEDS, State, WINDOWS};
 use crate::text;
 use crate::view::Visible;
 
-/// A menu option: its value and its label.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MenuOption {
-    /// The `value` attribute.
-    pub value: String,
-    /// The text shown.
-    pub label: String,
-}
-
-/// The speed menu's options: "0.5×" to "8×", in the reader's digits.
-pub fn speed_options(lang: Lang) -> Vec<MenuOption> {
-    SPEEDS.iter().map(|s| MenuOption { value: s.to_string(), label: format!("{}×", lang.number(s)) }).collect()
-}
-
-/// The window menu's option for a window of `days` days ("30 days").
-pub fn window_option(days: u16, lang: Lang) -> MenuOption {
-    MenuOption { value: days.to_string(), label: lang.count("window.days", u64::from(days)) }
-}
-
-/// The window menu's options: the usual windows.
-pub fn window_options(lang: Lang) -> Vec<MenuOption> {
-    WINDOWS.iter().map(|&days| window_option(days, lang)).collect()
-}
+pub use footprint::map::menus::{MenuOption, mode_value, speed_options, window_option, window_options};
 
 /// The slider's `max`: the timeline's days after its first.
 pub fn scrubber_max(timeline: DaySpan) -> String {
-    (timeline.last.0 - timeline.first.0).to_string()
+    footprint::map::state::slider_position(timeline, timeline.last).to_string()
 }
 
 /// The day a slider value stands for (its first day when the value is unreadable).
@@ -52,14 +30,6 @@ pub fn speed_index(value: &str) -> Option<usize> {
 /// The mode a mode menu value stands for.
 pub fn mode(value: &str) -> Mode {
     if value == "cumulative" { Mode::Cumulative } else { Mode::Window }
-}
-
-/// The mode menu's value for a mode.
-pub fn mode_value(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Window => "window",
-        Mode::Cumulative => "cumulative",
-    }
 }
 
 /// The confidence checkboxes' ids (`confidence-high`…), with their levels.
@@ -110,7 +80,7 @@ pub fn controls(model: &Model, visible: &Visible, state: &State, timeline: DaySp
     let s = &state.map;
     Controls {
         date: lang.day(s.day),
-        scrubber: (s.day.0 - timeline.first.0).to_string(),
+        scrubber: footprint::map::state::slider_position(timeline, s.day).to_string(),
         play_label: lang.t(if state.playing { "timeline.pause" } else { "timeline.play" }),
         playing: state.playing,
         speed: SPEEDS[s.speed.min(SPEEDS.len() - 1)].to_string(),

@@ -20,11 +20,14 @@ fn add_option(menu: &HtmlSelectElement, option: &MenuOption) {
 
 /// Builds the menus, the status keys and the slider's range (once, at start-up; only DOM, so under the borrow).
 pub(super) fn build_controls(a: &App) {
+    // The page's first paint wrote the menus for its state; they are written again here, from the same options.
     let speed: HtmlSelectElement = element("speed").unchecked_into();
+    speed.set_length(0);
     for option in controls::speed_options(a.lang) {
         add_option(&speed, &option);
     }
     let window_select: HtmlSelectElement = element("window").unchecked_into();
+    window_select.set_length(0);
     for option in controls::window_options(a.lang) {
         add_option(&window_select, &option);
     }

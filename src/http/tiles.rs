@@ -1,0 +1,106 @@
+//! `GET /api/collections/{collection}/tiles/{z}/{x}/{y}.mvt?datetime=…`: a collection's features in one Web
+//! Mercator tile for a time window, as a Mapbox Vector Tile ([`crate::render::vector_tile`]), so a map asks for
+//! what its view and window need rather than whole layers.
+//!
+//! A tile holds exactly what the items API returns for the tile's bounds as `bbox` with the same `datetime` and
+//! property filters. Tiles are made on the blocking pool within a limit, kept in a bounded cache per data version
+//! and filter ([`super::image_cache`], shared design with the static images), and tagged so a client's copy
+//! revalidates with `304`. A tile that would hold more than [`MAX_TILE_FEATURES`] is refused with a `400` naming
+//! `datetime` (a narrower window or a deeper zoom holds fewer).
+
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::Bytes;
+
+use crate::domain::tile::Tile;
+use crate::render::vector_tile;
+use crate::store::Filter;
+use crate::store::live::Snapshot;
+
+use super::error::ApiError;
+use super::params::{Params, filter_parameters};
+use super::{AppState, conditional, find_collection};
+
+/// Parameters of the tiles endpoint besides the collection's queryables.
+pub const TILE_PARAMETERS: [&str; 1] = ["datetime"];
+/// The most features one tile may hold.
+pub const MAX_TILE_FEATURES: usize = 50_000;
+/// The media type of a vector tile.
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+/// Seconds a client is asked to wait when every tile maker is busy.
+const RETRY_AFTER_SECONDS: u32 = 1;
+
+/// The tile address of the request's path, checked.
+fn tile_of(req: &HttpRequest) -> Result<Tile, ApiError> {
+    let part = |name: &'static str| {
+        let raw = req.match_info().get(name).unwrap_or_default();
+        raw.parse::<u32>().map_err(|_| ApiError::invalid(name, format!("`{raw}` is not a whole number")))
+    };
+    let z = part("z")?;
+    let z = u8::try_from(z).map_err(|_| ApiError::invalid("z", format!("zoom level {z} is beyond 22")))?;
+    Tile::new(z, part("x")?, part("y")?).map_err(|e| ApiError::invalid(e.part(), e.to_string()))
+}
+
+/// The handler.
+pub async fn tile(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let data = state.snapshot();
+    let id = req.match_info().get("collection").unwrap_or_default().to_owned();
+    let collection = find_collection(&data, &id)?;
+    let params = Params::parse(req.query_string(), &filter_parameters(&TILE_PARAMETERS, collection))?;
+    let tile = tile_of(&req)?;
+    let mut filter = params.filter(collection)?;
+    filter.bbox = Some(tile.bbox());
+    // One key per data version, tile and filter (as parsed, so equivalent queries share it).
+    let variant = format!("{id}/{}/{}/{}?{:?}&{:?}", tile.z, tile.x, tile.y, filter.datetime, filter.properties);
+    let etag = conditional::derived_etag(&AppState::etag(&data), &variant);
+    if conditional::none_match(&req, &etag) {
+        return Ok(conditional::not_modified(&etag));
+    }
+    let key = format!("{etag}{variant}");
+    let bytes = match state.vector_tiles.get(&key) {
+        Some(bytes) => bytes,
+        None => make_within_limit(&state, data, id, tile, filter, key).await?,
+    };
+    Ok(HttpResponse::Ok().content_type(MVT).insert_header((header::ETAG, etag)).body(bytes))
+}
+
+async fn make_within_limit(
+    state: &web::Data<AppState>,
+    data: Arc<Snapshot>,
+    id: String,
+    tile: Tile,
+    filter: Filter,
+    key: String,
+) -> Result<Bytes, ApiError> {
+    let permit = state.vector_tiles.permit().await.ok_or(ApiError::Busy {
+        what: "every tile maker is busy and the queue is full",
+        retry_after: RETRY_AFTER_SECONDS,
+    })?;
+    if let Some(bytes) = state.vector_tiles.get(&key) {
+        return Ok(bytes);
+    }
+    let made = web::block(move || {
+        let collection = find_collection(&data, &id)?;
+        let page = collection.page(&filter, 0, MAX_TILE_FEATURES);
+        if page.matched > MAX_TILE_FEATURES {
+            return Err(ApiError::invalid(
+                "datetime",
+                format!(
+                    "this tile would hold {} features, more than {MAX_TILE_FEATURES}: ask for a shorter window or a \
+                     deeper zoom",
+                    page.matched
+                ),
+            ));
+        }
+        vector_tile::encode(&id, tile, &page.features, collection.queryables())
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    drop(permit);
+    let bytes = Bytes::from(made);
+    state.vector_tiles.put(key, bytes.clone());
+    Ok(bytes)
+}

@@ -1,0 +1,70 @@
+//! A collection's features as a Mapbox Vector Tile (one layer named after the collection, points only), for the
+//! web map to ask for what its view and time window need instead of whole layers.
+//!
+//! A tile holds exactly the features the items API returns for the tile's bounds as `bbox` and the same
+//! `datetime` and property filters (a point on the edge between two tiles is in both). Each carries what a map
+//! filters and styles on, light: its `id`, its first and last day as day numbers (`start_day`, `end_day`: days
+//! since 1970-01-01, inclusive; no `end_day` when it is open), and the value of each of the collection's
+//! queryables (`kind`, `confidence`, …, [`crate::store::Queryable`]). Names, sources and the rest are one items
+//! request away, by `id`.
+
+use geozero::ToMvt as _;
+use geozero::mvt::{Message as _, TagsBuilder, Tile as MvtTile, TileValue, tile};
+
+use crate::domain::tile::{Tile, mercator};
+use crate::domain::{Day, Feature};
+use crate::store::Queryable;
+
+/// The tile's coordinate space: 4096 units a side, as MapLibre expects.
+pub const EXTENT: u32 = 4096;
+
+/// Why a tile could not be made.
+#[derive(Debug, thiserror::Error)]
+#[error("vector tile encoding failed: {0}")]
+pub struct TileEncodeError(String);
+
+/// Encodes `features` (already selected for `tile`) as a vector tile with one layer, `layer`, whose properties
+/// include the values of `queryables`.
+pub fn encode(
+    layer: &str,
+    tile: Tile,
+    features: &[&Feature],
+    queryables: &[Queryable],
+) -> Result<Vec<u8>, TileEncodeError> {
+    let [left, bottom, right, top] = tile.mercator_bounds();
+    let mut tags = TagsBuilder::new();
+    let mut encoded = Vec::with_capacity(features.len());
+    for feature in features {
+        let Some(point) = feature.geometry else { continue };
+        let (x, y) = mercator(point.lon, point.lat);
+        let mut mvt = geo_types::Geometry::Point(geo_types::Point::new(x, y))
+            .to_mvt(EXTENT, left, bottom, right, top)
+            .map_err(|e| TileEncodeError(e.to_string()))?;
+        let mut tag = |key: &str, value: TileValue| {
+            let (k, v) = tags.insert_ref(key, value);
+            mvt.tags.extend([k, v]);
+        };
+        tag("id", TileValue::Str(feature.id.to_string()));
+        let span = feature.span();
+        tag("start_day", TileValue::Sint(i64::from(span.first.0)));
+        if span.last != Day::MAX {
+            tag("end_day", TileValue::Sint(i64::from(span.last.0)));
+        }
+        for queryable in queryables {
+            if let Some(value) = queryable.value(feature) {
+                tag(queryable.name(), TileValue::Str(value.to_owned()));
+            }
+        }
+        encoded.push(mvt);
+    }
+    let (keys, values) = tags.into_tags();
+    let layer = tile::Layer {
+        version: 2,
+        name: layer.to_owned(),
+        features: encoded,
+        keys,
+        values: values.into_iter().map(tile::Value::from).collect(),
+        extent: Some(EXTENT),
+    };
+    Ok(MvtTile { layers: vec![layer] }.encode_to_vec())
+}
