@@ -47,7 +47,7 @@ fn since(params: &Params) -> Result<Option<DateTime<Utc>>, ApiError> {
 }
 
 fn title_of(version: &Version) -> String {
-    version.feature["properties"]["name"]["en"].as_str().unwrap_or(&version.feature_id).to_owned()
+    version.feature_value()["properties"]["name"]["en"].as_str().unwrap_or(&version.feature_id).to_owned()
 }
 
 fn item_url(base: &str, version: &Version) -> String {
@@ -77,7 +77,7 @@ fn version_json(version: &Version, show_account: bool, with_feature: bool) -> Va
         body["publishes"] = json!(draft);
     }
     if with_feature {
-        body["feature"] = version.feature.clone();
+        body["feature"] = version.feature_value();
     }
     body
 }
@@ -223,7 +223,8 @@ pub async fn atom(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
                 vec![link(item.clone(), "related", GEOJSON), link(format!("{item}/history"), "related", JSON)];
             if v.action != Action::Retire {
                 // The map opened on the feature, on its first day: what a reader of the feed wants to see.
-                let start = v.feature["properties"]["start"].as_str().unwrap_or_default();
+                let feature = v.feature_value();
+                let start = feature["properties"]["start"].as_str().unwrap_or_default();
                 let map = form_urlencoded::Serializer::new(String::new())
                     .append_pair("t", start)
                     .append_pair("sel", &format!("{}:{}", v.collection, v.feature_id))

@@ -8,6 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The columns of a change-log row, in the order both backends read them.
 pub(super) const VERSION_COLUMNS: &str =
@@ -150,7 +151,7 @@ impl AccountRole {
 }
 
 /// One row of the change log.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Version {
     /// Position in the store's change log (increasing, unique).
     pub seq: i64,
@@ -177,8 +178,16 @@ pub struct Version {
     pub reason: String,
     /// The members changed against the previous version (`geometry`, `properties.start`, …).
     pub changed: Vec<String>,
-    /// The feature as written (the curated files' form); for a retirement, its last content.
-    pub feature: Value,
+    /// The feature as written (the curated files' form); for a retirement, its last content. Kept as JSON text
+    /// and parsed where it is used, so loading a store never holds every version's JSON tree at once.
+    pub feature: Box<RawValue>,
+}
+
+impl Version {
+    /// The feature as a JSON value (`null` if the stored text were not JSON, which the stores never write).
+    pub fn feature_value(&self) -> Value {
+        serde_json::from_str(self.feature.get()).unwrap_or(Value::Null)
+    }
 }
 
 /// A version to append (the store assigns `seq` and `at`).
@@ -226,7 +235,8 @@ impl NewVersion {
             account: self.account.clone(),
             reason: self.reason.clone(),
             changed: self.changed.clone(),
-            feature: self.feature.clone(),
+            // A JSON value always serialises.
+            feature: serde_json::value::to_raw_value(&self.feature).unwrap_or_else(|_| RawValue::NULL.to_owned()),
         }
     }
 }
@@ -270,9 +280,6 @@ pub struct Contents {
     pub catalog: Vec<u8>,
     /// `publishers.json` as stored.
     pub publishers: Vec<u8>,
-    /// For each feature ever written, its log in `seq` order is summarised by its latest rows: every row after its
-    /// latest publication, and that publication (enough to know what is public, what is pending, and each ETag).
-    pub versions: Vec<Version>,
     /// The highest `seq` in the store.
     pub revision: i64,
     /// A random id made when the store was created: part of every feature's ETag.
@@ -290,8 +297,10 @@ pub trait Backend: Send {
     fn is_empty(&mut self) -> Result<bool, StoreError>;
     /// Stores the catalog and publisher registry (on creation, and by `footprint import`).
     fn put_files(&mut self, catalog: &[u8], publishers: &[u8]) -> Result<(), StoreError>;
-    /// Everything the read path needs.
-    fn load(&mut self) -> Result<Contents, StoreError>;
+    /// Everything the read path needs: the files and revision returned, each version handed to `each` as it is
+    /// read (in `seq` order: for each feature, its latest publication and every row after it), so a large log is
+    /// never held whole.
+    fn load(&mut self, each: &mut dyn FnMut(Version)) -> Result<Contents, StoreError>;
     /// The stored catalog and publisher registry (a few KB: read on every refresh, so a server notices when
     /// `footprint import` changed them).
     fn files(&mut self) -> Result<(Vec<u8>, Vec<u8>), StoreError>;

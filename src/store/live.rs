@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::backend::{Account, AccountRole, Action, Backend, NewVersion, Stage, StoreError, Version};
 use super::check::Problem;
-pub use super::snapshot::{Head, Snapshot};
+pub use super::snapshot::{Head, Replay, Snapshot};
 use super::{Collection, DataFiles, Dataset, FeatureProvider as _, LoadError, PUBLISHERS_FILE, edit};
 
 /// How often a server looks for changes made by other processes on its store.
@@ -205,15 +205,28 @@ impl Live {
     }
 
     fn build(backend: &mut dyn Backend, documents: &dyn DataFiles) -> Result<Snapshot, WriteError> {
-        let contents = backend.load()?;
-        let catalog: super::Catalog = serde_json::from_slice(&contents.catalog)
+        let (catalog, publishers) = backend.files()?;
+        let parsed: super::Catalog = serde_json::from_slice(&catalog)
             .map_err(|e| StoreError::Corrupt { store: backend.describe(), message: format!("catalog: {e}") })?;
         let empty: Vec<Arc<Collection>> =
-            catalog.collections.iter().map(|meta| Arc::new(Collection::new(meta.clone(), Vec::new()))).collect();
-        let data = Dataset::assemble(&contents.catalog, &contents.publishers, empty, documents, backend.describe())?;
-        let mut base = Snapshot::of(data, Arc::from(contents.publishers.as_slice()));
-        base.store_id.clone_from(&contents.store_id);
-        let mut snapshot = base.apply(&contents.versions)?;
+            parsed.collections.iter().map(|meta| Arc::new(Collection::new(meta.clone(), Vec::new()))).collect();
+        let data = Dataset::assemble(&catalog, &publishers, empty, documents, backend.describe())?;
+        let base = Snapshot::of(data, Arc::from(publishers.as_slice()));
+        // The log is applied as it is read, one version at a time: a large store is never held whole.
+        let mut replay = Replay::new(&base);
+        let mut failed = None;
+        let contents = backend.load(&mut |version| {
+            if failed.is_none()
+                && let Err(err) = replay.add(&version)
+            {
+                failed = Some(err);
+            }
+        })?;
+        if let Some(err) = failed {
+            return Err(err.into());
+        }
+        let mut snapshot = replay.finish();
+        snapshot.store_id.clone_from(&contents.store_id);
         snapshot.revision = snapshot.revision.max(contents.revision);
         Ok(snapshot)
     }

@@ -130,6 +130,20 @@ impl Postgres {
             .map(|row| version(row).map_err(|message| StoreError::Corrupt { store: self.address.clone(), message }))
             .collect()
     }
+
+    /// Hands each version a query without parameters returns to `each`, one row at a time as the server sends
+    /// them.
+    fn each_version(&mut self, sql: &str, each: &mut dyn FnMut(Version)) -> Result<(), StoreError> {
+        use postgres::fallible_iterator::FallibleIterator as _;
+        let store = self.address.clone();
+        let failed = |e: &postgres::Error| StoreError::Database { store: store.clone(), message: message(e) };
+        let no_parameters: [&(dyn postgres::types::ToSql + Sync); 0] = [];
+        let mut rows = self.client.query_raw(sql, no_parameters).map_err(|e| failed(&e))?;
+        while let Some(row) = rows.next().map_err(|e| failed(&e))? {
+            each(version(&row).map_err(|message| StoreError::Corrupt { store: store.clone(), message })?);
+        }
+        Ok(())
+    }
 }
 
 /// What went wrong, with the server's own message when it sent one (`db error` alone says nothing).
@@ -169,7 +183,7 @@ fn version(row: &Row) -> Result<Version, String> {
         account: row.get(9),
         reason: row.get(10),
         changed: serde_json::from_value(changed).map_err(|_| bad("changed"))?,
-        feature: row.get(12),
+        feature: serde_json::value::to_raw_value(&row.get::<_, Value>(12)).map_err(|_| bad("feature"))?,
     })
 }
 
@@ -180,7 +194,7 @@ fn apply_to_table(tx: &mut Transaction<'_>, version: &Version) -> Result<(), pos
         tx.execute(&format!("DELETE FROM {table} WHERE id = $1"), &[&version.feature_id])?;
         return Ok(());
     }
-    let f = &version.feature;
+    let f = &version.feature_value();
     let coordinates = f["geometry"]["coordinates"].as_array();
     let lon = coordinates.and_then(|c| c.first()).and_then(Value::as_f64);
     let lat = coordinates.and_then(|c| c.get(1)).and_then(Value::as_f64);
@@ -261,7 +275,7 @@ impl Backend for Postgres {
         tx.commit().map_err(failed)
     }
 
-    fn load(&mut self) -> Result<Contents, StoreError> {
+    fn load(&mut self, each: &mut dyn FnMut(Version)) -> Result<Contents, StoreError> {
         self.reopen_if_closed()?;
         let address = self.address.clone();
         let catalog = self.file("catalog.json")?.ok_or_else(|| StoreError::Corrupt {
@@ -275,10 +289,11 @@ impl Backend for Postgres {
             self.file("store_id")?.map(|b| String::from_utf8_lossy(&b).chars().take(16).collect()).unwrap_or_default();
         // One snapshot of the database for the versions and the revision.
         self.client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(|e| self.error(&e))?;
-        let versions = self.versions(&super::backend::load_versions_sql(), &[]);
+        let versions = self.each_version(&super::backend::load_versions_sql(), each);
         let revision = self.revision();
         self.client.batch_execute("COMMIT").map_err(|e| self.error(&e))?;
-        Ok(Contents { catalog, publishers, versions: versions?, revision: revision?, store_id })
+        versions?;
+        Ok(Contents { catalog, publishers, revision: revision?, store_id })
     }
 
     fn files(&mut self) -> Result<(Vec<u8>, Vec<u8>), StoreError> {

@@ -129,51 +129,81 @@ impl Snapshot {
         drafts
     }
 
-    /// The next snapshot: this one with `versions` (in change order) applied. Only touched collections are
-    /// rebuilt; a version of an unknown collection is ignored (the catalog decides what is served).
+    /// The next snapshot: this one with `versions` (in change order) applied (see [`Replay`]).
     pub fn apply(&self, versions: &[Version]) -> Result<Snapshot, LoadError> {
-        let mut data = self.data.clone();
-        let mut heads = self.heads.clone();
-        let mut revision = self.revision;
-        for (position, collection) in self.data.collections.iter().enumerate() {
-            let touched: Vec<&Version> = versions.iter().filter(|v| v.collection == collection.meta.id).collect();
-            if touched.is_empty() {
-                continue;
-            }
-            let mut features: HashMap<CompactString, Feature> =
-                collection.features().iter().map(|f| (f.id.clone(), f.clone())).collect();
-            let mut own = (*heads[position]).clone();
-            for version in touched {
-                apply_version(version, &mut features, &mut own).map_err(|message| {
-                    LoadError::Invalid(vec![super::Problem {
-                        file: format!("change {}", version.seq),
-                        feature: Some(version.feature_id.clone()),
-                        field: "-".into(),
-                        message,
-                    }])
-                })?;
-            }
+        let mut replay = Replay::new(self);
+        for version in versions {
+            replay.add(version)?;
+        }
+        Ok(replay.finish())
+    }
+}
+
+/// Versions applied one at a time onto a snapshot (a store's whole log as it is read at start-up, or the changes
+/// a replica catches up with), then made into the next snapshot: only the collections they touch are rebuilt,
+/// once each; a version of an unknown collection is ignored (the catalog decides what is served).
+pub struct Replay<'a> {
+    base: &'a Snapshot,
+    /// Per collection, in catalog order: its features and heads once a version has touched it.
+    touched: Vec<Option<(HashMap<CompactString, Feature>, Heads)>>,
+    revision: i64,
+    published_revision: i64,
+}
+
+impl<'a> Replay<'a> {
+    /// Nothing applied yet onto `base`.
+    pub fn new(base: &'a Snapshot) -> Replay<'a> {
+        Replay {
+            base,
+            touched: base.data.collections.iter().map(|_| None).collect(),
+            revision: base.revision,
+            published_revision: base.published_revision,
+        }
+    }
+
+    /// Applies one version (versions come in change order).
+    pub fn add(&mut self, version: &Version) -> Result<(), LoadError> {
+        let Some(position) = self.base.position(&version.collection) else { return Ok(()) };
+        let (features, heads) = self.touched[position].get_or_insert_with(|| {
+            let collection = &self.base.data.collections[position];
+            let features = collection.features().iter().map(|f| (f.id.clone(), f.clone())).collect();
+            (features, (*self.base.heads[position]).clone())
+        });
+        apply_version(version, features, heads).map_err(|message| {
+            LoadError::Invalid(vec![super::Problem {
+                file: format!("change {}", version.seq),
+                feature: Some(version.feature_id.clone()),
+                field: "-".into(),
+                message,
+            }])
+        })?;
+        self.revision = self.revision.max(version.seq);
+        if version.stage == Stage::Published {
+            self.published_revision = self.published_revision.max(version.seq);
+        }
+        Ok(())
+    }
+
+    /// The next snapshot.
+    pub fn finish(self) -> Snapshot {
+        let base = self.base;
+        let mut data = base.data.clone();
+        let mut heads = base.heads.clone();
+        for (position, touched) in self.touched.into_iter().enumerate() {
+            let Some((features, own)) = touched else { continue };
             heads[position] = Arc::new(own);
-            let rebuilt = Collection::new(collection.meta.clone(), features.into_values().collect());
-            data = data.with_collection(rebuilt, &self.publishers_bytes);
+            let meta = base.data.collections[position].meta.clone();
+            let rebuilt = Collection::new(meta, features.into_values().collect());
+            data = data.with_collection(rebuilt, &base.publishers_bytes);
         }
-        if let Some(last) = versions.iter().map(|v| v.seq).max() {
-            revision = revision.max(last);
-        }
-        let published_revision = versions
-            .iter()
-            .filter(|v| v.stage == Stage::Published)
-            .map(|v| v.seq)
-            .max()
-            .map_or(self.published_revision, |last| last.max(self.published_revision));
-        Ok(Snapshot {
+        Snapshot {
             data,
             heads,
-            revision,
-            published_revision,
-            store_id: self.store_id.clone(),
-            publishers_bytes: Arc::clone(&self.publishers_bytes),
-        })
+            revision: self.revision,
+            published_revision: self.published_revision,
+            store_id: base.store_id.clone(),
+            publishers_bytes: Arc::clone(&base.publishers_bytes),
+        }
     }
 }
 
@@ -184,7 +214,7 @@ fn apply_version(
 ) -> Result<(), String> {
     let id = CompactString::from(version.feature_id.as_str());
     let parse = || {
-        let mut feature: Feature = serde_json::from_value(version.feature.clone()).map_err(|e| e.to_string())?;
+        let mut feature: Feature = serde_json::from_str(version.feature.get()).map_err(|e| e.to_string())?;
         feature.id.clone_from(&id);
         Ok::<Feature, String>(feature)
     };

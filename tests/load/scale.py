@@ -1,7 +1,8 @@
-"""Figures at scale, for the README: a data directory of N real-shaped strikes (`footprint generate`), served from
-the directory by a release build; its time to ready, its memory, and the time of the issue's queries.
+"""Figures at scale, for the README: a data directory of N real-shaped strikes (`footprint generate`), imported into
+the embedded store (a GeoPackage) and served from it by a release build (or served from the directory: `--serve
+data`); its time to ready, its memory, and the time of the issue's queries, tiles and downloads.
 
-    cargo build --release && python3 tests/load/scale.py [--strikes 100000] [--requests 200]
+    cargo build --release && python3 tests/load/scale.py [--strikes 100000] [--requests 200] [--serve store|data]
 
 `FOOTPRINT_BIN=PATH` measures another build (e.g. an older commit's) on the same shape of data.
 
@@ -10,6 +11,7 @@ Prints figures; passes or fails nothing (speed is measured here, never asserted 
 
 import argparse
 import os
+import shutil
 import http.client
 import statistics
 import subprocess
@@ -44,20 +46,46 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--strikes", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--serve",
+        choices=["store", "data"],
+        default="store",
+        help="serve from the embedded store (a GeoPackage the data is imported into; the default) or the directory",
+    )
     args = parser.parse_args()
     binary = os.environ.get("FOOTPRINT_BIN", str(ROOT / "target" / "release" / "footprint"))
     data = Path(tempfile.mkdtemp(prefix="footprint-scale-"))
+    try:
+        measure(binary, data, args)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def measure(binary, data, args):
     started = time.perf_counter()
     subprocess.run([binary, "generate", str(data), "--strikes", str(args.strikes)], check=True, capture_output=True)
     generated = time.perf_counter() - started
     layer = (data / "strikes.geojson").stat().st_size
     print(f"generate {args.strikes} strikes: {generated:.1f} s, strikes.geojson {layer / 1e6:.0f} MB")
+    if args.serve == "store":
+        store = data / "footprint.gpkg"
+        started = time.perf_counter()
+        subprocess.run(
+            [binary, "import", str(data), "--store", str(store), "--apply", "--reason", "scale figures"],
+            check=True,
+            capture_output=True,
+        )
+        imported = time.perf_counter() - started
+        print(f"import into a GeoPackage: {imported:.1f} s, {store.stat().st_size / 1e6:.0f} MB")
+        serve = ["--store", str(store)]
+    else:
+        serve = ["--data", str(data)]
     started = time.perf_counter()
-    server = Server(data / "serve.log", ["--data", str(data)])
+    server = Server(data / "serve.log", serve)
     ready = time.perf_counter() - started
     try:
         rss, peak = server.memory_kib()
-        print(f"ready after start: {ready:.2f} s; resident {rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB)")
+        print(f"ready after start ({args.serve}): {ready:.2f} s; resident {rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB)")
         for name, target in [("bbox + a month, limit 50", MONTH), ("bbox + 7 days, ~1000 features", THOUSAND)]:
             p50, p99, size = timed(server.port, target, args.requests)
             print(f"{name}: median {p50:.2f} ms, p99 {p99:.2f} ms, {size / 1024:.0f} KB")

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension as _, Row, TransactionBehavior, params};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::backend::{
     Account, AccountRole, Action, Backend, Contents, NewVersion, Session, Stage, StoreError, VERSION_COLUMNS, Version,
@@ -92,14 +93,25 @@ impl GeoPackage {
     }
 
     fn versions(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Version>, StoreError> {
+        let mut versions = Vec::new();
+        self.each_version(sql, params, &mut |v| versions.push(v))?;
+        Ok(versions)
+    }
+
+    /// Hands each version the query returns to `each`, one row at a time.
+    fn each_version(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        each: &mut dyn FnMut(Version),
+    ) -> Result<(), StoreError> {
         let mut statement = self.connection.prepare_cached(sql).map_err(|e| self.error(&e))?;
         let rows = statement.query_map(params, raw_version).map_err(|e| self.error(&e))?;
-        let mut versions = Vec::new();
         for row in rows {
             let raw = row.map_err(|e| self.error(&e))?;
-            versions.push(raw.parse().map_err(|m| self.corrupt(m))?);
+            each(raw.parse().map_err(|m| self.corrupt(m))?);
         }
-        Ok(versions)
+        Ok(())
     }
 }
 
@@ -159,7 +171,7 @@ impl RawVersion {
             account: self.account,
             reason: self.reason,
             changed: serde_json::from_str(&self.changed).map_err(|_| bad("changed"))?,
-            feature: serde_json::from_str(&self.feature).map_err(|_| bad("feature"))?,
+            feature: RawValue::from_string(self.feature).map_err(|_| bad("feature"))?,
         })
     }
 }
@@ -200,8 +212,8 @@ impl GeoPackage {
                 .map_err(|e| e.to_string())?;
             return Ok(());
         }
-        let row = feature_row(&version.feature)?;
-        let json = serde_json::to_string(&version.feature).map_err(|e| e.to_string())?;
+        let row = feature_row(&version.feature_value())?;
+        let json = version.feature.get();
         // A plain UPDATE, then an INSERT when there was nothing to update: an UPSERT's conflict clause would
         // override the R-tree triggers' own `INSERT OR REPLACE` (SQLite applies the outer statement's).
         let values = params![
@@ -283,17 +295,17 @@ impl Backend for GeoPackage {
         tx.commit().map_err(|e| self.error(&e))
     }
 
-    fn load(&mut self) -> Result<Contents, StoreError> {
+    fn load(&mut self, each: &mut dyn FnMut(Version)) -> Result<Contents, StoreError> {
         let catalog = self.file("catalog.json")?.ok_or_else(|| self.corrupt("no catalog: the store is empty"))?;
         let publishers = self.file("publishers.json")?.ok_or_else(|| self.corrupt("no publisher registry"))?;
         let store_id = self.file("store_id")?.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
         // One read transaction: the versions and the revision are of the same moment.
         self.connection.execute_batch("BEGIN").map_err(|e| self.error(&e))?;
-        let versions = self.versions(&super::backend::load_versions_sql(), []);
+        let versions = self.each_version(&super::backend::load_versions_sql(), [], each);
         let revision = self.revision();
         self.connection.execute_batch("COMMIT").map_err(|e| self.error(&e))?;
-        let (versions, revision) = (versions?, revision?);
-        Ok(Contents { catalog, publishers, versions, revision, store_id })
+        let ((), revision) = (versions?, revision?);
+        Ok(Contents { catalog, publishers, revision, store_id })
     }
 
     fn files(&mut self) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
