@@ -326,9 +326,10 @@ async fn the_embed_first_paints_its_image_and_timeline_and_loads_the_live_map_on
     let vary: Vec<&str> = headers.get_all("vary").filter_map(|v| v.to_str().ok()).collect();
     assert!(vary.iter().any(|v| v.contains("Save-Data")), "{vary:?}");
 
-    let request = TestRequest::get().uri("/embed?t=2025-03-31").insert_header(("Save-Data", "on"));
-    let (_, _, body) = get_with(&app, request).await;
+    let request = TestRequest::get().uri("/embed?t=2025-03-31&w=30").insert_header(("Save-Data", "on"));
+    let (_, saving, body) = get_with(&app, request).await;
     assert!(String::from_utf8(body).unwrap().contains("data-save-data=\"on\""), "Save-Data keeps the image");
+    assert_ne!(saving.get("etag"), headers.get("etag"), "the two variants are tagged apart");
 }
 
 #[actix_web::test]

@@ -57,12 +57,14 @@ step "npm packages"
 #    so the reader's page does not download the editor.
 step "compiling the app to WebAssembly (the reader's, then the editor's)"
 export RUSTFLAGS="--remap-path-prefix=$root=/footprint --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
-wasm="$root/target/wasm32-unknown-unknown/wasm-release/footprint_web.wasm"
+# Each in a target directory of its own: cargo re-copies a build's output only when it rebuilds it, so two builds
+# of one crate into one directory could leave the other's file where this one's is expected.
 mkdir -p "$root/target/web-build"
 "${build_env[@]}" "${cargo_wasm[@]}"
-cp "$wasm" "$root/target/web-build/footprint_web.wasm"
-"${build_env[@]}" "${cargo_wasm[@]}" --features editor
-cp "$wasm" "$root/target/web-build/footprint_editor.wasm"
+cp "$root/target/wasm32-unknown-unknown/wasm-release/footprint_web.wasm" "$root/target/web-build/footprint_web.wasm"
+"${build_env[@]}" "${cargo_wasm[@]}" --features editor --target-dir "$root/target/wasm-editor"
+cp "$root/target/wasm-editor/wasm32-unknown-unknown/wasm-release/footprint_web.wasm" \
+  "$root/target/web-build/footprint_editor.wasm"
 
 # 5. Bindings, size optimisation, static files.
 step "wasm-bindgen, wasm-opt, static files"

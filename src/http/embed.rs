@@ -238,8 +238,15 @@ pub async fn embed_page(req: HttpRequest, state: web::Data<AppState>) -> Result<
         save_data => if saves_data(&req) { "on" } else { "off" },
     };
     let mut response = html(templates::render("embed.html", lang, values)?, lang);
-    // The page differs with the reader's Save-Data preference: caches keep the two apart.
+    // The page differs with the reader's Save-Data preference: caches keep the two apart, and the two are tagged
+    // apart (the other variant gets the usual tag of its data and language).
     response.headers_mut().append(header::VARY, header::HeaderValue::from_static("Save-Data"));
+    if saves_data(&req) {
+        let tag = format!("{}-{}-save-data\"", AppState::etag(&state.snapshot()).trim_end_matches('"'), lang.code());
+        if let Ok(value) = header::HeaderValue::from_str(&tag) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+    }
     Ok(response)
 }
 

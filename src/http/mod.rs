@@ -68,7 +68,7 @@ pub struct AppState {
     pub site: Site,
     /// Rendered static images and the limit on rendering them at once.
     pub images: image_cache::Images,
-    /// Made vector tiles of the collections and the limit on making them at once.
+    /// Made vector tiles of the collections (made within the images' render limit).
     pub vector_tiles: image_cache::Images,
     /// Failed sign-ins, per client address.
     pub sign_ins: auth::SignIns,

@@ -75,8 +75,9 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     Ok(response)
 }
 
-/// `GET /data/{file}`: the catalog, the feature schema, the methodology and the layer files, as loaded (a file
-/// changed or deleted on disk since is not what the server has: it serves what it checked and indexed).
+/// `GET /data/{file}`: the catalog, the feature schema and the methodology as loaded, and the layer files written
+/// from the loaded features in the curated files' format (a file changed or deleted on disk since is not what the
+/// server has: it serves what it checked and indexed).
 pub async fn data_file(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -3,9 +3,9 @@
 //! what its view and window need rather than whole layers.
 //!
 //! A tile holds exactly what the items API returns for the tile's bounds as `bbox` with the same `datetime` and
-//! property filters. Tiles are made on the blocking pool within a limit, kept in a bounded cache per data version
-//! and filter ([`super::image_cache`], shared design with the static images), and tagged so a client's copy
-//! revalidates with `304`. A tile that would hold more than [`MAX_TILE_FEATURES`] is refused with a `400` naming
+//! property filters (a point exactly on an edge between tiles is in both, as it is in both bboxes). Tiles are made
+//! on the blocking pool within the static images' render limit, kept in a bounded cache of their own per data
+//! version and filter ([`super::image_cache`]), and tagged so a client's copy revalidates with `304`. A tile that would hold more than [`MAX_TILE_FEATURES`] is refused with a `400` naming
 //! `datetime` (a narrower window or a deeper zoom holds fewer).
 
 use std::sync::Arc;
@@ -74,8 +74,9 @@ async fn make_within_limit(
     filter: Filter,
     key: String,
 ) -> Result<Bytes, ApiError> {
-    let permit = state.vector_tiles.permit().await.ok_or(ApiError::Busy {
-        what: "every tile maker is busy and the queue is full",
+    // Tiles and static images share one limit: together they leave a core free for everything else.
+    let permit = state.images.permit().await.ok_or(ApiError::Busy {
+        what: "every renderer is busy and the queue is full",
         retry_after: RETRY_AFTER_SECONDS,
     })?;
     if let Some(bytes) = state.vector_tiles.get(&key) {

@@ -217,8 +217,10 @@ pub struct Dataset {
     /// The documents published under `/data/` besides the layers (catalog, schema, methodology), as they were read
     /// for this dataset: what is served is always what was checked and hashed.
     pub documents: BTreeMap<String, bytes::Bytes>,
-    /// Each layer file's SHA-256, by file name. The layer files themselves are not held: `/data/` writes them from
-    /// the features as it sends them ([`crate::domain::record::write_layer_file`]), the same bytes these digest.
+    /// Each layer file's SHA-256, by file name: of the file as read ([`Dataset::load`]), or as written from the
+    /// features ([`Dataset::assemble`], a write). The layer files themselves are not held: `/data/` writes them from
+    /// the features as it sends them ([`crate::domain::record::write_layer_file`]): for files in the curated format
+    /// (as `geodata/` is kept), the same bytes.
     layer_digests: BTreeMap<String, [u8; 32]>,
 }
 

@@ -163,6 +163,12 @@ impl<'a> Replay<'a> {
 
     /// Applies one version (versions come in change order).
     pub fn add(&mut self, version: &Version) -> Result<(), LoadError> {
+        // Every change counts towards the revisions, served or not: a replica that caught up with a change of a
+        // collection the catalog does not serve must not fetch it again.
+        self.revision = self.revision.max(version.seq);
+        if version.stage == Stage::Published {
+            self.published_revision = self.published_revision.max(version.seq);
+        }
         let Some(position) = self.base.position(&version.collection) else { return Ok(()) };
         let (features, heads) = self.touched[position].get_or_insert_with(|| {
             let collection = &self.base.data.collections[position];
@@ -177,10 +183,6 @@ impl<'a> Replay<'a> {
                 message,
             }])
         })?;
-        self.revision = self.revision.max(version.seq);
-        if version.stage == Stage::Published {
-            self.published_revision = self.published_revision.max(version.seq);
-        }
         Ok(())
     }
 
@@ -253,4 +255,37 @@ fn apply_version(
     };
     heads.insert(id, head);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::value::RawValue;
+
+    use super::*;
+    use crate::store::Embedded;
+    use crate::store::backend::AccountRole;
+
+    #[test]
+    fn a_change_of_a_collection_the_catalog_does_not_serve_still_counts_towards_the_revisions() {
+        let data = Dataset::load(&Embedded).unwrap_or_else(|e| panic!("{e}"));
+        let base = Snapshot::of(data, Arc::from(&b"{}"[..]));
+        let elsewhere = Version {
+            seq: 7,
+            collection: "not-in-the-catalog".into(),
+            feature_id: "x".into(),
+            version: 1,
+            action: Action::Create,
+            stage: Stage::Published,
+            publishes: None,
+            at: chrono::Utc::now(),
+            role: AccountRole::Operator,
+            account: "operator".into(),
+            reason: "test".into(),
+            changed: Vec::new(),
+            feature: RawValue::NULL.to_owned(),
+        };
+        let next = base.apply(&[elsewhere]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((next.revision, next.published_revision), (7, 7), "a replica does not fetch it again");
+        assert_eq!(next.data.content_hash, base.data.content_hash, "and serves what it served");
+    }
 }

@@ -278,3 +278,16 @@ test("three embeds below the fold cost nothing until the reader scrolls to one, 
   assertClean(problems);
   await context.close();
 });
+
+test("a keyboard reader tabs to the embed's button, and the live map it asked for takes the focus", async () => {
+  const url = `${server.base}/embed?t=2025-03-31&w=30`;
+  const { page, problems, context } = await openPage(browser, url, { noMap: true, headers: { "Save-Data": "on" } });
+  await page.locator("#go-live").waitFor();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "go-live", "the button is the first stop");
+  await ready(page);
+  assert.equal(await page.locator("#go-live").count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "map", "the focus goes on in the map");
+  assertClean(problems);
+  await context.close();
+});
