@@ -1,5 +1,5 @@
-//! Rendered static images: a bounded LRU cache keyed by the image's canonical state, and a limit on how many
-//! images render at once.
+//! Rendered static images: a bounded LRU cache keyed by the image's canonical state ([`ByteCache`], also the
+//! vector tiles' cache), and a limit on how many images (and tiles) render at once.
 //!
 //! Rendering is CPU-bound, so it runs on the blocking pool, at most [`Images::max_renders`] at a time (one less
 //! than the machine's cores, at least one, so a core stays free for everything else). At most as many again may
@@ -17,9 +17,51 @@ pub const CACHE_BYTES: usize = 48 * 1024 * 1024;
 /// The most images kept in the cache.
 const CACHE_ENTRIES: usize = 512;
 
+/// Made bytes by key, within a byte budget of [`CACHE_BYTES`] and [`CACHE_ENTRIES`] entries, least recently
+/// used dropped first.
+pub struct ByteCache(Mutex<Cached>);
+
+impl Default for ByteCache {
+    fn default() -> ByteCache {
+        ByteCache(Mutex::new(Cached {
+            images: LruCache::new(NonZeroUsize::new(CACHE_ENTRIES).unwrap_or(NonZeroUsize::MIN)),
+            bytes: 0,
+        }))
+    }
+}
+
+impl ByteCache {
+    /// The bytes kept under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<Bytes> {
+        self.0.lock().ok()?.images.get(key).cloned()
+    }
+
+    /// Keeps `bytes` under `key`, dropping the least recently used entries beyond the byte budget. An entry larger
+    /// than a quarter of the budget is not kept.
+    pub fn put(&self, key: String, bytes: Bytes) {
+        if bytes.len() > CACHE_BYTES / 4 {
+            return;
+        }
+        let Ok(mut cached) = self.0.lock() else { return };
+        cached.bytes += bytes.len();
+        if let Some((_, old)) = cached.images.push(key, bytes) {
+            cached.bytes -= old.len();
+        }
+        while cached.bytes > CACHE_BYTES {
+            let Some((_, old)) = cached.images.pop_lru() else { break };
+            cached.bytes -= old.len();
+        }
+    }
+
+    /// Bytes and entries held (for tests and metrics).
+    pub fn held(&self) -> (usize, usize) {
+        self.0.lock().map_or((0, 0), |c| (c.bytes, c.images.len()))
+    }
+}
+
 /// The cache and the render limit.
 pub struct Images {
-    cache: Mutex<Cached>,
+    cache: ByteCache,
     /// Requests admitted to render: rendering plus waiting.
     admitted: Arc<Semaphore>,
     /// Renders running.
@@ -49,10 +91,7 @@ impl Images {
     pub fn with_limits(max_renders: usize, max_waiting: usize) -> Images {
         let max_renders = max_renders.max(1);
         Images {
-            cache: Mutex::new(Cached {
-                images: LruCache::new(NonZeroUsize::new(CACHE_ENTRIES).unwrap_or(NonZeroUsize::MIN)),
-                bytes: 0,
-            }),
+            cache: ByteCache::default(),
             admitted: Arc::new(Semaphore::new(max_renders + max_waiting)),
             rendering: Arc::new(Semaphore::new(max_renders)),
             max_renders,
@@ -67,29 +106,17 @@ impl Images {
 
     /// The cached image for `key`, if any.
     pub fn get(&self, key: &str) -> Option<Bytes> {
-        self.cache.lock().ok()?.images.get(key).cloned()
+        self.cache.get(key)
     }
 
-    /// Keeps `png` under `key`, dropping the least recently used images beyond the byte budget. An image larger
-    /// than a quarter of the budget is not kept.
+    /// Keeps `png` under `key` (see [`ByteCache::put`]).
     pub fn put(&self, key: String, png: Bytes) {
-        if png.len() > CACHE_BYTES / 4 {
-            return;
-        }
-        let Ok(mut cached) = self.cache.lock() else { return };
-        cached.bytes += png.len();
-        if let Some((_, old)) = cached.images.push(key, png) {
-            cached.bytes -= old.len();
-        }
-        while cached.bytes > CACHE_BYTES {
-            let Some((_, old)) = cached.images.pop_lru() else { break };
-            cached.bytes -= old.len();
-        }
+        self.cache.put(key, png);
     }
 
     /// Bytes and images held (for tests and metrics).
     pub fn held(&self) -> (usize, usize) {
-        self.cache.lock().map_or((0, 0), |c| (c.bytes, c.images.len()))
+        self.cache.held()
     }
 
     /// Waits for a render slot, or `None` at once when as many requests are already waiting as may.

@@ -69,7 +69,7 @@ pub struct AppState {
     /// Rendered static images and the limit on rendering them at once.
     pub images: image_cache::Images,
     /// Made vector tiles of the collections (made within the images' render limit).
-    pub vector_tiles: image_cache::Images,
+    pub vector_tiles: image_cache::ByteCache,
     /// Failed sign-ins, per client address.
     pub sign_ins: auth::SignIns,
     /// Whether public history and feeds name the accounts that made changes (`--show-accounts`).
@@ -92,7 +92,7 @@ impl AppState {
             basemap_style: None,
             site: Site::default(),
             images: image_cache::Images::for_this_machine(),
-            vector_tiles: image_cache::Images::for_this_machine(),
+            vector_tiles: image_cache::ByteCache::default(),
             sign_ins: auth::SignIns::default(),
             show_accounts: false,
         }
