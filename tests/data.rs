@@ -17,10 +17,10 @@ use footprint::store::{Dataset, Directory, Embedded, LoadError};
 fn the_curated_geodata_loads_without_problems() {
     let dataset = common::dataset();
     let counts: Vec<(String, usize)> =
-        dataset.collections.iter().map(|c| (c.meta.id.clone(), c.features().len())).collect();
+        dataset.collections.iter().map(|c| (c.meta.id.clone(), c.read_all().len())).collect();
     assert_eq!(counts.len(), 3);
-    assert!(dataset.collection("strikes").unwrap().features().len() >= 45, "{counts:?}");
-    assert!(dataset.collection("events").unwrap().features().len() >= 20, "{counts:?}");
+    assert!(dataset.collection("strikes").unwrap().read_all().len() >= 45, "{counts:?}");
+    assert!(dataset.collection("events").unwrap().read_all().len() >= 20, "{counts:?}");
 }
 
 #[test]
@@ -32,7 +32,7 @@ fn the_embedded_copy_is_the_same_data_as_geodata() {
 #[test]
 fn every_feature_cites_a_source_with_publisher_and_url() {
     for collection in common::dataset().collections {
-        for f in collection.features() {
+        for f in collection.read_all() {
             assert!(!f.properties.sources.is_empty(), "{}", f.id);
             for s in &f.properties.sources {
                 assert!(!s.publisher.is_empty() && s.url.starts_with("http"), "{}", f.id);
@@ -44,8 +44,9 @@ fn every_feature_cites_a_source_with_publisher_and_url() {
 #[test]
 fn ids_are_unique_within_each_collection() {
     for collection in common::dataset().collections {
-        let ids: BTreeSet<&str> = collection.features().iter().map(|f| f.id.as_str()).collect();
-        assert_eq!(ids.len(), collection.features().len(), "{}", collection.meta.id);
+        let features = collection.read_all();
+        let ids: BTreeSet<&str> = features.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids.len(), collection.len(), "{}", collection.meta.id);
     }
 }
 
@@ -55,7 +56,7 @@ fn khmeimim_and_tartus_sit_at_the_fact_sheet_coordinates() {
     let sites = dataset.collection("sites").unwrap();
     let at = |site: &str| {
         let periods: Vec<_> =
-            sites.features().iter().filter(|f| f.properties.details().site_id.as_deref() == Some(site)).collect();
+            sites.read_all().into_iter().filter(|f| f.properties.details().site_id.as_deref() == Some(site)).collect();
         assert!(!periods.is_empty(), "{site} present");
         periods.iter().map(|f| f.geometry.expect("located")).collect::<Vec<_>>()
     };
@@ -74,8 +75,8 @@ fn qamishli_has_the_status_history_of_the_fact_sheet() {
     let statuses: Vec<(String, Status)> = dataset
         .collection("sites")
         .unwrap()
-        .features()
-        .iter()
+        .read_all()
+        .into_iter()
         .filter(|f| f.properties.details().site_id.as_deref() == Some("qamishli"))
         .map(|f| (f.properties.start.to_string(), f.properties.status.unwrap()))
         .collect();
@@ -89,7 +90,7 @@ fn unlocated_features_have_null_geometry_and_unknown_precision() {
     let dataset = common::dataset();
     let mut unlocated = 0;
     for c in &dataset.collections {
-        for f in c.features() {
+        for f in c.read_all() {
             assert_eq!(f.geometry.is_none(), f.properties.location_precision == LocationPrecision::Unknown, "{}", f.id);
             unlocated += usize::from(f.geometry.is_none());
         }

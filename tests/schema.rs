@@ -65,7 +65,7 @@ fn every_curated_layer_written_back_is_byte_for_byte_its_file() {
     let dataset = Dataset::load(&Directory(dir.clone())).unwrap_or_else(|e| panic!("{e}"));
     for collection in &dataset.collections {
         let on_disk = std::fs::read_to_string(dir.join(&collection.meta.file)).unwrap_or_default();
-        let written = footprint::domain::record::layer_file(collection.features());
+        let written = footprint::domain::record::layer_file(collection.read_all());
         assert!(written == on_disk, "{} differs when written back", collection.meta.file);
     }
 }

@@ -20,7 +20,7 @@ use footprint::store::{Collection, Dataset, Directory, FeatureProvider as _, PUB
 fn with_generated_strikes(n: usize) -> Dataset {
     let dataset = common::dataset();
     let strikes = dataset.collections.iter().find(|c| c.meta.id == "strikes").unwrap();
-    let generated = footprint::store::generate::strikes(strikes.features(), n, 11);
+    let generated = footprint::store::generate::strikes(&strikes.read_all(), n, 11);
     let collection = Collection::new(strikes.meta.clone(), generated);
     let publishers = std::fs::read(geodata().join(PUBLISHERS_FILE)).unwrap();
     dataset.with_collection(collection, &publishers)

@@ -102,7 +102,7 @@ fn store_files(live: &Live) -> StoreFiles {
     let mut files: BTreeMap<String, Vec<u8>> =
         snapshot.data.documents.iter().map(|(name, bytes)| (name.clone(), bytes.to_vec())).collect();
     for collection in &snapshot.data.collections {
-        let text = crate::domain::record::layer_file(collection.features());
+        let text = crate::domain::record::layer_file(collection.read_each());
         files.insert(collection.meta.file.clone(), text.into_bytes());
     }
     files.insert(PUBLISHERS_FILE.to_owned(), snapshot.publishers_bytes.to_vec());
@@ -122,9 +122,7 @@ pub fn check(dir: Option<PathBuf>, store: Option<String>) -> ExitCode {
         Ok(dataset) => {
             let mut out = std::io::stdout().lock();
             for c in &dataset.collections {
-                let unlocated = c.features().iter().filter(|f| f.geometry.is_none()).count();
-                let _ =
-                    writeln!(out, "{}: {} features ({unlocated} without geometry)", c.meta().file, c.features().len());
+                let _ = writeln!(out, "{}: {} features ({} without geometry)", c.meta().file, c.len(), c.unlocated());
             }
             let _ = writeln!(out, "{}: ok", files.describe());
             ExitCode::SUCCESS
@@ -161,11 +159,15 @@ pub fn export(dir: &Path, data: Option<PathBuf>, store: &StoreArg) -> ExitCode {
     let mut out = std::io::stdout().lock();
     for collection in &dataset.collections {
         let path = dir.join(&collection.meta.file);
-        let text = crate::domain::record::layer_file(collection.features());
-        if let Err(err) = std::fs::write(&path, text) {
+        // Written one feature at a time: a large layer is never held whole.
+        let written = std::fs::File::create(&path).and_then(|mut file| {
+            crate::domain::record::write_layer_file(collection.read_each(), &mut file)?;
+            file.sync_all()
+        });
+        if let Err(err) = written {
             return fail(format!("{}: {err}", path.display()));
         }
-        let _ = writeln!(out, "{}: {} features", path.display(), collection.features().len());
+        let _ = writeln!(out, "{}: {} features", path.display(), collection.len());
     }
     ExitCode::SUCCESS
 }
@@ -238,11 +240,11 @@ pub fn import(dir: &Path, apply: bool, reason: Option<String>, store: &StoreArg)
             feature,
             based_on,
         };
-        for feature in collection.features() {
-            let after = edit::written(feature);
+        for feature in collection.read_each() {
+            let after = edit::written(&feature);
             match (current.feature(&feature.id), snapshot.head(id, &feature.id)) {
                 (Some(before), Some(head)) => {
-                    let before = edit::written(before);
+                    let before = edit::written(&before);
                     if before == after {
                         unchanged += 1;
                         continue;
@@ -261,13 +263,13 @@ pub fn import(dir: &Path, apply: bool, reason: Option<String>, store: &StoreArg)
                 (Some(_), None) => {}
             }
         }
-        for feature in current.features() {
-            if collection.feature(&feature.id).is_none()
+        for feature in current.read_each() {
+            if collection.row_of(&feature.id).is_none()
                 && let Some(head) = snapshot.head(id, &feature.id)
             {
                 let _ = writeln!(out, "- {id}/{}: retired (not in {})", feature.id, dir.display());
                 retired += 1;
-                let last = edit::written(feature);
+                let last = edit::written(&feature);
                 versions.push(new(&feature.id, head.version + 1, Action::Retire, last, Vec::new(), Some(head.seq)));
             }
         }

@@ -22,7 +22,7 @@ pub fn generate(dir: &Path, strikes: usize, seed: u64) -> ExitCode {
         return fail("the embedded catalog has no strikes collection".into());
     };
     let layer = strikes_layer.meta.file.clone();
-    let templates = strikes_layer.features().to_vec();
+    let templates = strikes_layer.read_all();
     let generated = crate::store::generate::strikes(&templates, strikes, seed);
     for name in Embedded::names() {
         let path = dir.join(&name);

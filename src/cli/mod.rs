@@ -248,7 +248,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         tracing::info!(
             data = %state.live.origin(),
             collections = collections.len(),
-            features = collections.iter().map(|c| c.features().len()).sum::<usize>(),
+            features = collections.iter().map(|c| c.len()).sum::<usize>(),
             "data loaded"
         );
     }

@@ -213,31 +213,58 @@ impl Serialize for Written<'_> {
 /// A layer file in the curated files' own format: a GeoJSON `FeatureCollection` of [`Written`] features,
 /// pretty-printed with two spaces, UTF-8 unescaped, with a final newline, so that exporting what was read from
 /// `geodata/` gives the same bytes and a review diff shows only what changed.
-pub fn layer_file(features: &[Feature]) -> String {
+pub fn layer_file<I>(features: I) -> String
+where
+    I: IntoIterator,
+    I::Item: std::borrow::Borrow<Feature>,
+{
     let mut text = Vec::new();
     // Writing into memory fails only if a feature cannot be serialised, which no parsed feature does.
     let _ = write_layer_file(features, &mut text);
     String::from_utf8(text).unwrap_or_default()
 }
 
-/// Writes [`layer_file`]'s bytes to `out` one feature at a time, holding none of the file (the server streams
-/// `/data/` layers and hashes them with it).
-pub fn write_layer_file(features: &[Feature], out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    struct Features<'a>(&'a [Feature]);
-    impl Serialize for Features<'_> {
+/// Writes [`layer_file`]'s bytes to `out` one feature at a time as `features` yields them, holding none of the file
+/// (the server streams `/data/` layers with it, reading each feature as it goes).
+pub fn write_layer_file<I>(features: I, out: &mut dyn std::io::Write) -> std::io::Result<()>
+where
+    I: IntoIterator,
+    I::Item: std::borrow::Borrow<Feature>,
+{
+    /// The features, taken once when serialised.
+    struct Features<I>(std::cell::RefCell<Option<I>>);
+    impl<I> Serialize for Features<I>
+    where
+        I: Iterator,
+        I::Item: std::borrow::Borrow<Feature>,
+    {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.collect_seq(self.0.iter().map(Written))
+            use serde::ser::SerializeSeq as _;
+            let mut seq = serializer.serialize_seq(None)?;
+            for feature in self.0.borrow_mut().take().into_iter().flatten() {
+                seq.serialize_element(&Written(std::borrow::Borrow::borrow(&feature)))?;
+            }
+            seq.end()
         }
     }
-    #[derive(Serialize)]
-    struct LayerFile<'a> {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        features: Features<'a>,
+    /// `{"type": "FeatureCollection", "features": […]}`.
+    struct LayerFile<I>(Features<I>);
+    impl<I> Serialize for LayerFile<I>
+    where
+        I: Iterator,
+        I::Item: std::borrow::Borrow<Feature>,
+    {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(Some(2))?;
+            map.serialize_entry("type", "FeatureCollection")?;
+            map.serialize_entry("features", &self.0)?;
+            map.end()
+        }
     }
+    let features = Features(std::cell::RefCell::new(Some(features.into_iter())));
     let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut buffered, &LayerFile { kind: "FeatureCollection", features: Features(features) })
-        .map_err(std::io::Error::other)?;
+    serde_json::to_writer_pretty(&mut buffered, &LayerFile(features)).map_err(std::io::Error::other)?;
     std::io::Write::write_all(&mut buffered, b"\n")?;
     std::io::Write::flush(&mut buffered)
 }

@@ -98,7 +98,7 @@ pub fn row(feature: &Feature) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Encodes features as CSV with [`COLUMNS`].
-pub fn to_csv(features: &[&Feature]) -> Result<Vec<u8>, csv::Error> {
+pub fn to_csv(features: &[Feature]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(features.len() * 512));
     writer.write_record(header())?;
     for feature in features {
@@ -108,7 +108,7 @@ pub fn to_csv(features: &[&Feature]) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// Features as a CSV response; with `stem`, as an attachment named `{stem}.csv`.
-pub fn csv_response(features: &[&Feature], stem: Option<&str>) -> Result<HttpResponse, ApiError> {
+pub fn csv_response(features: &[Feature], stem: Option<&str>) -> Result<HttpResponse, ApiError> {
     let body = to_csv(features).map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut response = HttpResponse::Ok();
     response.content_type("text/csv; charset=utf-8");

@@ -4,7 +4,8 @@ use std::io::Write;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::domain::{Feature, Lang, Localized};
+use crate::domain::Lang;
+use crate::store::FeatureProvider;
 
 use super::error::ApiError;
 use super::params::{Params, filter_parameters};
@@ -33,8 +34,12 @@ pub async fn download(
     let (media, extension) = if format == "csv" { ("text/csv; charset=utf-8", "csv") } else { (GEOJSON, "geojson") };
     let body = stream::body(encoding, move |out| {
         let Ok(collection) = super::find_collection(&data, &id) else { return Ok(()) };
-        let features = collection.all(&filter);
-        if format == "csv" { write_csv(out, &features) } else { write_geojson(out, &id, &features, lang) }
+        let rows = collection.select(&filter, 0, usize::MAX).rows;
+        if format == "csv" {
+            write_csv(out, collection, &rows)
+        } else {
+            write_geojson(out, &id, collection, &rows, lang)
+        }
     });
     let mut response = HttpResponse::Ok();
     response
@@ -43,29 +48,39 @@ pub async fn download(
     Ok(lang::declare(stream::response(&mut response, encoding, body), lang))
 }
 
-/// A GeoJSON `FeatureCollection` (`type`, `name`, `numberMatched`, `features`), one feature at a time.
-fn write_geojson(out: &mut dyn Write, name: &str, features: &[&Feature], lang: Lang) -> std::io::Result<()> {
+/// A GeoJSON `FeatureCollection` (`type`, `name`, `numberMatched`, `features`), one feature at a time, each
+/// written as it is kept.
+fn write_geojson(
+    out: &mut dyn Write,
+    name: &str,
+    collection: &dyn FeatureProvider,
+    rows: &[u32],
+    lang: Lang,
+) -> std::io::Result<()> {
     let name = serde_json::to_string(name).map_err(std::io::Error::other)?;
-    write!(
-        out,
-        "{{\"type\":\"FeatureCollection\",\"name\":{name},\"numberMatched\":{},\"features\":[",
-        features.len()
-    )?;
-    for (i, &feature) in features.iter().enumerate() {
+    write!(out, "{{\"type\":\"FeatureCollection\",\"name\":{name},\"numberMatched\":{},\"features\":[", rows.len())?;
+    let mut buffer = Vec::with_capacity(4096);
+    for (i, &row) in rows.iter().enumerate() {
+        buffer.clear();
         if i > 0 {
-            out.write_all(b",")?;
+            buffer.push(b',');
         }
-        serde_json::to_writer(&mut *out, &Localized { feature, lang }).map_err(std::io::Error::other)?;
+        if let Some(ready) = collection.ready(row) {
+            ready.write(lang, &mut buffer);
+        }
+        out.write_all(&buffer)?;
     }
     out.write_all(b"]}")
 }
 
-/// The CSV of [`super::csv`], one row at a time.
-fn write_csv(out: &mut dyn Write, features: &[&Feature]) -> std::io::Result<()> {
+/// The CSV of [`super::csv`], one row at a time (each feature parsed from its text as it is written).
+fn write_csv(out: &mut dyn Write, collection: &dyn FeatureProvider, rows: &[u32]) -> std::io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record(super::csv::header()).map_err(std::io::Error::other)?;
-    for feature in features {
-        writer.write_record(super::csv::row(feature)).map_err(std::io::Error::other)?;
+    for &row in rows {
+        let feature =
+            collection.read(row).ok_or_else(|| std::io::Error::other("a stored feature does not read back"))?;
+        writer.write_record(super::csv::row(&feature)).map_err(std::io::Error::other)?;
     }
     writer.flush()
 }

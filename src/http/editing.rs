@@ -15,6 +15,7 @@ use super::{ApiError, AppState, JSON, auth, json_response};
 use crate::domain::{Day, DaySpan};
 use crate::store::backend::Stage;
 use crate::store::batch::{self, Incoming};
+use crate::store::snapshot::Head;
 use crate::store::{FeatureProvider as _, acled, edit};
 
 /// The largest batch file (an ACLED export of a few thousand rows).
@@ -92,7 +93,10 @@ pub async fn heads(
     };
     let q = params.raw("q").map(str::to_lowercase).filter(|q| !q.is_empty());
     let (limit, offset) = (params.limit()?, params.offset()?);
-    // Filtered on the domain's fields; only the page returned is turned into JSON.
+    // Filtered on the domain's fields; only the page returned is turned into JSON. A published feature is first
+    // filtered on its collection's columns, and read only when its text is searched or it is on the page.
+    let columns = collection.columns();
+    let content = |id: &str, head: &Head| head.draft.clone().or_else(|| collection.feature(id));
     let matches_text = |id: &str, feature: &crate::domain::Feature| {
         q.as_ref().is_none_or(|q| {
             let p = &feature.properties;
@@ -104,7 +108,6 @@ pub async fn heads(
     };
     let mut rows = Vec::new();
     for (id, head) in snapshot.heads[position].iter() {
-        let Some(feature) = head.draft.as_deref().or_else(|| collection.feature(id)) else { continue };
         let label = if head.is_retired() {
             "retired"
         } else if head.stage == Stage::Draft {
@@ -114,12 +117,21 @@ pub async fn heads(
         } else {
             "published"
         };
-        let kept = stage.is_none_or(|s| s == label)
-            && confidence.is_none_or(|c| c == feature.properties.confidence.as_str())
-            && feature.span().intersects(window)
-            && matches_text(id, feature);
+        if stage.is_some_and(|s| s != label) {
+            continue;
+        }
+        let kept = match (&head.draft, collection.row_of(id).map(|row| row as usize)) {
+            (None, Some(row)) if q.is_none() => {
+                confidence.is_none_or(|c| c == columns.confidence(row).as_str()) && columns.span(row).intersects(window)
+            }
+            _ => content(id, head).is_some_and(|feature| {
+                confidence.is_none_or(|c| c == feature.properties.confidence.as_str())
+                    && feature.span().intersects(window)
+                    && matches_text(id, &feature)
+            }),
+        };
         if kept {
-            rows.push((head.seq, id, head, feature, label));
+            rows.push((head.seq, id, head, label));
         }
     }
     rows.sort_by_key(|row| std::cmp::Reverse(row.0));
@@ -128,10 +140,10 @@ pub async fn heads(
         .into_iter()
         .skip(offset)
         .take(limit)
-        .map(|(seq, id, head, feature, label)| {
-            let written = edit::written(feature);
+        .filter_map(|(seq, id, head, label)| {
+            let written = edit::written(content(id, head)?.as_ref());
             let props = &written["properties"];
-            json!({
+            Some(json!({
                 "id": id,
                 "name": props["name"],
                 "kind": props["kind"],
@@ -143,7 +155,7 @@ pub async fn heads(
                 "version": head.version,
                 "etag": snapshot.etag(seq),
                 "reason": &*head.reason,
-            })
+            }))
         })
         .collect();
     Ok(private(json_response(JSON, &json!({"collection": collection.meta.id, "total": total, "heads": page}))?))

@@ -81,10 +81,12 @@ fn saves_data(req: &HttpRequest) -> bool {
 /// What the page shows, in words: its day and window, and how many strikes it lists (the map's own rule).
 fn describe(state: &AppState, map: &MapState, title: Option<&str>, lang: Lang) -> (String, String) {
     let data = state.snapshot();
-    let strikes = data
-        .store()
-        .collection(Layer::Strikes.id())
-        .map_or(0, |c| c.features().iter().filter(|f| visibility::listed(Layer::Strikes, f, map)).count());
+    let strikes = data.store().collection(Layer::Strikes.id()).map_or(0, |c| {
+        let columns = c.columns();
+        (0..columns.len())
+            .filter(|&row| visibility::listed_by(Layer::Strikes, columns.span(row), columns.confidence(row), map))
+            .count()
+    });
     let date = lang.day(map.day);
     let title = title.map_or_else(|| lang.tf("card.title", &[("date", &date)]), str::to_owned);
     let strikes = lang.count("count.strikes", strikes as u64);

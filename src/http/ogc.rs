@@ -63,8 +63,8 @@ fn drafts(data: &Snapshot, collection: &dyn FeatureProvider, lang: Lang, offset:
         .skip(offset)
         .take(limit)
         .filter_map(|(id, head)| {
-            let feature = head.draft.as_deref().or_else(|| collection.feature(id))?;
-            let mut value = serde_json::to_value(Localized { feature, lang }).ok()?;
+            let feature = head.draft.clone().or_else(|| collection.feature(id))?;
+            let mut value = serde_json::to_value(Localized { feature: &feature, lang }).ok()?;
             value["draft"] = json!({
                 "version": head.version,
                 "action": head.action,
@@ -171,7 +171,7 @@ fn describe(collection: &dyn FeatureProvider, base: &str, lang: Lang) -> Value {
         "itemType": "feature",
         "crs": [CRS84],
         "storageCrs": CRS84,
-        "numberOfFeatures": collection.features().len(),
+        "numberOfFeatures": collection.len(),
         "extent": {
             "spatial": {"bbox": bbox, "crs": CRS84},
             "temporal": {
@@ -197,11 +197,9 @@ fn describe(collection: &dyn FeatureProvider, base: &str, lang: Lang) -> Value {
     })
 }
 
+/// The members of an items response after its features.
 #[derive(Serialize)]
-struct ItemsBody<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    features: Vec<Localized<'a>>,
+struct ItemsTail {
     #[serde(rename = "numberMatched")]
     matched: usize,
     #[serde(rename = "numberReturned")]
@@ -229,10 +227,10 @@ pub async fn items(
         response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
         return Ok(lang::declare(response, lang));
     }
-    let page = collection.page(&filter, offset, limit);
     if format == "csv" {
-        return csv::csv_response(&page.features, None);
+        return csv::csv_response(&collection.page(&filter, offset, limit).features, None);
     }
+    let page = collection.select(&filter, offset, limit);
     let base = base_url(&req);
     let here = format!("{base}/api/collections/{}/items", collection.meta().id);
     let with_offset = |offset: usize| params.link_with(&here, "offset", &offset.to_string());
@@ -248,24 +246,46 @@ pub async fn items(
         Link::new(format!("{base}/api/collections/{}", collection.meta().id), "collection", JSON),
         Link::new(params.link_with(&here, "f", "csv"), "alternate", "text/csv").titled("This page as CSV"),
     ];
-    if offset.saturating_add(page.features.len()) < page.matched {
-        links.push(Link::new(with_offset(offset + page.features.len()), "next", GEOJSON).titled("Next page"));
+    if offset.saturating_add(page.rows.len()) < page.matched {
+        links.push(Link::new(with_offset(offset + page.rows.len()), "next", GEOJSON).titled("Next page"));
     }
     if offset > 0 {
         links.push(Link::new(with_offset(offset.saturating_sub(limit)), "prev", GEOJSON).titled("Previous page"));
     }
-    let response = json_response(
-        GEOJSON,
-        &ItemsBody {
-            kind: "FeatureCollection",
-            features: page.features.iter().map(|&feature| Localized { feature, lang }).collect(),
-            matched: page.matched,
-            returned: page.features.len(),
-            time_stamp: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            links,
-        },
-    )?;
-    Ok(lang::declare(response, lang))
+    let tail = ItemsTail {
+        matched: page.matched,
+        returned: page.rows.len(),
+        time_stamp: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        links,
+    };
+    let body = items_body(collection, &page.rows, lang, &tail)?;
+    Ok(lang::declare(HttpResponse::Ok().content_type(GEOJSON).body(body), lang))
+}
+
+/// An items response: the features of `rows` as they are kept, then `tail`'s members.
+fn items_body(
+    collection: &dyn FeatureProvider,
+    rows: &[u32],
+    lang: Lang,
+    tail: &ItemsTail,
+) -> Result<Vec<u8>, ApiError> {
+    let tail = serde_json::to_vec(tail).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let sizes: usize =
+        rows.iter().filter_map(|&row| collection.ready(row)).map(crate::store::ready::ReadyFeature::size).sum();
+    let mut body = Vec::with_capacity(sizes + tail.len() + 64);
+    body.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
+    for (i, &row) in rows.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        if let Some(ready) = collection.ready(row) {
+            ready.write(lang, &mut body);
+        }
+    }
+    body.extend_from_slice(b"],");
+    // The tail's members, without its opening brace.
+    body.extend_from_slice(tail.get(1..).unwrap_or_default());
+    Ok(body)
 }
 
 /// `GET /api/collections/{collection}/items/{feature}`.
@@ -285,7 +305,7 @@ pub async fn item(
     let drafts = wants_drafts(&req, &state, &params).await?;
     let (feature, seq) = match (drafts, head) {
         (true, Some(head)) if head.stage != Stage::Published => {
-            (head.draft.as_deref().or_else(|| collection.feature(&feature_id)).ok_or_else(not_found)?, head.seq)
+            (head.draft.clone().or_else(|| collection.feature(&feature_id)).ok_or_else(not_found)?, head.seq)
         }
         (_, head) => match (collection.feature(&feature_id), head) {
             (Some(feature), head) => (feature, head.and_then(|h| h.published_seq).unwrap_or_default()),
@@ -298,7 +318,8 @@ pub async fn item(
         },
     };
     let base = base_url(&req);
-    let mut body = serde_json::to_value(Localized { feature, lang }).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body =
+        serde_json::to_value(Localized { feature: &feature, lang }).map_err(|e| ApiError::Internal(e.to_string()))?;
     let encoded: String = form_urlencoded::byte_serialize(feature_id.as_bytes()).collect();
     let here = format!("{base}/api/collections/{collection_id}/items/{encoded}");
     body["links"] = json!([

@@ -43,8 +43,8 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
                 id: &c.meta().id,
                 title: &c.meta().title,
                 description: &c.meta().description,
-                count: c.features().len(),
-                unlocated: c.features().iter().filter(|f| f.geometry.is_none()).count(),
+                count: c.len(),
+                unlocated: c.unlocated(),
                 first: extent.first.map_or_else(|| "–".to_owned(), |d| d.to_string()),
                 last: extent.last.map_or_else(|| "ongoing".to_owned(), |d| d.to_string()),
                 license: &c.meta().license,
@@ -64,7 +64,7 @@ pub async fn index(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let data = state.snapshot();
     let counts: serde_json::Map<String, serde_json::Value> =
-        data.store().collections().into_iter().map(|c| (c.meta().id.clone(), json!(c.features().len()))).collect();
+        data.store().collections().into_iter().map(|c| (c.meta().id.clone(), json!(c.len()))).collect();
     let mut response = json_response(
         JSON,
         &json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "data": data.store().origin(), "content_hash": data.store().content_hash(), "features": counts}),
@@ -102,7 +102,7 @@ pub async fn data_file(
             let encoding = stream::encoding_for(&req);
             let body = stream::body(encoding, move |out| {
                 let Some(collection) = data.store().collection(&id) else { return Ok(()) };
-                crate::domain::record::write_layer_file(collection.features(), out)
+                crate::domain::record::write_layer_file(collection.read_each(), out)
             });
             Ok(stream::response(HttpResponse::Ok().content_type(media_type), encoding, body))
         }

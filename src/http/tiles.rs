@@ -84,18 +84,18 @@ async fn make_within_limit(
     }
     let made = web::block(move || {
         let collection = find_collection(&data, &id)?;
-        let page = collection.page(&filter, 0, MAX_TILE_FEATURES);
-        if page.matched > MAX_TILE_FEATURES {
+        let selection = collection.select(&filter, 0, MAX_TILE_FEATURES);
+        if selection.matched > MAX_TILE_FEATURES {
             return Err(ApiError::invalid(
                 "datetime",
                 format!(
                     "this tile would hold {} features, more than {MAX_TILE_FEATURES}: ask for a shorter window or a \
                      deeper zoom",
-                    page.matched
+                    selection.matched
                 ),
             ));
         }
-        vector_tile::encode(&id, tile, &page.features, collection.queryables())
+        vector_tile::encode(&id, tile, collection.columns(), &selection.rows)
             .map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await

@@ -7,24 +7,33 @@
 //!   mode) and its confidence level is shown.
 //! - A hidden layer shows nothing; an unlocated feature is listed but never drawn.
 
-use crate::domain::{DaySpan, Feature};
+use crate::domain::{Confidence, DaySpan, Feature};
 
 use super::state::{Layer, MapState};
 
 /// Whether a feature of `layer` belongs to what `state` shows, the layer switch aside (so counts stay meaningful
 /// while a layer is hidden).
 pub fn in_state(layer: Layer, feature: &Feature, state: &MapState) -> bool {
+    in_state_by(layer, feature.span(), feature.properties.confidence, state)
+}
+
+/// [`in_state`] from what it reads of a feature: its days and its confidence (so the store can answer it from its
+/// columns, without the feature).
+pub fn in_state_by(layer: Layer, span: DaySpan, confidence: Confidence, state: &MapState) -> bool {
     match layer {
-        Layer::Sites => feature.span().intersects(DaySpan { first: state.day, last: state.day }),
-        Layer::Strikes | Layer::Events => {
-            feature.span().intersects(state.window()) && state.shows_confidence(feature.properties.confidence)
-        }
+        Layer::Sites => span.intersects(DaySpan { first: state.day, last: state.day }),
+        Layer::Strikes | Layer::Events => span.intersects(state.window()) && state.shows_confidence(confidence),
     }
 }
 
 /// Whether a feature is listed for `state`: its layer is shown and it is in the state.
 pub fn listed(layer: Layer, feature: &Feature, state: &MapState) -> bool {
-    state.shows(layer) && in_state(layer, feature, state)
+    listed_by(layer, feature.span(), feature.properties.confidence, state)
+}
+
+/// [`listed`] from a feature's days and confidence.
+pub fn listed_by(layer: Layer, span: DaySpan, confidence: Confidence, state: &MapState) -> bool {
+    state.shows(layer) && in_state_by(layer, span, confidence, state)
 }
 
 /// Whether a feature is drawn on the map (web or image) for `state`: listed, and located.

@@ -15,12 +15,13 @@ use std::f64::consts::PI;
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 
 use crate::basemap::Tiles;
-use crate::domain::{Bbox, Day, Feature, LocationPrecision, Status};
+use crate::domain::{Bbox, Day, LocationPrecision, Status};
 use crate::i18n::Lang;
 use crate::map::palette::{self, Colour};
 use crate::map::state::{Layer, MapState, Mode};
 use crate::map::visibility;
 use crate::store::FeatureStore;
+use crate::store::columns::Marks;
 
 pub use text::Fonts;
 
@@ -187,38 +188,36 @@ fn circle(pixmap: &mut Pixmap, (x, y): (f32, f32), r: f32, fill: Option<Paint<'_
     }
 }
 
-/// The features of a layer drawn for the image's state (the web map's rule).
-fn drawn<'a>(store: &'a dyn FeatureStore, layer: Layer, image: &MapImage) -> Vec<&'a Feature> {
-    store
-        .collection(layer.id())
-        .map_or_else(Vec::new, |c| c.features().iter().filter(|f| visibility::drawn(layer, f, &image.state)).collect())
+/// The points of a layer drawn for the image's state (the web map's rule), with what they are drawn with: read from
+/// the collection's columns, never from its features.
+fn drawn(store: &dyn FeatureStore, layer: Layer, image: &MapImage) -> Vec<((f32, f32), Marks)> {
+    let Some(collection) = store.collection(layer.id()) else { return Vec::new() };
+    let columns = collection.columns();
+    (0..columns.len())
+        .filter_map(|row| {
+            let (point, marks) = (columns.point(row)?, columns.marks(row)?);
+            let shown = visibility::listed_by(layer, columns.span(row), marks.confidence, &image.state);
+            shown.then(|| (image.to_screen(point.lon, point.lat), marks))
+        })
+        .collect()
 }
 
 fn draw_data(pixmap: &mut Pixmap, image: &MapImage, store: &dyn FeatureStore) {
     let white = paint((0xff, 0xff, 0xff), 255);
-    {
-        for f in drawn(store, Layer::Events, image) {
-            let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
-            circle(pixmap, p, 4.5, Some(paint(rgb(palette::EVENT), 255)), Some((white.clone(), 1.2)));
+    for (p, _) in drawn(store, Layer::Events, image) {
+        circle(pixmap, p, 4.5, Some(paint(rgb(palette::EVENT), 255)), Some((white.clone(), 1.2)));
+    }
+    for (p, marks) in drawn(store, Layer::Strikes, image) {
+        if marks.location_precision == LocationPrecision::ExactFacility && !marks.location_unsourced {
+            circle(pixmap, p, 4.5, Some(paint(rgb(palette::STRIKE), 255)), Some((white.clone(), 1.2)));
+        } else {
+            let strike = rgb(palette::STRIKE);
+            circle(pixmap, p, 11.0, Some(paint(strike, 36)), Some((paint(strike, 210), 1.4)));
         }
     }
-    {
-        for f in drawn(store, Layer::Strikes, image) {
-            let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
-            if f.properties.location_precision == LocationPrecision::ExactFacility && !f.properties.location_unsourced {
-                circle(pixmap, p, 4.5, Some(paint(rgb(palette::STRIKE), 255)), Some((white.clone(), 1.2)));
-            } else {
-                let strike = rgb(palette::STRIKE);
-                circle(pixmap, p, 11.0, Some(paint(strike, 36)), Some((paint(strike, 210), 1.4)));
-            }
-        }
-    }
-    {
-        for f in drawn(store, Layer::Sites, image) {
-            let p = f.geometry.map(|g| image.to_screen(g.lon, g.lat)).unwrap_or_default();
-            let colour = rgb(f.properties.status.map_or(palette::NO_STATUS, palette::status_colour));
-            circle(pixmap, p, 8.0, Some(paint(colour, 255)), Some((white.clone(), 2.0)));
-        }
+    for (p, marks) in drawn(store, Layer::Sites, image) {
+        let colour = rgb(marks.status.map_or(palette::NO_STATUS, palette::status_colour));
+        circle(pixmap, p, 8.0, Some(paint(colour, 255)), Some((white.clone(), 2.0)));
     }
 }
 
@@ -268,7 +267,8 @@ fn draw_chrome(pixmap: &mut Pixmap, image: &MapImage, fonts: &Fonts, store: &dyn
 fn legend(image: &MapImage, store: &dyn FeatureStore) -> Vec<((u8, u8, u8), String)> {
     let lang = image.lang;
     let mut rows = Vec::new();
-    let statuses: Vec<Status> = drawn(store, Layer::Sites, image).iter().filter_map(|f| f.properties.status).collect();
+    let statuses: Vec<Status> =
+        drawn(store, Layer::Sites, image).iter().filter_map(|(_, marks)| marks.status).collect();
     for status in Status::ALL {
         if statuses.contains(&status) {
             rows.push((rgb(palette::status_colour(status)), lang.t(&palette::status_label_key(status)).to_owned()));

@@ -11,9 +11,9 @@
 use geozero::ToMvt as _;
 use geozero::mvt::{Message as _, TagsBuilder, Tile as MvtTile, TileValue, tile};
 
+use crate::domain::Day;
 use crate::domain::tile::{Tile, mercator};
-use crate::domain::{Day, Feature};
-use crate::store::Queryable;
+use crate::store::columns::Columns;
 
 /// The tile's coordinate space: 4096 units a side, as MapLibre expects.
 pub const EXTENT: u32 = 4096;
@@ -23,19 +23,15 @@ pub const EXTENT: u32 = 4096;
 #[error("vector tile encoding failed: {0}")]
 pub struct TileEncodeError(String);
 
-/// Encodes `features` (already selected for `tile`) as a vector tile with one layer, `layer`, whose properties
-/// include the values of `queryables`.
-pub fn encode(
-    layer: &str,
-    tile: Tile,
-    features: &[&Feature],
-    queryables: &[Queryable],
-) -> Result<Vec<u8>, TileEncodeError> {
+/// Encodes the features at `rows` of a collection's `columns` (already selected for `tile`) as a vector tile with
+/// one layer, `layer`, whose properties include the values of the collection's queryables.
+pub fn encode(layer: &str, tile: Tile, columns: &Columns, rows: &[u32]) -> Result<Vec<u8>, TileEncodeError> {
     let [left, bottom, right, top] = tile.mercator_bounds();
     let mut tags = TagsBuilder::new();
-    let mut encoded = Vec::with_capacity(features.len());
-    for feature in features {
-        let Some(point) = feature.geometry else { continue };
+    let mut encoded = Vec::with_capacity(rows.len());
+    let queryables: Vec<_> = columns.queryables().collect();
+    for row in rows.iter().map(|&row| row as usize) {
+        let Some(point) = columns.point(row) else { continue };
         let (x, y) = mercator(point.lon, point.lat);
         let mut mvt = geo_types::Geometry::Point(geo_types::Point::new(x, y))
             .to_mvt(EXTENT, left, bottom, right, top)
@@ -44,14 +40,14 @@ pub fn encode(
             let (k, v) = tags.insert_ref(key, value);
             mvt.tags.extend([k, v]);
         };
-        tag("id", TileValue::Str(feature.id.to_string()));
-        let span = feature.span();
+        tag("id", TileValue::Str(columns.id(row).to_owned()));
+        let span = columns.span(row);
         tag("start_day", TileValue::Sint(i64::from(span.first.0)));
         if span.last != Day::MAX {
             tag("end_day", TileValue::Sint(i64::from(span.last.0)));
         }
-        for queryable in queryables {
-            if let Some(value) = queryable.value(feature) {
+        for &queryable in &queryables {
+            if let Some(value) = columns.value(queryable, row) {
                 tag(queryable.name(), TileValue::Str(value.to_owned()));
             }
         }

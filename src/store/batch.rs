@@ -142,7 +142,8 @@ impl Live {
                         let head = heads.get(id.as_str());
                         let current = head
                             .filter(|h| !h.is_retired())
-                            .and_then(|h| h.draft.as_deref().or_else(|| collection.feature(id)))
+                            .and_then(|h| h.draft.clone().or_else(|| collection.feature(id)))
+                            .as_deref()
                             .map(edit::written);
                         let outcome = match &current {
                             None => RowOutcome::New,
@@ -184,7 +185,11 @@ impl Live {
         // The rows together: the rules across a collection (one site's periods must not overlap, …) between
         // the rows of the file as well as with the stored features.
         let ids: std::collections::HashSet<&str> = accepted.iter().map(|f| f.id.as_str()).collect();
-        let after = collection.features().iter().filter(|f| !ids.contains(f.id.as_str())).chain(accepted.iter());
+        let columns = collection.columns();
+        let after = (0..columns.len())
+            .map(|row| super::check::Member::at(columns, row))
+            .filter(|m| !ids.contains(m.id))
+            .chain(accepted.iter().map(super::check::Member::of));
         let mut across = Vec::new();
         super::check::check_collection(
             after,

@@ -64,7 +64,11 @@ pub fn parse(
     let rules = Rules { role: collection.meta.role, publishers };
     check::check_feature(&feature, time.as_ref(), rules, &mut out);
     // The collection as it will be, borrowed: a write does not copy its collection to check it.
-    let after = collection.features().iter().filter(|f| f.id != feature.id).chain(std::iter::once(&feature));
+    let columns = collection.columns();
+    let after = (0..columns.len())
+        .map(|row| check::Member::at(columns, row))
+        .filter(|m| m.id != feature.id)
+        .chain(std::iter::once(check::Member::of(&feature)));
     let mut across = Vec::new();
     check::check_collection(after, collection.meta.role, &mut Findings::new(file, &mut across));
     // Only the problems this feature brings: the rest of the collection was already checked.

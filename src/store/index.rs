@@ -9,7 +9,9 @@
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-use crate::domain::{Bbox, DaySpan, Feature};
+use crate::domain::{Bbox, DaySpan};
+
+use super::columns::Columns;
 
 type Entry = GeomWithData<Rectangle<[f32; 3]>, u32>;
 
@@ -28,15 +30,14 @@ pub struct SpaceTimeIndex {
 }
 
 impl SpaceTimeIndex {
-    /// Builds the index (bulk-loaded R-tree).
-    pub fn build(features: &[Feature]) -> SpaceTimeIndex {
-        let mut entries = Vec::with_capacity(features.len());
+    /// Builds the index (bulk-loaded R-tree) over a collection's columns.
+    pub fn build(columns: &Columns) -> SpaceTimeIndex {
+        let mut entries = Vec::with_capacity(columns.len());
         let mut unlocated = Vec::new();
-        for (pos, feature) in features.iter().enumerate() {
+        for (pos, (point, &span)) in columns.points().iter().zip(columns.spans()).enumerate() {
             let pos = pos as u32;
-            match feature.geometry {
+            match point {
                 Some(point) => {
-                    let span = feature.span();
                     let (lon, lat) = (point.lon as f32, point.lat as f32);
                     let rect =
                         Rectangle::from_corners([lon, lat, day_f32(span.first.0)], [lon, lat, day_f32(span.last.0)]);
@@ -51,7 +52,7 @@ impl SpaceTimeIndex {
     /// Appends to `out` the positions of features in `bbox` (if given) whose span intersects `span`, and returns
     /// how many boxes were searched (a bbox across the antimeridian is two, which may both find a feature). The
     /// order of `out` is unspecified.
-    pub fn search(&self, features: &[Feature], bbox: Option<&Bbox>, span: DaySpan, out: &mut Vec<u32>) -> usize {
+    pub fn search(&self, columns: &Columns, bbox: Option<&Bbox>, span: DaySpan, out: &mut Vec<u32>) -> usize {
         let (t0, t1) = (day_f32(span.first.0), day_f32(span.last.0));
         let boxes = bbox.map_or_else(
             || vec![Bbox { min_lon: -180.0, min_lat: -90.0, max_lon: 180.0, max_lat: 90.0 }],
@@ -63,8 +64,7 @@ impl SpaceTimeIndex {
                 [(b.max_lon as f32).next_up(), (b.max_lat as f32).next_up(), t1],
             );
             // Points two f32 steps inside the box are inside it whatever the rounding, and days are exact in f32:
-            // only entries near the box's edges need the exact check (which reads the feature itself, a cache
-            // miss per candidate on a large layer).
+            // only entries near the box's edges need the exact check against the columns.
             let inside = |x: f32, lo: f64, hi: f64| {
                 x >= (lo as f32).next_up().next_up() && x <= (hi as f32).next_down().next_down()
             };
@@ -73,13 +73,13 @@ impl SpaceTimeIndex {
                 if inside(lon, b.min_lon, b.max_lon) && inside(lat, b.min_lat, b.max_lat) {
                     return Some(entry.data);
                 }
-                let feature = &features[entry.data as usize];
-                let exact = feature.geometry.is_some_and(|p| b.contains(p.lon, p.lat));
-                (exact && feature.span().intersects(span)).then_some(entry.data)
+                let row = entry.data as usize;
+                let exact = columns.point(row).is_some_and(|p| b.contains(p.lon, p.lat));
+                (exact && columns.span(row).intersects(span)).then_some(entry.data)
             }));
         }
         if bbox.is_none() {
-            out.extend(self.unlocated.iter().copied().filter(|&pos| features[pos as usize].span().intersects(span)));
+            out.extend(self.unlocated.iter().copied().filter(|&pos| columns.span(pos as usize).intersects(span)));
         }
         boxes.len()
     }

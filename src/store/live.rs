@@ -170,7 +170,7 @@ impl Live {
             let versions: Vec<NewVersion> = dataset
                 .collections
                 .iter()
-                .flat_map(|c| c.features().iter().map(move |f| (c.meta.id.clone(), f)))
+                .flat_map(|c| c.read_all().into_iter().map(move |f| (c.meta.id.clone(), f)))
                 .map(|(collection, feature)| NewVersion {
                     collection,
                     feature_id: feature.id.to_string(),
@@ -182,7 +182,7 @@ impl Live {
                     account: "operator".into(),
                     reason: reason.clone(),
                     changed: Vec::new(),
-                    feature: edit::written(feature),
+                    feature: edit::written(&feature),
                     based_on: None,
                 })
                 .collect();
@@ -444,7 +444,7 @@ fn plan(snapshot: &Snapshot, write: &Write) -> Result<NewVersion, WriteError> {
         Some(_) => {}
     }
     // The head's content: the pending draft, or the published feature.
-    let current = head.draft.as_deref().or_else(|| collection.feature(&id)).map(edit::written);
+    let current = head.draft.clone().or_else(|| collection.feature(&id)).as_deref().map(edit::written);
     let next_version = head.version + 1;
     match &write.change {
         Change::Replace(body) | Change::Patch(body) => {
@@ -464,7 +464,7 @@ fn plan(snapshot: &Snapshot, write: &Write) -> Result<NewVersion, WriteError> {
             // A draft says what it changes in the version it was based on; a published version, what it changes
             // in what the public saw.
             let base = if version.stage == Stage::Published {
-                collection.feature(&version.feature_id).map(edit::written)
+                collection.feature(&version.feature_id).as_deref().map(edit::written)
             } else {
                 current
             };
@@ -479,7 +479,7 @@ fn plan(snapshot: &Snapshot, write: &Write) -> Result<NewVersion, WriteError> {
             if head.stage != Stage::Draft {
                 return Err(WriteError::NoDraft(id));
             }
-            let published = collection.feature(&id).map(edit::written);
+            let published = collection.feature(&id).as_deref().map(edit::written);
             let content = current.unwrap_or(Value::Null);
             let mut version = new(id, head.version, head.action, content, Some(head.seq));
             version.stage = Stage::Published;

@@ -11,6 +11,8 @@ pub mod backend;
 pub mod batch;
 pub mod catalog;
 pub mod check;
+pub mod collection;
+pub mod columns;
 pub mod edit;
 pub mod files;
 pub mod generate;
@@ -21,6 +23,7 @@ pub mod live;
 pub mod postgres;
 pub mod provider;
 pub mod query;
+pub mod ready;
 pub mod sessions;
 pub mod snapshot;
 pub mod synthetic;
@@ -31,13 +34,13 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::{Day, DaySpan, Feature};
+use crate::domain::Day;
 pub use catalog::{Catalog, CollectionMeta, Role};
 pub use check::{Problem, Publishers};
+pub use collection::Collection;
 pub use files::{DataFiles, Directory, Embedded, FilesError};
-use index::SpaceTimeIndex;
 pub use provider::{FeatureProvider, FeatureStore, Published};
-pub use query::{Filter, MAX_LIMIT, Page, PropertyFilter, Queryable, SortOrder};
+pub use query::{Filter, MAX_LIMIT, Page, PropertyFilter, Queryable, Selection, SortOrder};
 
 /// Why the data could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -75,131 +78,6 @@ pub struct Extent {
     pub last: Option<Day>,
 }
 
-/// One collection: its metadata, features (sorted by start date, then id) and indexes.
-pub struct Collection {
-    /// Catalog metadata.
-    pub meta: CollectionMeta,
-    features: Vec<Feature>,
-    /// Positions sorted by id, for lookups by id.
-    by_id: Vec<u32>,
-    /// Start day of each feature, in feature order (sorted), for the timeline.
-    starts: Vec<Day>,
-    index: SpaceTimeIndex,
-    extent: Extent,
-    queryables: Vec<Queryable>,
-}
-
-impl Collection {
-    /// Builds a collection from features (any order) and indexes them.
-    pub fn new(meta: CollectionMeta, mut features: Vec<Feature>) -> Collection {
-        features.sort_by(|a, b| a.properties.start.cmp(&b.properties.start).then_with(|| a.id.cmp(&b.id)));
-        let mut by_id: Vec<u32> = (0..features.len() as u32).collect();
-        by_id.sort_by(|&a, &b| features[a as usize].id.cmp(&features[b as usize].id));
-        let starts = features.iter().map(|f| f.span().first).collect();
-        let index = SpaceTimeIndex::build(&features);
-        let extent = extent_of(&features);
-        let queryables = Queryable::ALL.into_iter().filter(|q| features.iter().any(|f| q.value(f).is_some())).collect();
-        Collection { meta, features, by_id, starts, index, extent, queryables }
-    }
-
-    /// Positions of the features matching `filter`, once each, in no particular order.
-    fn candidates(&self, filter: &Filter) -> Vec<u32> {
-        let mut positions: Vec<u32> = if filter.bbox.is_none() && filter.datetime.is_none() {
-            (0..self.features.len() as u32).collect()
-        } else {
-            let span = filter.datetime.map_or(DaySpan::ALL, crate::domain::Datetime::span);
-            let mut found = Vec::new();
-            let boxes = self.index.search(&self.features, filter.bbox.as_ref(), span, &mut found);
-            if boxes > 1 {
-                // A bbox across the antimeridian is searched as two boxes, which may both find a feature.
-                found.sort_unstable();
-                found.dedup();
-            }
-            found
-        };
-        if !filter.properties.is_empty() {
-            positions.retain(|&pos| {
-                let feature = &self.features[pos as usize];
-                filter.properties.iter().all(|p| p.matches(feature))
-            });
-        }
-        positions
-    }
-
-    /// Puts the first `wanted` of `positions` in result order (features are stored in start order, so a position's
-    /// order is the result order): a partial selection, so a broad query's first page does not sort every match.
-    fn order_first(positions: &mut [u32], wanted: usize, sort: SortOrder) {
-        let order = |a: &u32, b: &u32| if sort == SortOrder::StartDescending { b.cmp(a) } else { a.cmp(b) };
-        if wanted < positions.len() {
-            positions.select_nth_unstable_by(wanted, order);
-        }
-        let wanted = wanted.min(positions.len());
-        positions[..wanted].sort_unstable_by(order);
-    }
-
-    /// Positions of the features matching `filter`, in result order.
-    fn matching(&self, filter: &Filter) -> Vec<u32> {
-        let mut positions = self.candidates(filter);
-        let all = positions.len();
-        Collection::order_first(&mut positions, all, filter.sort);
-        positions
-    }
-}
-
-impl FeatureProvider for Collection {
-    fn meta(&self) -> &CollectionMeta {
-        &self.meta
-    }
-
-    fn features(&self) -> &[Feature] {
-        &self.features
-    }
-
-    fn extent(&self) -> Extent {
-        self.extent
-    }
-
-    fn queryables(&self) -> &[Queryable] {
-        &self.queryables
-    }
-
-    fn starts(&self) -> &[Day] {
-        &self.starts
-    }
-
-    fn page(&self, filter: &Filter, offset: usize, limit: usize) -> Page<'_> {
-        if filter.is_unrestricted() && filter.sort == SortOrder::StartAscending {
-            let end = offset.saturating_add(limit).min(self.features.len());
-            let features = self.features.get(offset..end).map(|s| s.iter().collect()).unwrap_or_default();
-            return Page { matched: self.features.len(), features };
-        }
-        let mut positions = self.candidates(filter);
-        Collection::order_first(&mut positions, offset.saturating_add(limit), filter.sort);
-        let features = positions.iter().skip(offset).take(limit).map(|&pos| &self.features[pos as usize]).collect();
-        Page { matched: positions.len(), features }
-    }
-
-    fn all(&self, filter: &Filter) -> Vec<&Feature> {
-        self.matching(filter).into_iter().map(|pos| &self.features[pos as usize]).collect()
-    }
-
-    fn feature(&self, id: &str) -> Option<&Feature> {
-        let found = self.by_id.binary_search_by(|&pos| self.features[pos as usize].id.as_str().cmp(id)).ok()?;
-        Some(&self.features[self.by_id[found] as usize])
-    }
-}
-
-fn extent_of(features: &[Feature]) -> Extent {
-    let mut bbox: Option<[f64; 4]> = None;
-    for point in features.iter().filter_map(|f| f.geometry) {
-        let b = bbox.get_or_insert([point.lon, point.lat, point.lon, point.lat]);
-        *b = [b[0].min(point.lon), b[1].min(point.lat), b[2].max(point.lon), b[3].max(point.lat)];
-    }
-    let first = features.iter().map(|f| f.span().first).min();
-    let last = features.iter().map(|f| f.span().last).max().filter(|&d| d != Day::MAX);
-    Extent { bbox, first, last }
-}
-
 /// The whole dataset: catalog and collections, with a content hash for HTTP caching. Cloning shares the collections.
 #[derive(Clone)]
 pub struct Dataset {
@@ -217,10 +95,10 @@ pub struct Dataset {
     /// The documents published under `/data/` besides the layers (catalog, schema, methodology), as they were read
     /// for this dataset: what is served is always what was checked and hashed.
     pub documents: BTreeMap<String, bytes::Bytes>,
-    /// Each layer file's SHA-256, by file name: of the file as read ([`Dataset::load`]), or as written from the
-    /// features ([`Dataset::assemble`], a write). The layer files themselves are not held: `/data/` writes them from
-    /// the features as it sends them ([`crate::domain::record::write_layer_file`]): for files in the curated format
-    /// (as `geodata/` is kept), the same bytes.
+    /// Each layer's SHA-256 over its features as they are served ([`layer_digest`]), by file name. The layer files
+    /// themselves are not held: `/data/` writes them from the features as it sends them
+    /// ([`crate::domain::record::write_layer_file`]): for files in the curated format (as `geodata/` is kept), the
+    /// same bytes.
     layer_digests: BTreeMap<String, [u8; 32]>,
 }
 
@@ -264,12 +142,14 @@ impl Dataset {
         let mut collections = Vec::new();
         for meta in &catalog.collections {
             let bytes = files.read(&meta.file)?;
-            layer_digests.insert(meta.file.clone(), Sha256::digest(&bytes).into());
             let mut findings = check::Findings::new(&meta.file, &mut problems);
             let rules = check::Rules { role: meta.role, publishers: &publishers };
             let features = layer::parse_layer(&bytes, rules, &mut findings);
-            check::check_collection(&features, meta.role, &mut findings);
-            collections.push(Arc::new(Collection::new(meta.clone(), features)));
+            drop(bytes);
+            check::check_collection(features.iter().map(check::Member::of), meta.role, &mut findings);
+            let collection = Collection::new(meta.clone(), features);
+            layer_digests.insert(meta.file.clone(), layer_digest(&collection));
+            collections.push(Arc::new(collection));
         }
         for name in DOCUMENT_FILES {
             match files.read(name) {
@@ -330,7 +210,7 @@ impl Dataset {
             serde_json::from_slice(publishers_bytes).map_err(|e| invalid(PUBLISHERS_FILE, e))?;
         let mut published = BTreeMap::new();
         published.insert("catalog.json".to_owned(), bytes::Bytes::copy_from_slice(catalog_bytes));
-        let layer_digests = collections.iter().map(|c| (c.meta.file.clone(), layer_digest(c.features()))).collect();
+        let layer_digests = collections.iter().map(|c| (c.meta.file.clone(), layer_digest(c))).collect();
         for name in DOCUMENT_FILES {
             match documents.read(name) {
                 Ok(bytes) => {
@@ -357,7 +237,7 @@ impl Dataset {
     #[must_use]
     pub fn with_collection(&self, collection: Collection, publishers_bytes: &[u8]) -> Dataset {
         let mut layer_digests = self.layer_digests.clone();
-        layer_digests.insert(collection.meta.file.clone(), layer_digest(collection.features()));
+        layer_digests.insert(collection.meta.file.clone(), layer_digest(&collection));
         let collection = Arc::new(collection);
         let collections = self
             .collections
@@ -401,11 +281,18 @@ impl Dataset {
     }
 }
 
-/// The SHA-256 of a layer file written from `features`, computed as it is written (the file is never held).
-fn layer_digest(features: &[Feature]) -> [u8; 32] {
+/// The SHA-256 of a collection's features as they are served (their texts, in order, one a line): however the
+/// collection was made (loaded from a file, replayed from a store, or rebuilt by a write), the same features give
+/// the same digest.
+fn layer_digest(collection: &Collection) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    // Hashing cannot fail, and no parsed feature fails to serialise.
-    let _ = crate::domain::record::write_layer_file(features, &mut hasher);
+    #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
+    for row in 0..collection.len() as u32 {
+        if let Some(ready) = collection.ready(row) {
+            hasher.update(ready.text());
+            hasher.update(b"\n");
+        }
+    }
     hasher.finalize().into()
 }
 
@@ -444,56 +331,5 @@ impl FeatureStore for Dataset {
 
     fn origin(&self) -> &str {
         &self.origin
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Bbox;
-
-    fn synthetic(n: usize) -> Collection {
-        let meta: CollectionMeta = serde_json::from_value(serde_json::json!({
-            "id": "synthetic", "file": "synthetic.geojson", "role": "strike", "title": "Synthetic",
-            "description": "test", "license": "CC0-1.0", "attribution": "test"
-        }))
-        .unwrap_or_else(|e| panic!("{e}"));
-        Collection::new(meta, synthetic::events(n, 3))
-    }
-
-    #[test]
-    fn every_page_of_a_broad_query_is_the_same_slice_of_the_fully_sorted_result() {
-        let c = synthetic(5_000);
-        for sort in [SortOrder::StartAscending, SortOrder::StartDescending] {
-            let filter = Filter {
-                bbox: Some(Bbox::parse("35,32,42,37.5").unwrap_or_else(|e| panic!("{e}"))),
-                sort,
-                ..Filter::default()
-            };
-            let all: Vec<&str> = c.all(&filter).iter().map(|f| f.id.as_str()).collect();
-            assert!(all.len() > 4_000);
-            let starts: Vec<Day> = c.all(&filter).iter().map(|f| f.span().first).collect();
-            let ordered =
-                starts.windows(2).all(|w| if sort == SortOrder::StartDescending { w[0] >= w[1] } else { w[0] <= w[1] });
-            assert!(ordered, "{sort:?}");
-            for (offset, limit) in [(0, 100), (100, 100), (4_950, 100), (0, 10_000)] {
-                let page = c.page(&filter, offset, limit);
-                let ids: Vec<&str> = page.features.iter().map(|f| f.id.as_str()).collect();
-                let end = (offset + limit).min(all.len());
-                assert_eq!(ids, all[offset.min(end)..end], "{sort:?} {offset}+{limit}");
-                assert_eq!(page.matched, all.len());
-            }
-        }
-    }
-
-    #[test]
-    fn a_bbox_across_the_antimeridian_finds_each_feature_once() {
-        let c = synthetic(200);
-        let filter =
-            Filter { bbox: Some(Bbox::parse("30,-90,-170,90").unwrap_or_else(|e| panic!("{e}"))), ..Filter::default() };
-        let ids: Vec<&str> = c.all(&filter).iter().map(|f| f.id.as_str()).collect();
-        let unique: BTreeSet<&str> = ids.iter().copied().collect();
-        assert_eq!(ids.len(), 200);
-        assert_eq!(unique.len(), ids.len());
     }
 }

@@ -2,31 +2,75 @@
 //! files, content hash) of [`FeatureProvider`]s (one collection each: metadata, extent, queryables, features in
 //! start order, queries). The in-memory [`Dataset`](super::Dataset) implements both; any other backend that keeps
 //! the same in-memory read path can stand behind the same handlers.
+//!
+//! A collection is read in two steps: [`FeatureProvider::select`] decides which rows a query returns from the
+//! [`Columns`] and the index alone, then each row's feature is sent as the text it is kept as
+//! ([`FeatureProvider::ready`]), or parsed where the feature itself is needed ([`FeatureProvider::read`]).
 
-use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::domain::{Day, DaySpan, Feature};
 
-use super::{Catalog, CollectionMeta, Extent, Filter, Page, Queryable};
+use super::columns::Columns;
+use super::ready::ReadyFeature;
+use super::{Catalog, CollectionMeta, Extent, Filter, Page, Queryable, Selection};
 
 /// One collection, as the handlers see it.
 pub trait FeatureProvider: Send + Sync {
     /// Its catalog metadata.
     fn meta(&self) -> &CollectionMeta;
-    /// Every feature, sorted by start day then id.
-    fn features(&self) -> &[Feature];
+    /// What queries read of the features (point, days, queryable values), one row per feature, sorted by start day
+    /// then id: counting or tagging features through it never reads a feature.
+    fn columns(&self) -> &Columns;
+    /// Row `row`'s feature, ready to send.
+    fn ready(&self, row: u32) -> Option<&ReadyFeature>;
     /// The spatial and temporal extent.
     fn extent(&self) -> Extent;
     /// The properties clients can filter on.
     fn queryables(&self) -> &[Queryable];
     /// Start days of the features, sorted (for the timeline).
     fn starts(&self) -> &[Day];
-    /// One page of the features matching `filter`.
-    fn page(&self, filter: &Filter, offset: usize, limit: usize) -> Page<'_>;
-    /// Every feature matching `filter`, in order (for downloads).
-    fn all(&self, filter: &Filter) -> Vec<&Feature>;
-    /// The feature with this id, if any.
-    fn feature(&self, id: &str) -> Option<&Feature>;
+    /// One page of the rows matching `filter`: what a query decides from the columns alone.
+    fn select(&self, filter: &Filter, offset: usize, limit: usize) -> Selection;
+    /// The row of the feature with this id, if any.
+    fn row_of(&self, id: &str) -> Option<u32>;
+
+    /// Row `row`'s feature, parsed from its text.
+    fn read(&self, row: u32) -> Option<Feature> {
+        let ready = self.ready(row)?;
+        match ready.feature() {
+            Ok(feature) => Some(feature),
+            Err(err) => {
+                // Every text was written from a parsed feature: this is a bug, not bad data.
+                tracing::error!(collection = %self.id(), row, %err, "a stored feature does not read back");
+                None
+            }
+        }
+    }
+
+    /// The feature with this id, if any (parsed).
+    fn feature(&self, id: &str) -> Option<Arc<Feature>> {
+        self.read(self.row_of(id)?).map(Arc::new)
+    }
+
+    /// One page of the features matching `filter` (parsed).
+    fn page(&self, filter: &Filter, offset: usize, limit: usize) -> Page {
+        let selection = self.select(filter, offset, limit);
+        Page { matched: selection.matched, features: selection.rows.iter().filter_map(|&row| self.read(row)).collect() }
+    }
+
+    /// Every feature, in row order, parsed one at a time as the iterator is advanced (a `/data/` layer is
+    /// written from it).
+    fn read_each(&self) -> Box<dyn Iterator<Item = Feature> + '_> {
+        #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
+        let rows = 0..self.len() as u32;
+        Box::new(rows.filter_map(|row| self.read(row)))
+    }
+
+    /// Every feature, in row order (parsed: for the command line and tests, not for requests).
+    fn read_all(&self) -> Vec<Feature> {
+        self.read_each().collect()
+    }
 
     /// The collection's id.
     fn id(&self) -> &str {
@@ -34,8 +78,23 @@ pub trait FeatureProvider: Send + Sync {
     }
 
     /// The distinct values of a queryable, sorted (for the queryables document).
-    fn values_of(&self, queryable: Queryable) -> BTreeSet<&str> {
-        self.features().iter().filter_map(|f| queryable.value(f)).collect()
+    fn values_of(&self, queryable: Queryable) -> Vec<&str> {
+        self.columns().values_of(queryable).iter().map(compact_str::CompactString::as_str).collect()
+    }
+
+    /// How many features the collection has.
+    fn len(&self) -> usize {
+        self.columns().len()
+    }
+
+    /// Whether the collection has no features.
+    fn is_empty(&self) -> bool {
+        self.columns().is_empty()
+    }
+
+    /// How many features have no geometry.
+    fn unlocated(&self) -> usize {
+        self.columns().points().iter().filter(|p| p.is_none()).count()
     }
 }
 

@@ -43,6 +43,11 @@ impl Queryable {
         Queryable::Actor,
     ];
 
+    /// Its position in [`Queryable::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The property (and query parameter) name.
     pub fn name(self) -> &'static str {
         match self {
@@ -158,11 +163,21 @@ impl Filter {
     }
 }
 
-/// One page of matches.
+/// One page of matches, as rows of the collection's [`Columns`](super::columns::Columns) (and positions in its
+/// features).
 #[derive(Debug)]
-pub struct Page<'a> {
+pub struct Selection {
+    /// How many features match in all.
+    pub matched: usize,
+    /// The rows of this page, in order.
+    pub rows: Vec<u32>,
+}
+
+/// One page of matches, parsed.
+#[derive(Debug)]
+pub struct Page {
     /// How many features match in all.
     pub matched: usize,
     /// The features of this page, in order.
-    pub features: Vec<&'a Feature>,
+    pub features: Vec<Feature>,
 }

@@ -11,6 +11,7 @@ use compact_str::CompactString;
 use crate::domain::{Feature, Updated};
 
 use super::backend::{Action, Stage, Version};
+use super::collection::Entry;
 use super::{Collection, Dataset, FeatureProvider as _, FeatureStore, LoadError};
 
 /// A feature's latest version.
@@ -66,10 +67,10 @@ impl Snapshot {
             .collections
             .iter()
             .map(|c| {
+                let columns = c.columns();
                 Arc::new(
-                    c.features()
-                        .iter()
-                        .map(|f| {
+                    (0..columns.len())
+                        .map(|row| {
                             let head = Head {
                                 seq: 0,
                                 version: 1,
@@ -79,7 +80,7 @@ impl Snapshot {
                                 draft: None,
                                 reason: Arc::from(""),
                             };
-                            (f.id.clone(), head)
+                            (CompactString::from(columns.id(row)), head)
                         })
                         .collect(),
                 )
@@ -145,7 +146,7 @@ impl Snapshot {
 pub struct Replay<'a> {
     base: &'a Snapshot,
     /// Per collection, in catalog order: its features and heads once a version has touched it.
-    touched: Vec<Option<(HashMap<CompactString, Feature>, Heads)>>,
+    touched: Vec<Option<(HashMap<CompactString, Entry>, Heads)>>,
     revision: i64,
     published_revision: i64,
 }
@@ -172,7 +173,7 @@ impl<'a> Replay<'a> {
         let Some(position) = self.base.position(&version.collection) else { return Ok(()) };
         let (features, heads) = self.touched[position].get_or_insert_with(|| {
             let collection = &self.base.data.collections[position];
-            let features = collection.features().iter().map(|f| (f.id.clone(), f.clone())).collect();
+            let features = collection.entries().map(|e| (e.row.id.clone(), e)).collect();
             (features, (*self.base.heads[position]).clone())
         });
         apply_version(version, features, heads).map_err(|message| {
@@ -195,7 +196,7 @@ impl<'a> Replay<'a> {
             let Some((features, own)) = touched else { continue };
             heads[position] = Arc::new(own);
             let meta = base.data.collections[position].meta.clone();
-            let rebuilt = Collection::new(meta, features.into_values().collect());
+            let rebuilt = Collection::of_entries(meta, features.into_values().collect());
             data = data.with_collection(rebuilt, &base.publishers_bytes);
         }
         Snapshot {
@@ -211,7 +212,7 @@ impl<'a> Replay<'a> {
 
 fn apply_version(
     version: &Version,
-    features: &mut HashMap<CompactString, Feature>,
+    features: &mut HashMap<CompactString, Entry>,
     heads: &mut Heads,
 ) -> Result<(), String> {
     let id = CompactString::from(version.feature_id.as_str());
@@ -240,7 +241,7 @@ fn apply_version(
                 if version.action == Action::Update {
                     feature.updated = Some(Box::new(Updated { at: version.at, reason: version.reason.clone() }));
                 }
-                features.insert(id.clone(), feature);
+                features.insert(id.clone(), Entry::of(&feature));
             }
             Head {
                 seq: version.seq,

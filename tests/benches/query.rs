@@ -28,7 +28,7 @@ use footprint::store::{Collection, Dataset, Embedded, FeatureProvider as _};
 fn dataset(n: usize) -> Dataset {
     let mut dataset = Dataset::load(&Embedded).unwrap();
     let strikes = dataset.collections.iter_mut().find(|c| c.meta.id == "strikes").unwrap();
-    let curated = strikes.features().to_vec();
+    let curated = strikes.read_all();
     let clones = footprint::store::generate::strikes(&curated, n, 42);
     *strikes = std::sync::Arc::new(Collection::new(strikes.meta.clone(), clones));
     dataset

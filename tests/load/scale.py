@@ -3,14 +3,22 @@ the embedded store (a GeoPackage) and served from it by a release build (or serv
 data`); its time to ready, its memory, and the time of the issue's queries, tiles and downloads.
 
     cargo build --release && python3 tests/load/scale.py [--strikes 100000] [--requests 200] [--serve store|data]
+        [--throughput SECONDS]
 
 `FOOTPRINT_BIN=PATH` measures another build (e.g. an older commit's) on the same shape of data.
+
+Throughput (`--throughput`, 10 s by default, 0 to leave out) needs `wrk` and `nginx` (Debian: `apt-get install wrk
+nginx-light`): wrk loads the items query (bbox + a month, limit 50) on the server, then the same response's bytes
+served as a static file by nginx with the same number of worker processes as the server has workers (one per core),
+in the same run, and prints both requests/s and their ratio.
 
 Prints figures; passes or fails nothing (speed is measured here, never asserted in tests). Standard library only.
 """
 
 import argparse
 import os
+import re
+import socket
 import shutil
 import http.client
 import statistics
@@ -19,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from server import ROOT, Server, request
+from server import ROOT, Server, free_port, request
 
 MONTH = "/api/collections/strikes/items?bbox=35.5,32.5,38.5,35.5&datetime=2025-03-01/2025-03-31&limit=50"
 THOUSAND = "/api/collections/strikes/items?bbox=35,32,43,38&datetime=2025-03-01/2025-03-07&limit=1000"
@@ -46,6 +54,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--strikes", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--throughput", type=float, default=10, help="seconds of wrk load per server (0: none)")
     parser.add_argument(
         "--serve",
         choices=["store", "data"],
@@ -89,6 +98,8 @@ def measure(binary, data, args):
         for name, target in [("bbox + a month, limit 50", MONTH), ("bbox + 7 days, ~1000 features", THOUSAND)]:
             p50, p99, size = timed(server.port, target, args.requests)
             print(f"{name}: median {p50:.2f} ms, p99 {p99:.2f} ms, {size / 1024:.0f} KB")
+        if args.throughput > 0:
+            compare_throughput(server.port, data, args.throughput)
         # Tiles: the first request makes the tile, the rest are served from the cache (each distinct window is a new
         # tile; a second month shows the making again).
         for name, target in [("z6 tile, a month", TILE_MONTH), ("z5 tile, a year", TILE_YEAR)]:
@@ -116,6 +127,69 @@ def measure(binary, data, args):
             )
     finally:
         server.stop()
+
+
+def wrk(port, target, seconds):
+    """Requests per second wrk measures on `target` (2 threads, 32 connections), failing on any non-2xx answer."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", f"http://127.0.0.1:{port}{target}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Non-2xx" not in out, out
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def compare_throughput(port, data, seconds):
+    """The items query's requests/s against nginx serving its response's bytes as a file, in this run."""
+    if not (shutil.which("wrk") and shutil.which("nginx")):
+        print("throughput: left out (needs wrk and nginx: apt-get install wrk nginx-light)")
+        return
+    status, body, _, _ = request(port, MONTH)
+    assert status == 200, status
+    static = data / "static"
+    static.mkdir(exist_ok=True)
+    (static / "items.json").write_bytes(body)
+    # nginx's workers drop to an unprivileged user: they need to reach the file (mkdtemp made the directory 0700).
+    for path in [data, static, static / "items.json"]:
+        path.chmod(0o755)
+    nginx_port = free_port()
+    conf = data / "nginx.conf"
+    conf.write_text(
+        f"""worker_processes {os.cpu_count()};
+daemon off;
+pid {data}/nginx.pid;
+error_log {data}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    server {{
+        listen 127.0.0.1:{nginx_port};
+        root {static};
+        location / {{ default_type application/geo+json; }}
+    }}
+}}
+"""
+    )
+    nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(data)], stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", nginx_port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        ours = wrk(port, MONTH, seconds)
+        theirs = wrk(nginx_port, "/items.json", seconds)
+    finally:
+        nginx.terminate()
+        nginx.wait()
+    print(
+        f"throughput, bbox + a month, limit 50 ({len(body) / 1024:.0f} KB): {ours:,.0f} req/s; nginx serving the same "
+        f"bytes as a file: {theirs:,.0f} req/s; ratio {ours / theirs:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -13,10 +13,12 @@ pub mod sources;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
-use crate::domain::Feature;
+use crate::domain::{DaySpan, Feature};
 pub use sources::Publishers;
 
 use super::catalog::Role;
+use super::columns::Columns;
+use super::query::Queryable;
 
 /// One problem found in a data file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,32 +128,55 @@ fn control_characters(value: &serde_json::Value, path: &str, id: Option<&str>, o
     }
 }
 
+/// What the rules across a collection read of each feature (a collection's columns give it without the features).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Member<'a> {
+    /// The feature's id.
+    pub id: &'a str,
+    /// The site a status period belongs to.
+    pub site_id: Option<&'a str>,
+    /// Its days.
+    pub span: DaySpan,
+}
+
+impl<'a> Member<'a> {
+    /// What the rules read of `feature`.
+    pub fn of(feature: &'a Feature) -> Member<'a> {
+        Member { id: &feature.id, site_id: feature.properties.details().site_id.as_deref(), span: feature.span() }
+    }
+
+    /// What the rules read of row `row` of a collection's columns.
+    pub fn at(columns: &'a Columns, row: usize) -> Member<'a> {
+        Member { id: columns.id(row), site_id: columns.value(Queryable::SiteId, row), span: columns.span(row) }
+    }
+}
+
 /// Checks rules across a collection: unique ids, non-overlapping status periods per site.
-pub(crate) fn check_collection<'a, I>(features: I, role: Role, out: &mut Findings<'_>)
+pub(crate) fn check_collection<'a, I>(members: I, role: Role, out: &mut Findings<'_>)
 where
-    I: IntoIterator<Item = &'a Feature>,
+    I: IntoIterator<Item = Member<'a>>,
     I::IntoIter: Clone,
 {
-    let features = features.into_iter();
+    let members = members.into_iter();
     let mut seen = HashSet::new();
-    for feature in features.clone() {
-        if !seen.insert(feature.id.as_str()) {
-            out.add(Some(&feature.id), "id", "duplicate id in this collection");
+    for member in members.clone() {
+        if !seen.insert(member.id) {
+            out.add(Some(member.id), "id", "duplicate id in this collection");
         }
     }
     if role == Role::SiteStatus {
-        let mut by_site: BTreeMap<&str, Vec<&Feature>> = BTreeMap::new();
-        for feature in features {
-            if let Some(site) = &feature.properties.details().site_id {
-                by_site.entry(site).or_default().push(feature);
+        let mut by_site: BTreeMap<&str, Vec<Member<'_>>> = BTreeMap::new();
+        for member in members {
+            if let Some(site) = member.site_id {
+                by_site.entry(site).or_default().push(member);
             }
         }
         for periods in by_site.values_mut() {
-            periods.sort_by_key(|f| f.properties.start);
+            periods.sort_by_key(|m| m.span.first);
             for pair in periods.windows(2) {
-                if pair[0].span().intersects(pair[1].span()) {
+                if pair[0].span.intersects(pair[1].span) {
                     out.add(
-                        Some(&pair[1].id),
+                        Some(pair[1].id),
                         "properties.start",
                         format!("overlaps the previous status period `{}` of the same site", pair[0].id),
                     );

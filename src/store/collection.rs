@@ -1,0 +1,243 @@
+//! One collection in memory: its features kept ready to send ([`ReadyFeature`]), in start order, with what queries
+//! read of them as columns ([`Columns`]) and the spatio-temporal index over those ([`SpaceTimeIndex`]).
+//!
+//! A query is answered from the columns and the index alone ([`FeatureProvider::select`]); only the features it
+//! returns are read, as the text they are sent as. A write builds the next collection from this one's rows and
+//! texts, sharing every text it does not change.
+
+use std::sync::Arc;
+
+use super::columns::{Columns, Row};
+use super::index::SpaceTimeIndex;
+use super::query::Selection;
+use super::ready::ReadyFeature;
+use super::{CollectionMeta, Extent, FeatureProvider, Filter, Queryable, SortOrder};
+use crate::domain::{Day, DaySpan, Feature};
+
+/// One feature as a collection holds it: its text and its row.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// What is sent.
+    pub ready: Arc<ReadyFeature>,
+    /// What queries read.
+    pub row: Row,
+}
+
+impl Entry {
+    /// The entry of `feature`.
+    pub fn of(feature: &Feature) -> Entry {
+        Entry { ready: Arc::new(ReadyFeature::new(feature)), row: Row::of(feature) }
+    }
+}
+
+/// One collection: its metadata, features (sorted by start date, then id) and indexes.
+pub struct Collection {
+    /// Catalog metadata.
+    pub meta: CollectionMeta,
+    /// Each feature's text, in row order.
+    ready: Vec<Arc<ReadyFeature>>,
+    /// What queries read, one row per feature.
+    columns: Columns,
+    /// Positions sorted by id, for lookups by id.
+    by_id: Vec<u32>,
+    /// Start day of each feature, in feature order (sorted), for the timeline.
+    starts: Vec<Day>,
+    index: SpaceTimeIndex,
+    extent: Extent,
+    queryables: Vec<Queryable>,
+}
+
+impl Collection {
+    /// Builds a collection from features (any order) and indexes them.
+    pub fn new(meta: CollectionMeta, features: Vec<Feature>) -> Collection {
+        let entries = features.iter().map(Entry::of).collect();
+        drop(features);
+        Collection::of_entries(meta, entries)
+    }
+
+    /// Builds a collection from entries (any order) and indexes them.
+    pub fn of_entries(meta: CollectionMeta, mut entries: Vec<Entry>) -> Collection {
+        entries.sort_by(|a, b| a.row.span.first.cmp(&b.row.span.first).then_with(|| a.row.id.cmp(&b.row.id)));
+        let (ready, rows): (Vec<_>, Vec<_>) = entries.into_iter().map(|e| (e.ready, e.row)).unzip();
+        let columns = Columns::build(&rows);
+        drop(rows);
+        #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
+        let mut by_id: Vec<u32> = (0..ready.len() as u32).collect();
+        by_id.sort_by(|&a, &b| columns.id(a as usize).cmp(columns.id(b as usize)));
+        let starts = columns.spans().iter().map(|s| s.first).collect();
+        let index = SpaceTimeIndex::build(&columns);
+        let extent = extent_of(&columns);
+        let queryables = columns.queryables().collect();
+        Collection { meta, ready, columns, by_id, starts, index, extent, queryables }
+    }
+
+    /// Every entry, in row order (to build the next collection).
+    pub fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.ready
+            .iter()
+            .enumerate()
+            .filter_map(|(row, ready)| Some(Entry { ready: Arc::clone(ready), row: self.columns.row(row)? }))
+    }
+
+    /// Positions of the features matching `filter`, once each, in no particular order.
+    fn candidates(&self, filter: &Filter) -> Vec<u32> {
+        let mut positions: Vec<u32> = if filter.bbox.is_none() && filter.datetime.is_none() {
+            #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
+            let all = (0..self.ready.len() as u32).collect();
+            all
+        } else {
+            let span = filter.datetime.map_or(DaySpan::ALL, crate::domain::Datetime::span);
+            let mut found = Vec::new();
+            let boxes = self.index.search(&self.columns, filter.bbox.as_ref(), span, &mut found);
+            if boxes > 1 {
+                // A bbox across the antimeridian is searched as two boxes, which may both find a feature.
+                found.sort_unstable();
+                found.dedup();
+            }
+            found
+        };
+        if !filter.properties.is_empty() {
+            let codes: Vec<_> = filter.properties.iter().map(|p| self.columns.code_filter(p)).collect();
+            positions.retain(|&pos| codes.iter().all(|c| c.matches(pos as usize)));
+        }
+        positions
+    }
+
+    /// Puts the first `wanted` of `positions` in result order (features are stored in start order, so a position's
+    /// order is the result order): a partial selection, so a broad query's first page does not sort every match.
+    fn order_first(positions: &mut [u32], wanted: usize, sort: SortOrder) {
+        let order = |a: &u32, b: &u32| if sort == SortOrder::StartDescending { b.cmp(a) } else { a.cmp(b) };
+        if wanted < positions.len() {
+            positions.select_nth_unstable_by(wanted, order);
+        }
+        let wanted = wanted.min(positions.len());
+        positions[..wanted].sort_unstable_by(order);
+    }
+}
+
+impl FeatureProvider for Collection {
+    fn meta(&self) -> &CollectionMeta {
+        &self.meta
+    }
+
+    fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    fn ready(&self, row: u32) -> Option<&ReadyFeature> {
+        self.ready.get(row as usize).map(AsRef::as_ref)
+    }
+
+    fn extent(&self) -> Extent {
+        self.extent
+    }
+
+    fn queryables(&self) -> &[Queryable] {
+        &self.queryables
+    }
+
+    fn starts(&self) -> &[Day] {
+        &self.starts
+    }
+
+    fn select(&self, filter: &Filter, offset: usize, limit: usize) -> Selection {
+        let len = self.ready.len();
+        if filter.is_unrestricted() && filter.sort == SortOrder::StartAscending {
+            let end = offset.saturating_add(limit).min(len);
+            #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
+            let rows = (offset.min(end) as u32..end as u32).collect();
+            return Selection { matched: len, rows };
+        }
+        let mut positions = self.candidates(filter);
+        Collection::order_first(&mut positions, offset.saturating_add(limit), filter.sort);
+        let matched = positions.len();
+        let end = offset.saturating_add(limit).min(matched);
+        positions.truncate(end);
+        positions.drain(..offset.min(end));
+        Selection { matched, rows: positions }
+    }
+
+    fn row_of(&self, id: &str) -> Option<u32> {
+        let found = self.by_id.binary_search_by(|&pos| self.columns.id(pos as usize).cmp(id)).ok()?;
+        self.by_id.get(found).copied()
+    }
+}
+
+fn extent_of(columns: &Columns) -> Extent {
+    let mut bbox: Option<[f64; 4]> = None;
+    for point in columns.points().iter().flatten() {
+        let b = bbox.get_or_insert([point.lon, point.lat, point.lon, point.lat]);
+        *b = [b[0].min(point.lon), b[1].min(point.lat), b[2].max(point.lon), b[3].max(point.lat)];
+    }
+    let first = columns.spans().iter().map(|s| s.first).min();
+    let last = columns.spans().iter().map(|s| s.last).max().filter(|&d| d != Day::MAX);
+    Extent { bbox, first, last }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::domain::Bbox;
+    use crate::store::synthetic;
+
+    fn synthetic(n: usize) -> Collection {
+        let meta: CollectionMeta = serde_json::from_value(serde_json::json!({
+            "id": "synthetic", "file": "synthetic.geojson", "role": "strike", "title": "Synthetic",
+            "description": "test", "license": "CC0-1.0", "attribution": "test"
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        Collection::new(meta, synthetic::events(n, 3))
+    }
+
+    fn ids(c: &Collection, filter: &Filter) -> Vec<String> {
+        c.select(filter, 0, usize::MAX).rows.iter().map(|&row| c.columns.id(row as usize).to_owned()).collect()
+    }
+
+    #[test]
+    fn every_page_of_a_broad_query_is_the_same_slice_of_the_fully_sorted_result() {
+        let c = synthetic(5_000);
+        for sort in [SortOrder::StartAscending, SortOrder::StartDescending] {
+            let filter = Filter {
+                bbox: Some(Bbox::parse("35,32,42,37.5").unwrap_or_else(|e| panic!("{e}"))),
+                sort,
+                ..Filter::default()
+            };
+            let all = ids(&c, &filter);
+            assert!(all.len() > 4_000);
+            let starts: Vec<Day> =
+                c.select(&filter, 0, usize::MAX).rows.iter().map(|&r| c.columns.span(r as usize).first).collect();
+            let ordered =
+                starts.windows(2).all(|w| if sort == SortOrder::StartDescending { w[0] >= w[1] } else { w[0] <= w[1] });
+            assert!(ordered, "{sort:?}");
+            for (offset, limit) in [(0, 100), (100, 100), (4_950, 100), (0, 10_000)] {
+                let page = c.page(&filter, offset, limit);
+                let page_ids: Vec<&str> = page.features.iter().map(|f| f.id.as_str()).collect();
+                let end = (offset + limit).min(all.len());
+                assert_eq!(page_ids, all[offset.min(end)..end], "{sort:?} {offset}+{limit}");
+                assert_eq!(page.matched, all.len());
+            }
+        }
+    }
+
+    #[test]
+    fn a_bbox_across_the_antimeridian_finds_each_feature_once() {
+        let c = synthetic(200);
+        let filter =
+            Filter { bbox: Some(Bbox::parse("30,-90,-170,90").unwrap_or_else(|e| panic!("{e}"))), ..Filter::default() };
+        let found = ids(&c, &filter);
+        let unique: BTreeSet<&String> = found.iter().collect();
+        assert_eq!(found.len(), 200);
+        assert_eq!(unique.len(), found.len());
+    }
+
+    #[test]
+    fn a_collection_built_again_from_its_entries_is_the_same() {
+        let c = synthetic(300);
+        let again = Collection::of_entries(c.meta.clone(), c.entries().collect());
+        assert_eq!(again.read_all(), c.read_all());
+        assert!((0..300).all(|row| again.columns.row(row) == c.columns.row(row)));
+        assert!(c.ready.iter().zip(&again.ready).all(|(a, b)| Arc::ptr_eq(a, b)), "the texts are shared");
+    }
+}

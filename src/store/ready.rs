@@ -1,0 +1,174 @@
+//! A feature kept ready to send: its GeoJSON as the items API serves it, written once when the feature is loaded or
+//! published, instead of the parsed feature.
+//!
+//! The API's GeoJSON of a feature differs between languages only in the `title` and `title_lang` properties, which
+//! come first in `properties` ([`crate::domain::record::PropertiesRecord`]). So a ready feature is the GeoJSON with
+//! a hole just after `"properties":{`, and the three title fragments (`"title":"…","title_lang":"…",`) that fill it:
+//! serving a feature in any language is three copies, with no serialisation. The text is about half the memory of
+//! the parsed feature, and what a query returns is written out as it is stored.
+//!
+//! The rare paths that need the feature itself (the CSV, the editor, a static image's labels, the curated layer
+//! file) parse it back ([`ReadyFeature::feature`]); a test checks that this gives back the feature that was written.
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use crate::domain::{Feature, FeatureTag, Lang, Point, Properties, Updated};
+
+/// A feature's GeoJSON, ready to send in any language.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ReadyFeature {
+    /// The GeoJSON without its title.
+    text: Box<str>,
+    /// Where the title fragment goes in `text`.
+    hole: u32,
+    /// The title fragments of English, Arabic and Russian, one after the other.
+    titles: Box<str>,
+    /// Where the English and Arabic fragments end in `titles`.
+    title_ends: [u32; 2],
+}
+
+/// The languages, in the order of the title fragments.
+const LANGS: [Lang; 3] = [Lang::En, Lang::Ar, Lang::Ru];
+
+/// Why a ready feature could not be made or read.
+#[derive(Debug, thiserror::Error)]
+#[error("feature JSON: {0}")]
+pub struct ReadyError(#[from] serde_json::Error);
+
+/// A served feature read back: the GeoJSON of [`crate::domain::Localized`] without its title (the `time` member is derived, so it
+/// is skipped).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Served {
+    #[serde(rename = "type")]
+    kind: FeatureTag,
+    id: compact_str::CompactString,
+    geometry: Option<Point>,
+    #[expect(dead_code, reason = "derived from start and end: read only to be skipped")]
+    time: IgnoredAny,
+    properties: Properties,
+    #[serde(default)]
+    updated: Option<Box<Updated>>,
+}
+
+/// Appends `value`'s JSON. Writing JSON into memory fails only when a value's `Serialize` reports an error, which
+/// none of the domain's types do (no maps with non-string keys, no custom errors): the result is ignored, and a test
+/// checks every curated feature's text against the API's own serialisation.
+fn write(out: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) {
+    let _ = serde_json::to_writer(out, value);
+}
+
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl ReadyFeature {
+    /// `feature`, written as the API serves it.
+    pub fn new(feature: &Feature) -> ReadyFeature {
+        let mut text = Vec::with_capacity(2048);
+        text.extend_from_slice(br#"{"type":"Feature","id":"#);
+        write(&mut text, &feature.id);
+        text.extend_from_slice(br#","geometry":"#);
+        write(&mut text, &feature.geometry);
+        text.extend_from_slice(br#","time":"#);
+        write(&mut text, &feature.time_member());
+        text.extend_from_slice(br#","properties":{"#);
+        let hole = offset(text.len());
+        // The properties without a title, minus their opening brace (the name always follows, so the title's
+        // trailing comma is always right).
+        let mut properties = Vec::with_capacity(2048);
+        write(&mut properties, &feature.properties.record(None));
+        text.extend_from_slice(properties.get(1..).unwrap_or_default());
+        if let Some(updated) = &feature.updated {
+            text.extend_from_slice(br#","updated":"#);
+            write(&mut text, updated);
+        }
+        text.push(b'}');
+        let mut titles = Vec::with_capacity(192);
+        let mut title_ends = [0; 2];
+        for (i, lang) in LANGS.into_iter().enumerate() {
+            let (title, title_lang) = lang.pick(&feature.properties.name);
+            titles.extend_from_slice(br#""title":"#);
+            write(&mut titles, &title);
+            titles.extend_from_slice(br#","title_lang":"#);
+            write(&mut titles, &title_lang);
+            titles.push(b',');
+            if let Some(end) = title_ends.get_mut(i) {
+                *end = offset(titles.len());
+            }
+        }
+        // serde_json writes UTF-8.
+        let text = String::from_utf8(text).unwrap_or_default().into_boxed_str();
+        let titles = String::from_utf8(titles).unwrap_or_default().into_boxed_str();
+        ReadyFeature { text, hole, titles, title_ends }
+    }
+
+    /// Appends the feature's GeoJSON for a reader of `lang` (the bytes of [`crate::domain::Localized`]).
+    pub fn write(&self, lang: Lang, out: &mut Vec<u8>) {
+        let (head, tail) = self.text.split_at((self.hole as usize).min(self.text.len()));
+        let [en, ar] = self.title_ends.map(|end| end as usize);
+        let title = match lang {
+            Lang::En => self.titles.get(..en),
+            Lang::Ar => self.titles.get(en..ar),
+            Lang::Ru => self.titles.get(ar..),
+        };
+        out.extend_from_slice(head.as_bytes());
+        out.extend_from_slice(title.unwrap_or_default().as_bytes());
+        out.extend_from_slice(tail.as_bytes());
+    }
+
+    /// The feature itself, parsed back.
+    pub fn feature(&self) -> Result<Feature, ReadyError> {
+        let served: Served = serde_json::from_str(&self.text)?;
+        Ok(Feature {
+            kind: served.kind,
+            id: served.id,
+            geometry: served.geometry,
+            properties: served.properties,
+            updated: served.updated,
+        })
+    }
+
+    /// The GeoJSON without its title (what the layer's digest is computed over).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The bytes it holds (for memory figures).
+    pub fn size(&self) -> usize {
+        self.text.len() + self.titles.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Localized;
+    use crate::store::{Dataset, Embedded, FeatureProvider as _};
+
+    #[test]
+    fn a_ready_feature_is_byte_for_byte_what_the_api_wrote_in_every_language_and_reads_back_the_same() {
+        let data = Dataset::load(&Embedded).unwrap_or_else(|e| panic!("{e}"));
+        let mut checked = 0;
+        for collection in &data.collections {
+            for feature in collection.read_all() {
+                let mut feature = feature;
+                if checked % 5 == 0 {
+                    feature.updated = Some(Box::new(Updated { at: chrono::Utc::now(), reason: "a \"fix\"".into() }));
+                }
+                let ready = ReadyFeature::new(&feature);
+                for lang in LANGS {
+                    let mut written = Vec::new();
+                    ready.write(lang, &mut written);
+                    let expected =
+                        serde_json::to_vec(&Localized { feature: &feature, lang }).unwrap_or_else(|e| panic!("{e}"));
+                    assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected), "{lang:?}");
+                }
+                assert_eq!(ready.feature().unwrap_or_else(|e| panic!("{}: {e}", feature.id)), feature);
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
+}
