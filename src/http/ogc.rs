@@ -270,9 +270,8 @@ fn items_body(
     tail: &ItemsTail,
 ) -> Result<Vec<u8>, ApiError> {
     let tail = serde_json::to_vec(tail).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let sizes: usize =
-        rows.iter().filter_map(|&row| collection.ready(row)).map(crate::store::ready::ReadyFeature::size).sum();
-    let mut body = Vec::with_capacity(sizes + tail.len() + 64);
+    // Real-shaped features are a few KB each: one allocation for most pages.
+    let mut body = Vec::with_capacity(rows.len().saturating_mul(4096).min(64 << 20) + tail.len() + 64);
     body.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
     for (i, &row) in rows.iter().enumerate() {
         if i > 0 {

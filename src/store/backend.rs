@@ -290,6 +290,11 @@ pub struct Contents {
 pub trait Backend: Send {
     /// Where the store is (a path, or a database URL without its password).
     fn describe(&self) -> String;
+    /// The directory the read path keeps its features' texts in ([`super::texts::TextFile`]): the system's
+    /// temporary directory unless the store has a directory of its own.
+    fn texts_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir()
+    }
     /// A second connection to the same store: reads of history, feeds and accounts use it, so they never wait for
     /// a write.
     fn connect_again(&self) -> Result<Box<dyn Backend>, StoreError>;

@@ -1,5 +1,6 @@
-//! One collection in memory: its features kept ready to send ([`ReadyFeature`]), in start order, with what queries
-//! read of them as columns ([`Columns`]) and the spatio-temporal index over those ([`SpaceTimeIndex`]).
+//! One collection: its features kept ready to send ([`ReadyFeature`]: in memory or in a file, [`Texts`]), in start
+//! order, with what queries read of them as columns in memory ([`Columns`]) and the spatio-temporal index over those
+//! ([`SpaceTimeIndex`]).
 //!
 //! A query is answered from the columns and the index alone ([`FeatureProvider::select`]); only the features it
 //! returns are read, as the text they are sent as. A write builds the next collection from this one's rows and
@@ -7,10 +8,13 @@
 
 use std::sync::Arc;
 
+use std::borrow::Cow;
+
 use super::columns::{Columns, Row};
 use super::index::SpaceTimeIndex;
 use super::query::Selection;
 use super::ready::ReadyFeature;
+use super::texts::{Text, TextFile, Texts};
 use super::{CollectionMeta, Extent, FeatureProvider, Filter, Queryable, SortOrder};
 use crate::domain::{Day, DaySpan, Feature};
 
@@ -18,15 +22,29 @@ use crate::domain::{Day, DaySpan, Feature};
 #[derive(Clone, Debug)]
 pub struct Entry {
     /// What is sent.
-    pub ready: Arc<ReadyFeature>,
+    pub text: Text,
     /// What queries read.
     pub row: Row,
 }
 
 impl Entry {
-    /// The entry of `feature`.
+    /// The entry of `feature` (its text held until a collection stores it).
     pub fn of(feature: &Feature) -> Entry {
-        Entry { ready: Arc::new(ReadyFeature::new(feature)), row: Row::of(feature) }
+        Entry { text: Text::Held(Arc::new(ReadyFeature::new(feature))), row: Row::of(feature) }
+    }
+
+    /// The entry of `feature`, its text written to `file` at once if there is one.
+    pub fn stored(feature: &Feature, file: Option<&TextFile>) -> Entry {
+        let ready = ReadyFeature::new(feature);
+        let text = match file.map(|file| file.append(&ready)) {
+            Some(Ok(stored)) => stored,
+            Some(Err(err)) => {
+                tracing::warn!(%err, "a feature's text stays in memory: the text file did not take it");
+                Text::Held(Arc::new(ready))
+            }
+            None => Text::Held(Arc::new(ready)),
+        };
+        Entry { text, row: Row::of(feature) }
     }
 }
 
@@ -35,7 +53,7 @@ pub struct Collection {
     /// Catalog metadata.
     pub meta: CollectionMeta,
     /// Each feature's text, in row order.
-    ready: Vec<Arc<ReadyFeature>>,
+    texts: Texts,
     /// What queries read, one row per feature.
     columns: Columns,
     /// Positions sorted by id, for lookups by id.
@@ -48,42 +66,46 @@ pub struct Collection {
 }
 
 impl Collection {
-    /// Builds a collection from features (any order) and indexes them.
+    /// Builds a collection from features (any order) and indexes them, its texts held in memory.
     pub fn new(meta: CollectionMeta, features: Vec<Feature>) -> Collection {
         let entries = features.iter().map(Entry::of).collect();
         drop(features);
-        Collection::of_entries(meta, entries)
+        Collection::of_entries(meta, entries, None)
     }
 
-    /// Builds a collection from entries (any order) and indexes them.
-    pub fn of_entries(meta: CollectionMeta, mut entries: Vec<Entry>) -> Collection {
+    /// Builds a collection from entries (any order) and indexes them; with `file`, the texts it holds go there.
+    pub fn of_entries(meta: CollectionMeta, mut entries: Vec<Entry>, file: Option<Arc<TextFile>>) -> Collection {
         entries.sort_by(|a, b| a.row.span.first.cmp(&b.row.span.first).then_with(|| a.row.id.cmp(&b.row.id)));
-        let (ready, rows): (Vec<_>, Vec<_>) = entries.into_iter().map(|e| (e.ready, e.row)).unzip();
+        let (texts, rows): (Vec<_>, Vec<_>) = entries.into_iter().map(|e| (e.text, e.row)).unzip();
+        let texts = Texts::new(texts, file);
         let columns = Columns::build(&rows);
         drop(rows);
         #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
-        let mut by_id: Vec<u32> = (0..ready.len() as u32).collect();
+        let mut by_id: Vec<u32> = (0..texts.len() as u32).collect();
         by_id.sort_by(|&a, &b| columns.id(a as usize).cmp(columns.id(b as usize)));
         let starts = columns.spans().iter().map(|s| s.first).collect();
         let index = SpaceTimeIndex::build(&columns);
         let extent = extent_of(&columns);
         let queryables = columns.queryables().collect();
-        Collection { meta, ready, columns, by_id, starts, index, extent, queryables }
+        Collection { meta, texts, columns, by_id, starts, index, extent, queryables }
     }
 
     /// Every entry, in row order (to build the next collection).
     pub fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
-        self.ready
-            .iter()
-            .enumerate()
-            .filter_map(|(row, ready)| Some(Entry { ready: Arc::clone(ready), row: self.columns.row(row)? }))
+        (0..self.texts.len())
+            .filter_map(|row| Some(Entry { text: self.texts.handle(row)?, row: self.columns.row(row)? }))
+    }
+
+    /// The file this collection's texts are kept in, if not in memory.
+    pub fn text_file(&self) -> Option<&Arc<TextFile>> {
+        self.texts.file()
     }
 
     /// Positions of the features matching `filter`, once each, in no particular order.
     fn candidates(&self, filter: &Filter) -> Vec<u32> {
         let mut positions: Vec<u32> = if filter.bbox.is_none() && filter.datetime.is_none() {
             #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
-            let all = (0..self.ready.len() as u32).collect();
+            let all = (0..self.texts.len() as u32).collect();
             all
         } else {
             let span = filter.datetime.map_or(DaySpan::ALL, crate::domain::Datetime::span);
@@ -124,8 +146,8 @@ impl FeatureProvider for Collection {
         &self.columns
     }
 
-    fn ready(&self, row: u32) -> Option<&ReadyFeature> {
-        self.ready.get(row as usize).map(AsRef::as_ref)
+    fn ready(&self, row: u32) -> Option<Cow<'_, ReadyFeature>> {
+        self.texts.get(row as usize)
     }
 
     fn extent(&self) -> Extent {
@@ -141,7 +163,7 @@ impl FeatureProvider for Collection {
     }
 
     fn select(&self, filter: &Filter, offset: usize, limit: usize) -> Selection {
-        let len = self.ready.len();
+        let len = self.texts.len();
         if filter.is_unrestricted() && filter.sort == SortOrder::StartAscending {
             let end = offset.saturating_add(limit).min(len);
             #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
@@ -235,9 +257,29 @@ mod tests {
     #[test]
     fn a_collection_built_again_from_its_entries_is_the_same() {
         let c = synthetic(300);
-        let again = Collection::of_entries(c.meta.clone(), c.entries().collect());
+        let again = Collection::of_entries(c.meta.clone(), c.entries().collect(), None);
         assert_eq!(again.read_all(), c.read_all());
         assert!((0..300).all(|row| again.columns.row(row) == c.columns.row(row)));
-        assert!(c.ready.iter().zip(&again.ready).all(|(a, b)| Arc::ptr_eq(a, b)), "the texts are shared");
+        let shared = (0..300).all(|row| match (c.texts.handle(row), again.texts.handle(row)) {
+            (Some(Text::Held(a)), Some(Text::Held(b))) => Arc::ptr_eq(&a, &b),
+            _ => false,
+        });
+        assert!(shared, "the texts are shared");
+    }
+
+    #[test]
+    fn a_collection_with_its_texts_in_a_file_answers_as_one_holding_them() {
+        let held = synthetic(400);
+        let file = TextFile::create_in(&std::env::temp_dir()).unwrap_or_else(|e| panic!("{e}"));
+        let stored = Collection::of_entries(held.meta.clone(), held.entries().collect(), Some(Arc::clone(&file)));
+        assert!(!file.is_empty());
+        assert!((0..400).all(|row| matches!(stored.texts.handle(row), Some(Text::Stored { .. }))));
+        let filter =
+            Filter { bbox: Some(Bbox::parse("36,33,40,36").unwrap_or_else(|e| panic!("{e}"))), ..Filter::default() };
+        assert_eq!(stored.page(&filter, 10, 50).features, held.page(&filter, 10, 50).features);
+        let rebuilt = Collection::of_entries(held.meta.clone(), stored.entries().collect(), Some(Arc::clone(&file)));
+        let size = file.len();
+        assert_eq!(rebuilt.read_all(), held.read_all());
+        assert_eq!(file.len(), size, "a rebuild appends only the texts it changes (none here)");
     }
 }

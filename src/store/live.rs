@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::backend::{Account, AccountRole, Action, Backend, NewVersion, Stage, StoreError, Version};
 use super::check::Problem;
 pub use super::snapshot::{Head, Replay, Snapshot};
+use super::texts::TextFile;
 use super::{Collection, DataFiles, Dataset, FeatureProvider as _, LoadError, PUBLISHERS_FILE, edit};
 
 /// How often a server looks for changes made by other processes on its store.
@@ -208,8 +209,16 @@ impl Live {
         let (catalog, publishers) = backend.files()?;
         let parsed: super::Catalog = serde_json::from_slice(&catalog)
             .map_err(|e| StoreError::Corrupt { store: backend.describe(), message: format!("catalog: {e}") })?;
-        let empty: Vec<Arc<Collection>> =
-            parsed.collections.iter().map(|meta| Arc::new(Collection::new(meta.clone(), Vec::new()))).collect();
+        // The features' texts go to a file of their own beside the store (rebuilt at each start), not memory.
+        let texts = TextFile::create_in(&backend.texts_dir()).map_err(|e| StoreError::Database {
+            store: backend.describe(),
+            message: format!("cannot make the file of the features' texts in {}: {e}", backend.texts_dir().display()),
+        })?;
+        let empty: Vec<Arc<Collection>> = parsed
+            .collections
+            .iter()
+            .map(|meta| Arc::new(Collection::of_entries(meta.clone(), Vec::new(), Some(Arc::clone(&texts)))))
+            .collect();
         let data = Dataset::assemble(&catalog, &publishers, empty, documents, backend.describe())?;
         let base = Snapshot::of(data, Arc::from(publishers.as_slice()));
         // The log is applied as it is read, one version at a time: a large store is never held whole.

@@ -27,6 +27,7 @@ pub mod ready;
 pub mod sessions;
 pub mod snapshot;
 pub mod synthetic;
+pub mod texts;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};

@@ -7,6 +7,7 @@
 //! [`Columns`] and the index alone, then each row's feature is sent as the text it is kept as
 //! ([`FeatureProvider::ready`]), or parsed where the feature itself is needed ([`FeatureProvider::read`]).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::domain::{Day, DaySpan, Feature};
@@ -22,8 +23,8 @@ pub trait FeatureProvider: Send + Sync {
     /// What queries read of the features (point, days, queryable values), one row per feature, sorted by start day
     /// then id: counting or tagging features through it never reads a feature.
     fn columns(&self) -> &Columns;
-    /// Row `row`'s feature, ready to send.
-    fn ready(&self, row: u32) -> Option<&ReadyFeature>;
+    /// Row `row`'s feature, ready to send (read from the collection's text file if it is kept there).
+    fn ready(&self, row: u32) -> Option<Cow<'_, ReadyFeature>>;
     /// The spatial and temporal extent.
     fn extent(&self) -> Extent;
     /// The properties clients can filter on.

@@ -15,17 +15,23 @@ use serde::de::IgnoredAny;
 
 use crate::domain::{Feature, FeatureTag, Lang, Point, Properties, Updated};
 
-/// A feature's GeoJSON, ready to send in any language.
-#[derive(Debug, PartialEq, Eq)]
+/// A feature's GeoJSON, ready to send in any language, as one block of bytes (so that it is stored and read back as
+/// it is: [`super::texts`]): a header of four little-endian `u32`s (where the title goes in the text, where the
+/// English and the Arabic title fragments end, the text's length), the GeoJSON without its title, then the title
+/// fragments of English, Arabic and Russian one after the other.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadyFeature {
-    /// The GeoJSON without its title.
-    text: Box<str>,
-    /// Where the title fragment goes in `text`.
-    hole: u32,
-    /// The title fragments of English, Arabic and Russian, one after the other.
-    titles: Box<str>,
-    /// Where the English and Arabic fragments end in `titles`.
-    title_ends: [u32; 2],
+    bytes: Box<[u8]>,
+}
+
+/// The header's length.
+const HEADER: usize = 16;
+
+/// A ready feature's parts.
+struct Parts<'a> {
+    head: &'a [u8],
+    tail: &'a [u8],
+    titles: [&'a [u8]; 3],
 }
 
 /// The languages, in the order of the title fragments.
@@ -98,29 +104,67 @@ impl ReadyFeature {
                 *end = offset(titles.len());
             }
         }
-        // serde_json writes UTF-8.
-        let text = String::from_utf8(text).unwrap_or_default().into_boxed_str();
-        let titles = String::from_utf8(titles).unwrap_or_default().into_boxed_str();
-        ReadyFeature { text, hole, titles, title_ends }
+        let mut bytes = Vec::with_capacity(HEADER + text.len() + titles.len());
+        for field in [hole, title_ends[0], title_ends[1], offset(text.len())] {
+            bytes.extend_from_slice(&field.to_le_bytes());
+        }
+        bytes.extend_from_slice(&text);
+        bytes.extend_from_slice(&titles);
+        ReadyFeature { bytes: bytes.into_boxed_slice() }
+    }
+
+    /// A ready feature from the bytes of [`ReadyFeature::as_bytes`], if they are well formed.
+    pub fn from_bytes(bytes: Box<[u8]>) -> Option<ReadyFeature> {
+        let ready = ReadyFeature { bytes };
+        ready.parts()?;
+        Some(ready)
+    }
+
+    /// The block of bytes it is.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    fn parts(&self) -> Option<Parts<'_>> {
+        let field = |i: usize| -> Option<usize> {
+            let bytes: [u8; 4] = self.bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?;
+            usize::try_from(u32::from_le_bytes(bytes)).ok()
+        };
+        let (hole, en, ar, text_len) = (field(0)?, field(1)?, field(2)?, field(3)?);
+        let text = self.bytes.get(HEADER..HEADER.checked_add(text_len)?)?;
+        let titles = self.bytes.get(HEADER + text_len..)?;
+        Some(Parts {
+            head: text.get(..hole)?,
+            tail: text.get(hole..)?,
+            titles: [titles.get(..en)?, titles.get(en..ar)?, titles.get(ar..)?],
+        })
     }
 
     /// Appends the feature's GeoJSON for a reader of `lang` (the bytes of [`crate::domain::Localized`]).
     pub fn write(&self, lang: Lang, out: &mut Vec<u8>) {
-        let (head, tail) = self.text.split_at((self.hole as usize).min(self.text.len()));
-        let [en, ar] = self.title_ends.map(|end| end as usize);
+        let Some(parts) = self.parts() else { return };
+        let [en, ar, ru] = parts.titles;
         let title = match lang {
-            Lang::En => self.titles.get(..en),
-            Lang::Ar => self.titles.get(en..ar),
-            Lang::Ru => self.titles.get(ar..),
+            Lang::En => en,
+            Lang::Ar => ar,
+            Lang::Ru => ru,
         };
-        out.extend_from_slice(head.as_bytes());
-        out.extend_from_slice(title.unwrap_or_default().as_bytes());
-        out.extend_from_slice(tail.as_bytes());
+        out.extend_from_slice(parts.head);
+        out.extend_from_slice(title);
+        out.extend_from_slice(parts.tail);
+    }
+
+    /// The GeoJSON without its title (what the layer's digest is computed over).
+    pub fn text(&self) -> &[u8] {
+        self.parts().map_or(&[], |p| {
+            let len = p.head.len() + p.tail.len();
+            self.bytes.get(HEADER..HEADER + len).unwrap_or_default()
+        })
     }
 
     /// The feature itself, parsed back.
     pub fn feature(&self) -> Result<Feature, ReadyError> {
-        let served: Served = serde_json::from_str(&self.text)?;
+        let served: Served = serde_json::from_slice(self.text())?;
         Ok(Feature {
             kind: served.kind,
             id: served.id,
@@ -130,14 +174,9 @@ impl ReadyFeature {
         })
     }
 
-    /// The GeoJSON without its title (what the layer's digest is computed over).
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// The bytes it holds (for memory figures).
+    /// The bytes it holds.
     pub fn size(&self) -> usize {
-        self.text.len() + self.titles.len()
+        self.bytes.len()
     }
 }
 

@@ -12,6 +12,7 @@ use crate::domain::{Feature, Updated};
 
 use super::backend::{Action, Stage, Version};
 use super::collection::Entry;
+use super::texts::TextFile;
 use super::{Collection, Dataset, FeatureProvider as _, FeatureStore, LoadError};
 
 /// A feature's latest version.
@@ -176,7 +177,10 @@ impl<'a> Replay<'a> {
             let features = collection.entries().map(|e| (e.row.id.clone(), e)).collect();
             (features, (*self.base.heads[position]).clone())
         });
-        apply_version(version, features, heads).map_err(|message| {
+        // A published feature's text goes to its collection's text file at once: a store's whole log is replayed
+        // through here at start-up, and its texts are never all in memory together.
+        let file = self.base.data.collections[position].text_file().map(AsRef::as_ref);
+        apply_version(version, features, heads, file).map_err(|message| {
             LoadError::Invalid(vec![super::Problem {
                 file: format!("change {}", version.seq),
                 feature: Some(version.feature_id.clone()),
@@ -196,7 +200,8 @@ impl<'a> Replay<'a> {
             let Some((features, own)) = touched else { continue };
             heads[position] = Arc::new(own);
             let meta = base.data.collections[position].meta.clone();
-            let rebuilt = Collection::of_entries(meta, features.into_values().collect());
+            let file = base.data.collections[position].text_file().cloned();
+            let rebuilt = Collection::of_entries(meta, features.into_values().collect(), file);
             data = data.with_collection(rebuilt, &base.publishers_bytes);
         }
         Snapshot {
@@ -214,6 +219,7 @@ fn apply_version(
     version: &Version,
     features: &mut HashMap<CompactString, Entry>,
     heads: &mut Heads,
+    file: Option<&TextFile>,
 ) -> Result<(), String> {
     let id = CompactString::from(version.feature_id.as_str());
     let parse = || {
@@ -241,7 +247,7 @@ fn apply_version(
                 if version.action == Action::Update {
                     feature.updated = Some(Box::new(Updated { at: version.at, reason: version.reason.clone() }));
                 }
-                features.insert(id.clone(), Entry::of(&feature));
+                features.insert(id.clone(), Entry::stored(&feature, file));
             }
             Head {
                 seq: version.seq,

@@ -269,6 +269,11 @@ impl Backend for GeoPackage {
         self.path.display().to_string()
     }
 
+    fn texts_dir(&self) -> PathBuf {
+        // Beside the GeoPackage, on the store's own disk.
+        self.path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+
     fn connect_again(&self) -> Result<Box<dyn Backend>, StoreError> {
         Ok(Box::new(GeoPackage::open(&self.path)?))
     }
