@@ -61,13 +61,14 @@ fn write_geojson(
     write!(out, "{{\"type\":\"FeatureCollection\",\"name\":{name},\"numberMatched\":{},\"features\":[", rows.len())?;
     let mut buffer = Vec::with_capacity(4096);
     for (i, &row) in rows.iter().enumerate() {
+        // A text that cannot be read (logged by the store) ends the download with an error: the client sees it
+        // cut short, never a file without the feature.
+        let ready = collection.ready(row).ok_or_else(|| std::io::Error::other("a feature could not be read"))?;
         buffer.clear();
         if i > 0 {
             buffer.push(b',');
         }
-        if let Some(ready) = collection.ready(row) {
-            ready.write(lang, &mut buffer);
-        }
+        ready.write(lang, &mut buffer);
         out.write_all(&buffer)?;
     }
     out.write_all(b"]}")

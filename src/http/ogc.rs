@@ -274,12 +274,12 @@ fn items_body(
     let mut body = Vec::with_capacity(rows.len().saturating_mul(4096).min(64 << 20) + tail.len() + 64);
     body.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
     for (i, &row) in rows.iter().enumerate() {
+        // A text that cannot be read (logged by the store) fails the request: a page never leaves a feature out.
+        let ready = collection.ready(row).ok_or_else(|| ApiError::Internal("a feature could not be read".into()))?;
         if i > 0 {
             body.push(b',');
         }
-        if let Some(ready) = collection.ready(row) {
-            ready.write(lang, &mut body);
-        }
+        ready.write(lang, &mut body);
     }
     body.extend_from_slice(b"],");
     // The tail's members, without its opening brace.

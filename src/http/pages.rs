@@ -102,7 +102,7 @@ pub async fn data_file(
             let encoding = stream::encoding_for(&req);
             let body = stream::body(encoding, move |out| {
                 let Some(collection) = data.store().collection(&id) else { return Ok(()) };
-                crate::domain::record::write_layer_file(collection.read_each(), out)
+                collection.write_layer_file(out)
             });
             Ok(stream::response(HttpResponse::Ok().content_type(media_type), encoding, body))
         }

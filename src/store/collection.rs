@@ -96,6 +96,22 @@ impl Collection {
             .filter_map(|row| Some(Entry { text: self.texts.handle(row)?, row: self.columns.row(row)? }))
     }
 
+    /// This collection with its texts copied into `file`, if every one of them could be read and written (what
+    /// its present file holds besides them is left behind).
+    pub fn moved_to(&self, file: &Arc<TextFile>) -> Option<Collection> {
+        let mut entries = Vec::with_capacity(self.texts.len());
+        for row in 0..self.texts.len() {
+            let text = file.append(self.texts.get(row)?.as_ref()).ok()?;
+            entries.push(Entry { text, row: self.columns.row(row)? });
+        }
+        Some(Collection::of_entries(self.meta.clone(), entries, Some(Arc::clone(file))))
+    }
+
+    /// How many bytes of this collection's texts are in its file.
+    pub fn stored_bytes(&self) -> u64 {
+        self.texts.stored_bytes()
+    }
+
     /// The file this collection's texts are kept in, if not in memory.
     pub fn text_file(&self) -> Option<&Arc<TextFile>> {
         self.texts.file()

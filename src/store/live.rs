@@ -209,20 +209,23 @@ impl Live {
         let (catalog, publishers) = backend.files()?;
         let parsed: super::Catalog = serde_json::from_slice(&catalog)
             .map_err(|e| StoreError::Corrupt { store: backend.describe(), message: format!("catalog: {e}") })?;
-        // The features' texts go to a file of their own beside the store (rebuilt at each start), not memory.
-        let texts = TextFile::create_in(&backend.texts_dir()).map_err(|e| StoreError::Database {
-            store: backend.describe(),
-            message: format!("cannot make the file of the features' texts in {}: {e}", backend.texts_dir().display()),
-        })?;
+        // The features' texts go to a file of their own beside the store (rebuilt at each start), not memory; where
+        // no file can be made, they stay in memory (the server still serves, with more memory).
+        let texts = TextFile::create_in(&backend.texts_dir())
+            .inspect_err(|err| {
+                let dir = backend.texts_dir();
+                tracing::warn!(%err, dir = %dir.display(), "no file for the features' texts: they stay in memory");
+            })
+            .ok();
         let empty: Vec<Arc<Collection>> = parsed
             .collections
             .iter()
-            .map(|meta| Arc::new(Collection::of_entries(meta.clone(), Vec::new(), Some(Arc::clone(&texts)))))
+            .map(|meta| Arc::new(Collection::of_entries(meta.clone(), Vec::new(), texts.clone())))
             .collect();
         let data = Dataset::assemble(&catalog, &publishers, empty, documents, backend.describe())?;
         let base = Snapshot::of(data, Arc::from(publishers.as_slice()));
         // The log is applied as it is read, one version at a time: a large store is never held whole.
-        let mut replay = Replay::new(&base);
+        let mut replay = Replay::streaming(&base);
         let mut failed = None;
         let contents = backend.load(&mut |version| {
             if failed.is_none()
@@ -237,6 +240,10 @@ impl Live {
         let mut snapshot = replay.finish();
         snapshot.store_id.clone_from(&contents.store_id);
         snapshot.revision = snapshot.revision.max(contents.revision);
+        if let Some(texts) = &texts {
+            // Replaying the log wrote the text of every published version, the replaced ones too.
+            snapshot.compact_texts(texts, &backend.texts_dir(), 64 << 20);
+        }
         Ok(snapshot)
     }
 

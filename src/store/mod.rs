@@ -1,4 +1,5 @@
-//! The store: the curated layers loaded, checked and indexed in memory.
+//! The store: the curated layers loaded, checked and indexed (columns and index in memory, each feature's text in
+//! memory or in a file: [`collection`], [`texts`]).
 //!
 //! [`Dataset::load`] reads the catalog and every layer from a [`DataFiles`] source, checks every rule (collecting all
 //! problems rather than stopping at the first) and builds one [`Collection`] per layer with its

@@ -1,7 +1,7 @@
 //! What the HTTP layer and the renderer may know of the store: a [`FeatureStore`] (catalog, collections, published
 //! files, content hash) of [`FeatureProvider`]s (one collection each: metadata, extent, queryables, features in
-//! start order, queries). The in-memory [`Dataset`](super::Dataset) implements both; any other backend that keeps
-//! the same in-memory read path can stand behind the same handlers.
+//! start order, queries). [`Dataset`](super::Dataset) implements both, with its columns and index in memory and its
+//! features' texts in memory or in a file ([`super::texts`]).
 //!
 //! A collection is read in two steps: [`FeatureProvider::select`] decides which rows a query returns from the
 //! [`Columns`] and the index alone, then each row's feature is sent as the text it is kept as
@@ -71,6 +71,22 @@ pub trait FeatureProvider: Send + Sync {
     /// Every feature, in row order (parsed: for the command line and tests, not for requests).
     fn read_all(&self) -> Vec<Feature> {
         self.read_each().collect()
+    }
+
+    /// Writes the collection's layer file (the curated files' format) to `out`, one feature at a time; an error if
+    /// any feature could not be read (the file would lack it).
+    fn write_layer_file(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut written = 0;
+        crate::domain::record::write_layer_file(self.read_each().inspect(|_| written += 1), out)?;
+        if written == self.len() {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(format!(
+                "{} of the features of `{}` could not be read",
+                self.len() - written,
+                self.id()
+            )))
+        }
     }
 
     /// The collection's id.

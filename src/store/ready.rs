@@ -7,8 +7,7 @@
 //! serving a feature in any language is three copies, with no serialisation. The text is about half the memory of
 //! the parsed feature, and what a query returns is written out as it is stored.
 //!
-//! The rare paths that need the feature itself (the CSV, the editor, a static image's labels, the curated layer
-//! file) parse it back ([`ReadyFeature::feature`]); a test checks that this gives back the feature that was written.
+//! The rare paths that need the feature itself (the CSV, the editor, the curated layer file) parse it back ([`ReadyFeature::feature`]); a test checks that this gives back the feature that was written.
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -209,5 +208,18 @@ mod tests {
             }
         }
         assert!(checked > 50, "{checked}");
+    }
+
+    #[test]
+    fn a_point_with_every_digit_reads_back_to_the_same_bits() {
+        let data = Dataset::load(&Embedded).unwrap_or_else(|e| panic!("{e}"));
+        let strikes = data.collections.iter().find(|c| c.meta.id == "strikes").map(|c| c.read_all());
+        let mut feature = strikes.and_then(|s| s.into_iter().next()).unwrap_or_else(|| panic!("a strike"));
+        for (lon, lat) in [(36.123_456_789_012_34, 33.987_654_321_098_76), (35.000_000_000_000_01, 32.1 + 0.2)] {
+            feature.geometry = Some(Point { lon, lat });
+            let back = ReadyFeature::new(&feature).feature().unwrap_or_else(|e| panic!("{e}"));
+            let point = back.geometry.unwrap_or_else(|| panic!("a point"));
+            assert_eq!((point.lon.to_bits(), point.lat.to_bits()), (lon.to_bits(), lat.to_bits()));
+        }
     }
 }

@@ -131,6 +131,25 @@ impl Snapshot {
         drafts
     }
 
+    /// When more than half of `texts` (and over `slack` bytes) is texts no collection uses (replaced versions, after
+    /// a replay of a store whose features were corrected often), copies the current texts to a new file in `dir`;
+    /// the old one goes with its last reader. The texts are the same, so the content hash is too.
+    pub fn compact_texts(&mut self, texts: &Arc<TextFile>, dir: &std::path::Path, slack: u64) {
+        let current: u64 = self.data.collections.iter().map(|c| c.stored_bytes()).sum();
+        if texts.len() <= current.saturating_mul(2).saturating_add(slack) {
+            return;
+        }
+        let Ok(file) = TextFile::create_in(dir) else { return };
+        let moved: Option<Vec<Arc<Collection>>> =
+            self.data.collections.iter().map(|c| c.moved_to(&file).map(Arc::new)).collect();
+        if let Some(collections) = moved {
+            tracing::info!(before = texts.len(), after = file.len(), "the features' texts were compacted");
+            self.data.collections = collections;
+        } else {
+            tracing::warn!("the features' texts could not be compacted: the file keeps the replaced ones");
+        }
+    }
+
     /// The next snapshot: this one with `versions` (in change order) applied (see [`Replay`]).
     pub fn apply(&self, versions: &[Version]) -> Result<Snapshot, LoadError> {
         let mut replay = Replay::new(self);
@@ -146,6 +165,9 @@ impl Snapshot {
 /// once each; a version of an unknown collection is ignored (the catalog decides what is served).
 pub struct Replay<'a> {
     base: &'a Snapshot,
+    /// Whether a published feature's text goes to its collection's text file at once (a start-up's replay of the
+    /// whole log) rather than when the next snapshot is made (a catch-up, which writes nothing if it fails).
+    streaming: bool,
     /// Per collection, in catalog order: its features and heads once a version has touched it.
     touched: Vec<Option<(HashMap<CompactString, Entry>, Heads)>>,
     revision: i64,
@@ -157,10 +179,17 @@ impl<'a> Replay<'a> {
     pub fn new(base: &'a Snapshot) -> Replay<'a> {
         Replay {
             base,
+            streaming: false,
             touched: base.data.collections.iter().map(|_| None).collect(),
             revision: base.revision,
             published_revision: base.published_revision,
         }
+    }
+
+    /// Nothing applied yet onto `base`, each published feature's text written to its collection's text file as
+    /// soon as it is applied: a store's whole log, replayed at start-up, never has its texts in memory together.
+    pub fn streaming(base: &'a Snapshot) -> Replay<'a> {
+        Replay { streaming: true, ..Replay::new(base) }
     }
 
     /// Applies one version (versions come in change order).
@@ -177,9 +206,7 @@ impl<'a> Replay<'a> {
             let features = collection.entries().map(|e| (e.row.id.clone(), e)).collect();
             (features, (*self.base.heads[position]).clone())
         });
-        // A published feature's text goes to its collection's text file at once: a store's whole log is replayed
-        // through here at start-up, and its texts are never all in memory together.
-        let file = self.base.data.collections[position].text_file().map(AsRef::as_ref);
+        let file = self.base.data.collections[position].text_file().map(AsRef::as_ref).filter(|_| self.streaming);
         apply_version(version, features, heads, file).map_err(|message| {
             LoadError::Invalid(vec![super::Problem {
                 file: format!("change {}", version.seq),
@@ -271,6 +298,32 @@ mod tests {
     use super::*;
     use crate::store::Embedded;
     use crate::store::backend::AccountRole;
+
+    #[test]
+    fn texts_are_compacted_when_replaced_ones_are_most_of_the_file() {
+        let data = Dataset::load(&Embedded).unwrap_or_else(|e| panic!("{e}"));
+        let expected: Vec<Vec<Feature>> = data.collections.iter().map(|c| c.read_all()).collect();
+        let dir = std::env::temp_dir();
+        let file = TextFile::create_in(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut data = data;
+        for _ in 0..3 {
+            // Each copy leaves the previous one unused in the file.
+            data.collections = data
+                .collections
+                .iter()
+                .map(|c| Arc::new(c.moved_to(&file).unwrap_or_else(|| panic!("moved"))))
+                .collect();
+        }
+        let hash = data.content_hash.clone();
+        let mut snapshot = Snapshot::of(data, Arc::from(&b"{}"[..]));
+        let before = file.len();
+        snapshot.compact_texts(&file, &dir, 0);
+        let after = snapshot.data.collections.iter().filter_map(|c| c.text_file()).map(|f| f.len()).max();
+        assert!(after.is_some_and(|after| after * 3 <= before + 3), "{before} -> {after:?}");
+        let read: Vec<Vec<Feature>> = snapshot.data.collections.iter().map(|c| c.read_all()).collect();
+        assert_eq!(read, expected);
+        assert_eq!(snapshot.data.content_hash, hash);
+    }
 
     #[test]
     fn a_change_of_a_collection_the_catalog_does_not_serve_still_counts_towards_the_revisions() {

@@ -5,8 +5,9 @@
 //! and a query needs only those of the page it returns. A store's data ([`super::live::Live`]) keeps them in a
 //! [`TextFile`]: an append-only file, removed from its directory as soon as it is opened (so it goes with the
 //! process however it ends), that the operating system caches as it sees fit. It is not the store: it is rebuilt
-//! from the store at each start, and a write appends the texts it changes (the ones it replaces stay until the next
-//! start). Data served from a directory, and tests, keep their texts in memory.
+//! from the store's log at each start (the log's replaced versions too, until they are most of it: then the current
+//! texts are copied to a new file), and a write appends the texts it changes (those it replaces stay until the
+//! next start). Where no file can be made, and for data served from a directory and tests, texts stay in memory.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -43,12 +44,25 @@ pub struct TextFile {
 static MADE: AtomicU64 = AtomicU64::new(0);
 
 impl TextFile {
-    /// A new, empty text file in `dir`; its name is gone from `dir` before this returns.
+    /// A new, empty text file in `dir`; its name is gone from `dir` before this returns (if the name cannot be
+    /// removed, a warning names it: the file still works, and is an orphan to delete).
     pub fn create_in(dir: &Path) -> std::io::Result<Arc<TextFile>> {
-        let n = MADE.fetch_add(1, Ordering::Relaxed);
-        let path = dir.join(format!(".footprint-texts-{}-{n}", std::process::id()));
-        let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)?;
-        std::fs::remove_file(&path)?;
+        // Processes in different containers sharing a directory may have the same id: the clock tells them apart,
+        // and a name that exists all the same is skipped.
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let mut attempts = 0;
+        let (file, path) = loop {
+            let n = MADE.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(".footprint-texts-{}-{nanos}-{n}", std::process::id()));
+            match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
+                Ok(file) => break (file, path),
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && attempts < 8 => attempts += 1,
+                Err(err) => return Err(err),
+            }
+        };
+        if let Err(err) = std::fs::remove_file(&path) {
+            tracing::warn!(%err, path = %path.display(), "the features' text file keeps its name: delete it once the server stops");
+        }
         Ok(Arc::new(TextFile { file, end: Mutex::new(0) }))
     }
 
@@ -134,6 +148,11 @@ impl Texts {
     /// Row `row`'s text handle (to build the next collection from this one).
     pub fn handle(&self, row: usize) -> Option<Text> {
         self.texts.get(row).cloned()
+    }
+
+    /// How many bytes of these texts are in the file.
+    pub fn stored_bytes(&self) -> u64 {
+        self.texts.iter().map(|t| if let Text::Stored { len, .. } = t { u64::from(*len) } else { 0 }).sum()
     }
 
     /// The file the stored texts are in, if any.
