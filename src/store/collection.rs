@@ -35,14 +35,10 @@ impl Entry {
 
     /// The entry of `feature`, its text written to `file` at once if there is one.
     pub fn stored(feature: &Feature, file: Option<&TextFile>) -> Entry {
-        let ready = ReadyFeature::new(feature);
-        let text = match file.map(|file| file.append(&ready)) {
-            Some(Ok(stored)) => stored,
-            Some(Err(err)) => {
-                tracing::warn!(%err, "a feature's text stays in memory: the text file did not take it");
-                Text::Held(Arc::new(ready))
-            }
-            None => Text::Held(Arc::new(ready)),
+        let ready = Arc::new(ReadyFeature::new(feature));
+        let text = match file {
+            Some(file) => file.keep(ready),
+            None => Text::Held(ready),
         };
         Entry { text, row: Row::of(feature) }
     }

@@ -77,6 +77,15 @@ impl TextFile {
         Ok(Text::Stored { at, len })
     }
 
+    /// `ready` appended, or held if the file does not take it (the file is a cache of the store, and a full disk
+    /// must not lose a feature).
+    pub fn keep(&self, ready: Arc<ReadyFeature>) -> Text {
+        self.append(&ready).unwrap_or_else(|err| {
+            tracing::warn!(%err, "a feature's text stays in memory: the text file did not take it");
+            Text::Held(ready)
+        })
+    }
+
     /// The text at `at`.
     fn read(&self, at: u64, len: u32) -> std::io::Result<ReadyFeature> {
         let mut bytes = vec![0; len as usize].into_boxed_slice();
@@ -109,12 +118,7 @@ impl Texts {
         if let Some(file) = &file {
             for text in &mut texts {
                 if let Text::Held(ready) = text {
-                    match file.append(ready) {
-                        Ok(stored) => *text = stored,
-                        Err(err) => {
-                            tracing::warn!(%err, "a feature's text stays in memory: the text file did not take it");
-                        }
-                    }
+                    *text = file.keep(Arc::clone(ready));
                 }
             }
         }
