@@ -10,7 +10,7 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 
 use super::{files_for, report};
-use crate::store::backend::{AccountRole, Action, Backend, NewVersion, Stage};
+use crate::store::backend::{AccountRole, Action, Backend, NewVersion, Stage, StoreError};
 use crate::store::gpkg::GeoPackage;
 use crate::store::live::{Author, Live, WriteError};
 use crate::store::{DataFiles, Dataset, Embedded, FeatureProvider as _, FilesError, PUBLISHERS_FILE, edit};
@@ -182,7 +182,9 @@ pub fn export(dir: &Path, data: Option<PathBuf>, store: &StoreArg) -> ExitCode {
 /// store's published data; with `--apply`, published in one transaction by the operator.
 pub fn import(dir: &Path, apply: bool, reason: Option<String>, store: &StoreArg) -> ExitCode {
     let files = files_for(Some(dir.to_owned()));
-    let incoming = match Dataset::load(files.as_ref()) {
+    // The incoming features' texts go to a file of their own (gone when the command ends), not memory.
+    let texts = crate::store::texts::TextFile::create_in(&std::env::temp_dir()).ok();
+    let incoming = match Dataset::load_into(files.as_ref(), texts.as_ref()) {
         Ok(dataset) => dataset,
         Err(err) => {
             report(&err, &files.describe());
@@ -223,71 +225,77 @@ pub fn import(dir: &Path, apply: bool, reason: Option<String>, store: &StoreArg)
         }
     }
     let snapshot = live.snapshot();
-    let mut versions = Vec::new();
     let mut out = std::io::stdout().lock();
     let (mut added, mut corrected, mut retired, mut unchanged) = (0, 0, 0, 0);
-    for collection in &incoming.collections {
-        let id = &collection.meta.id;
-        let Some(current) = snapshot.store().collection(id) else {
-            let _ = writeln!(out, "{id}: not in the store's catalog; its features are left out");
-            continue;
-        };
-        let new = |feature_id: &str, version: i64, action: Action, feature, changed, based_on| NewVersion {
-            collection: id.clone(),
-            feature_id: feature_id.to_owned(),
-            version,
-            action,
-            stage: Stage::Published,
-            publishes: None,
-            role: AccountRole::Operator,
-            account: "operator".into(),
-            reason: reason.clone(),
-            changed,
-            feature,
-            based_on,
-        };
-        for feature in collection.read_each() {
-            let after = edit::written(&feature);
-            match (current.feature(&feature.id), snapshot.head(id, &feature.id)) {
-                (Some(before), Some(head)) => {
-                    let before = edit::written(&before);
-                    if before == after {
-                        unchanged += 1;
-                        continue;
+    // The differences are handed to the store as they are found (in one transaction): an import of a million
+    // features never holds them all.
+    let mut plan = |append: &mut dyn FnMut(NewVersion) -> Result<(), StoreError>| -> Result<(), StoreError> {
+        for collection in &incoming.collections {
+            let id = &collection.meta.id;
+            let Some(current) = snapshot.store().collection(id) else {
+                let _ = writeln!(out, "{id}: not in the store's catalog; its features are left out");
+                continue;
+            };
+            let new = |feature_id: &str, version: i64, action: Action, feature, changed, based_on| NewVersion {
+                collection: id.clone(),
+                feature_id: feature_id.to_owned(),
+                version,
+                action,
+                stage: Stage::Published,
+                publishes: None,
+                role: AccountRole::Operator,
+                account: "operator".into(),
+                reason: reason.clone(),
+                changed,
+                feature,
+                based_on,
+            };
+            for feature in collection.read_each() {
+                let after = edit::written(&feature);
+                match (current.feature(&feature.id), snapshot.head(id, &feature.id)) {
+                    (Some(before), Some(head)) => {
+                        let before = edit::written(&before);
+                        if before == after {
+                            unchanged += 1;
+                            continue;
+                        }
+                        let changed = edit::changed(Some(&before), &after);
+                        let _ = writeln!(out, "~ {id}/{}: {}", feature.id, changed.join(", "));
+                        corrected += 1;
+                        append(new(&feature.id, head.version + 1, Action::Update, after, changed, Some(head.seq)))?;
                     }
-                    let changed = edit::changed(Some(&before), &after);
-                    let _ = writeln!(out, "~ {id}/{}: {}", feature.id, changed.join(", "));
-                    corrected += 1;
-                    versions.push(new(&feature.id, head.version + 1, Action::Update, after, changed, Some(head.seq)));
+                    (None, head) => {
+                        let _ = writeln!(out, "+ {id}/{}", feature.id);
+                        added += 1;
+                        let (version, action) = head.map_or((1, Action::Create), |h| (h.version + 1, Action::Update));
+                        append(new(&feature.id, version, action, after, Vec::new(), head.map(|h| h.seq)))?;
+                    }
+                    (Some(_), None) => {}
                 }
-                (None, head) => {
-                    let _ = writeln!(out, "+ {id}/{}", feature.id);
-                    added += 1;
-                    let (version, action) = head.map_or((1, Action::Create), |h| (h.version + 1, Action::Update));
-                    versions.push(new(&feature.id, version, action, after, Vec::new(), head.map(|h| h.seq)));
+            }
+            for feature in current.read_each() {
+                if collection.row_of(&feature.id).is_none()
+                    && let Some(head) = snapshot.head(id, &feature.id)
+                {
+                    let _ = writeln!(out, "- {id}/{}: retired (not in {})", feature.id, dir.display());
+                    retired += 1;
+                    let last = edit::written(&feature);
+                    append(new(&feature.id, head.version + 1, Action::Retire, last, Vec::new(), Some(head.seq)))?;
                 }
-                (Some(_), None) => {}
             }
         }
-        for feature in current.read_each() {
-            if collection.row_of(&feature.id).is_none()
-                && let Some(head) = snapshot.head(id, &feature.id)
-            {
-                let _ = writeln!(out, "- {id}/{}: retired (not in {})", feature.id, dir.display());
-                retired += 1;
-                let last = edit::written(&feature);
-                versions.push(new(&feature.id, head.version + 1, Action::Retire, last, Vec::new(), Some(head.seq)));
-            }
-        }
-    }
+        Ok(())
+    };
+    let planned =
+        if apply { live.commit_each(&mut plan).map(|_| ()) } else { plan(&mut |_| Ok(())).map_err(Into::into) };
     let _ = writeln!(out, "{added} new, {corrected} corrected, {retired} retired, {unchanged} unchanged");
-    if !apply {
-        let _ = writeln!(out, "dry run: nothing written (--apply --reason \"…\" to write)");
-        return ExitCode::SUCCESS;
-    }
-    match live.commit(&versions) {
-        Ok(()) => {
+    match planned {
+        Ok(()) if apply => {
             let _ = writeln!(out, "written to {}", live.origin());
+            ExitCode::SUCCESS
+        }
+        Ok(()) => {
+            let _ = writeln!(out, "dry run: nothing written (--apply --reason \"…\" to write)");
             ExitCode::SUCCESS
         }
         Err(err) => fail(err),

@@ -23,25 +23,30 @@ pub fn generate(dir: &Path, strikes: usize, seed: u64) -> ExitCode {
     };
     let layer = strikes_layer.meta.file.clone();
     let templates = strikes_layer.read_all();
-    let generated = crate::store::generate::strikes(&templates, strikes, seed);
+    let (mut written, mut located) = (0, 0);
     for name in Embedded::names() {
         let path = dir.join(&name);
-        let bytes = if name == layer {
-            crate::domain::record::layer_file(&generated).into_bytes()
-        } else {
-            match Embedded.read(&name) {
-                Ok(bytes) => bytes.into_owned(),
-                Err(err) => return fail(err.to_string()),
+        let made = path.parent().map_or(Ok(()), std::fs::create_dir_all);
+        let done = made.and_then(|()| {
+            if name == layer {
+                // Written as the strikes are made: a million are never held.
+                let generated = crate::store::generate::each_strike(&templates, strikes, seed).inspect(|f| {
+                    written += 1;
+                    located += usize::from(f.geometry.is_some());
+                });
+                let mut file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+                crate::domain::record::write_layer_file(generated, &mut file)?;
+                file.flush()
+            } else {
+                let bytes = Embedded.read(&name).map_err(std::io::Error::other)?;
+                std::fs::write(&path, bytes)
             }
-        };
-        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, bytes));
-        if let Err(err) = written {
+        });
+        if let Err(err) = done {
             return fail(format!("{}: {err}", path.display()));
         }
     }
-    let located = generated.iter().filter(|f| f.geometry.is_some()).count();
     let mut out = std::io::stdout().lock();
-    let _ =
-        writeln!(out, "{}: {} strikes ({located} located), seed {seed}", dir.join(&layer).display(), generated.len());
+    let _ = writeln!(out, "{}: {written} strikes ({located} located), seed {seed}", dir.join(&layer).display());
     ExitCode::SUCCESS
 }

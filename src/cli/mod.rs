@@ -172,13 +172,22 @@ pub fn schema() -> ExitCode {
     }
 }
 
-/// Picks up, every [`REFRESH`], what other processes wrote to the store (replicas, `footprint import`).
+/// Picks up, every [`REFRESH`], what other processes wrote to the store (replicas, `footprint import`), and saves
+/// the snapshot for the next start when that is due ([`Live::save_when_due`]: after the first start, then every so
+/// many changes).
 fn refresh_in_background(live: Arc<Live>) {
     actix_web::rt::spawn(async move {
         loop {
             tokio::time::sleep(REFRESH).await;
             let live = Arc::clone(&live);
-            match web::block(move || live.refresh()).await {
+            let refreshed = web::block(move || {
+                let refreshed = live.refresh();
+                if let Err(err) = live.save_when_due() {
+                    tracing::warn!(%err, "cannot save the snapshot for the next start");
+                }
+                refreshed
+            });
+            match refreshed.await {
                 Ok(Ok(true)) => tracing::info!("picked up changes written by another process"),
                 Ok(Ok(false)) => {}
                 Ok(Err(err)) => tracing::warn!(%err, "cannot read the store's changes"),

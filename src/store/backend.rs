@@ -286,6 +286,9 @@ pub struct Contents {
     pub store_id: String,
 }
 
+/// What [`Backend::commit_each`] appends: a function that hands each version to the function it is given.
+pub type Produce<'a> = dyn FnMut(&mut dyn FnMut(NewVersion) -> Result<(), StoreError>) -> Result<(), StoreError> + 'a;
+
 /// A persistent store. Calls are blocking: the HTTP layer makes them off its async workers.
 pub trait Backend: Send {
     /// Where the store is (a path, or a database URL without its password).
@@ -295,6 +298,16 @@ pub trait Backend: Send {
     fn texts_dir(&self) -> std::path::PathBuf {
         std::env::temp_dir()
     }
+    /// Where a snapshot of the read path is saved for the next start ([`super::saved`]): beside the store when it
+    /// has a directory of its own, else in the system's temporary directory under a name made from
+    /// [`Backend::describe`].
+    fn saved_path(&self) -> std::path::PathBuf {
+        use sha2::Digest as _;
+        let key = sha2::Sha256::digest(self.describe().as_bytes());
+        std::env::temp_dir().join(format!("footprint-{}.snapshot", super::hex(&key[..8])))
+    }
+    /// The store's id (made when it was created; part of every feature's `ETag`).
+    fn store_id(&mut self) -> Result<String, StoreError>;
     /// A second connection to the same store: reads of history, feeds and accounts use it, so they never wait for
     /// a write.
     fn connect_again(&self) -> Result<Box<dyn Backend>, StoreError>;
@@ -315,7 +328,15 @@ pub trait Backend: Send {
     fn revision(&mut self) -> Result<i64, StoreError>;
     /// Appends versions in one transaction, after checking each is based on its feature's current head; published
     /// ones also update the feature tables. All or nothing.
-    fn commit(&mut self, versions: &[NewVersion]) -> Result<Vec<Version>, StoreError>;
+    fn commit(&mut self, versions: &[NewVersion]) -> Result<Vec<Version>, StoreError> {
+        let mut written = Vec::with_capacity(versions.len());
+        self.commit_each(&mut |append| versions.iter().try_for_each(|v| append(v.clone())), &mut |v| written.push(v))?;
+        Ok(written)
+    }
+    /// Appends, in one transaction, each version `produce` hands to the function it is given (checked as
+    /// [`Backend::commit`] checks them), and hands each appended one to `written`: an import of a million
+    /// features is never held whole. All or nothing: if `produce` or an append fails, nothing is written.
+    fn commit_each(&mut self, produce: &mut Produce<'_>, written: &mut dyn FnMut(Version)) -> Result<(), StoreError>;
     /// Every version of one feature, in order.
     fn history(&mut self, collection: &str, feature_id: &str) -> Result<Vec<Version>, StoreError>;
     /// Published versions, newest first: `(page, total)` of those after `since`.

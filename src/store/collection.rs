@@ -6,9 +6,11 @@
 //! returns are read, as the text they are sent as. A write builds the next collection from this one's rows and
 //! texts, sharing every text it does not change.
 
-use std::sync::Arc;
-
 use std::borrow::Cow;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
 
 use super::columns::{Columns, Row};
 use super::index::SpaceTimeIndex;
@@ -59,6 +61,40 @@ pub struct Collection {
     index: SpaceTimeIndex,
     extent: Extent,
     queryables: Vec<Queryable>,
+    /// Pages chosen lately, by query: readers of one map or embed ask for the same window again and again, and
+    /// counting a broad window's matches walks thousands of index entries. A collection never changes (a write
+    /// makes a new one), so nothing here is ever stale.
+    selections: Mutex<LruCache<SelectionKey, Selection>>,
+}
+
+/// Pages remembered per collection ([`Collection::select`]).
+const SELECTIONS: NonZeroUsize = NonZeroUsize::new(256).unwrap();
+
+/// Pages of more rows than this are not remembered (downloads; each entry stays small).
+const SELECTION_ROWS: usize = 10_000;
+
+/// A query as [`Collection::select`] remembers it.
+#[derive(Hash, PartialEq, Eq)]
+struct SelectionKey {
+    bbox: Option<[u64; 4]>,
+    days: Option<(i32, i32)>,
+    properties: Vec<(usize, Vec<String>)>,
+    descending: bool,
+    offset: usize,
+    limit: usize,
+}
+
+impl SelectionKey {
+    fn of(filter: &Filter, offset: usize, limit: usize) -> SelectionKey {
+        SelectionKey {
+            bbox: filter.bbox.map(|b| [b.min_lon, b.min_lat, b.max_lon, b.max_lat].map(f64::to_bits)),
+            days: filter.datetime.map(|d| (d.span().first.0, d.span().last.0)),
+            properties: filter.properties.iter().map(|p| (p.queryable.index(), p.values.clone())).collect(),
+            descending: filter.sort == SortOrder::StartDescending,
+            offset,
+            limit,
+        }
+    }
 }
 
 impl Collection {
@@ -83,7 +119,8 @@ impl Collection {
         let index = SpaceTimeIndex::build(&columns);
         let extent = extent_of(&columns);
         let queryables = columns.queryables().collect();
-        Collection { meta, texts, columns, by_id, starts, index, extent, queryables }
+        let selections = Mutex::new(LruCache::new(SELECTIONS));
+        Collection { meta, texts, columns, by_id, starts, index, extent, queryables, selections }
     }
 
     /// Every entry, in row order (to build the next collection).
@@ -101,6 +138,11 @@ impl Collection {
             entries.push(Entry { text, row: self.columns.row(row)? });
         }
         Some(Collection::of_entries(self.meta.clone(), entries, Some(Arc::clone(file))))
+    }
+
+    /// Row `row`'s text digest ([`super::texts::digest_of`]).
+    pub fn digest(&self, row: usize) -> Option<super::texts::Digest> {
+        self.texts.digest(row)
     }
 
     /// How many bytes of this collection's texts are in its file.
@@ -162,6 +204,14 @@ impl FeatureProvider for Collection {
         self.texts.get(row as usize)
     }
 
+    fn write_ready(&self, row: u32, lang: crate::domain::Lang, out: &mut Vec<u8>) -> bool {
+        self.texts.write(row as usize, lang, out)
+    }
+
+    fn ready_size(&self, row: u32) -> usize {
+        self.texts.size(row as usize)
+    }
+
     fn extent(&self) -> Extent {
         self.extent
     }
@@ -182,13 +232,22 @@ impl FeatureProvider for Collection {
             let rows = (offset.min(end) as u32..end as u32).collect();
             return Selection { matched: len, rows };
         }
+        let remembered = limit <= SELECTION_ROWS;
+        let key = SelectionKey::of(filter, offset, limit);
+        if remembered && let Some(selection) = self.selections.lock().ok().and_then(|mut s| s.get(&key).cloned()) {
+            return selection;
+        }
         let mut positions = self.candidates(filter);
         Collection::order_first(&mut positions, offset.saturating_add(limit), filter.sort);
         let matched = positions.len();
         let end = offset.saturating_add(limit).min(matched);
         positions.truncate(end);
         positions.drain(..offset.min(end));
-        Selection { matched, rows: positions }
+        let selection = Selection { matched, rows: positions };
+        if remembered && let Ok(mut selections) = self.selections.lock() {
+            selections.put(key, selection.clone());
+        }
+        selection
     }
 
     fn row_of(&self, id: &str) -> Option<u32> {
@@ -253,6 +312,24 @@ mod tests {
                 assert_eq!(page.matched, all.len());
             }
         }
+    }
+
+    #[test]
+    fn a_remembered_page_is_the_page_the_query_chooses() {
+        let c = synthetic(3_000);
+        let bbox = Some(Bbox::parse("35,32,42,37.5").unwrap_or_else(|e| panic!("{e}")));
+        let filter = Filter { bbox, sort: SortOrder::StartDescending, ..Filter::default() };
+        let first = c.select(&filter, 20, 50);
+        let again = c.select(&filter, 20, 50);
+        assert_eq!((again.matched, &again.rows), (first.matched, &first.rows));
+        let all = c.select(&filter, 0, usize::MAX);
+        assert_eq!(first.rows, all.rows[20..70], "the same slice of the whole result");
+        // Another page, order or window is another query.
+        assert_eq!(c.select(&filter, 70, 50).rows, all.rows[70..120]);
+        let ascending = Filter { sort: SortOrder::StartAscending, ..filter.clone() };
+        assert_ne!(c.select(&ascending, 20, 50).rows, first.rows);
+        let narrower = Filter { bbox: Some(Bbox::parse("36,33,40,36").unwrap_or_else(|e| panic!("{e}"))), ..filter };
+        assert!(c.select(&narrower, 0, 50).matched < first.matched);
     }
 
     #[test]

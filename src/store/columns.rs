@@ -66,6 +66,24 @@ impl Row {
     }
 }
 
+impl Row {
+    /// Its value of each queryable, in [`Queryable::ALL`] order.
+    pub fn values(&self) -> &[Option<CompactString>] {
+        &self.values
+    }
+
+    /// A row from its parts (as a saved snapshot keeps them); `None` unless `values` has one per queryable.
+    pub fn from_parts(
+        id: CompactString,
+        point: Option<Point>,
+        span: DaySpan,
+        marks: Marks,
+        values: Vec<Option<CompactString>>,
+    ) -> Option<Row> {
+        Some(Row { id, point, span, marks, values: values.try_into().ok()? })
+    }
+}
+
 /// One queryable property's values: the distinct values, sorted, and each row's code into them.
 struct Vocabulary {
     queryable: Queryable,

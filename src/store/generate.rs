@@ -20,42 +20,45 @@ const SPREAD_DAYS: u64 = 730;
 
 /// `n` strikes shaped like `curated` (which must not be empty).
 pub fn strikes(curated: &[Feature], n: usize, seed: u64) -> Vec<Feature> {
+    each_strike(curated, n, seed).collect()
+}
+
+/// The same strikes as [`strikes`], made one at a time (a million are written to a file without being held).
+pub fn each_strike(curated: &[Feature], n: usize, seed: u64) -> impl Iterator<Item = Feature> + '_ {
     let mut rng = SplitMix(seed);
     let outlines = boundaries::shipped().ok();
-    (0..n)
-        .filter_map(|i| {
-            let template = curated.get(i % curated.len().max(1))?;
-            let mut feature = template.clone();
-            feature.id = format_compact!("gen-{i:07}");
-            feature.updated = None;
-            let p = &mut feature.properties;
-            let start = first_day() + Days::new(rng.next_u64() % SPREAD_DAYS);
-            let shift = |date: NaiveDate| start + Days::new(u64::try_from((date - p.start).num_days()).unwrap_or(0));
-            // Generated days are whole days: a month-precision original would need month-aligned days.
-            let end = p.end.map(shift);
-            for source in &mut p.sources {
-                if let Some(date) = source.date {
-                    let days = u64::try_from((date.first - p.start).num_days().max(0)).unwrap_or(0);
-                    source.date = Some(PartialDate { first: start + Days::new(days), precision: DatePrecision::Day });
-                }
+    (0..n).filter_map(move |i| {
+        let template = curated.get(i % curated.len().max(1))?;
+        let mut feature = template.clone();
+        feature.id = format_compact!("gen-{i:07}");
+        feature.updated = None;
+        let p = &mut feature.properties;
+        let start = first_day() + Days::new(rng.next_u64() % SPREAD_DAYS);
+        let shift = |date: NaiveDate| start + Days::new(u64::try_from((date - p.start).num_days()).unwrap_or(0));
+        // Generated days are whole days: a month-precision original would need month-aligned days.
+        let end = p.end.map(shift);
+        for source in &mut p.sources {
+            if let Some(date) = source.date {
+                let days = u64::try_from((date.first - p.start).num_days().max(0)).unwrap_or(0);
+                source.date = Some(PartialDate { first: start + Days::new(days), precision: DatePrecision::Day });
             }
-            p.start = start;
-            p.start_precision = DatePrecision::Day;
-            p.end = end;
-            p.end_precision = end.map(|_| DatePrecision::Day);
-            if feature.geometry.is_some() {
-                feature.geometry = loop {
-                    let point = Point {
-                        lon: ((SYRIA[0] + (SYRIA[2] - SYRIA[0]) * rng.unit()) * 1e5).round() / 1e5,
-                        lat: ((SYRIA[1] + (SYRIA[3] - SYRIA[1]) * rng.unit()) * 1e5).round() / 1e5,
-                    };
-                    match outlines {
-                        Some(outlines) if outlines.place(point, Country::SYRIA) != Placement::Inside => {}
-                        _ => break Some(point),
-                    }
+        }
+        p.start = start;
+        p.start_precision = DatePrecision::Day;
+        p.end = end;
+        p.end_precision = end.map(|_| DatePrecision::Day);
+        if feature.geometry.is_some() {
+            feature.geometry = loop {
+                let point = Point {
+                    lon: ((SYRIA[0] + (SYRIA[2] - SYRIA[0]) * rng.unit()) * 1e5).round() / 1e5,
+                    lat: ((SYRIA[1] + (SYRIA[3] - SYRIA[1]) * rng.unit()) * 1e5).round() / 1e5,
                 };
-            }
-            Some(feature)
-        })
-        .collect()
+                match outlines {
+                    Some(outlines) if outlines.place(point, Country::SYRIA) != Placement::Inside => {}
+                    _ => break Some(point),
+                }
+            };
+        }
+        Some(feature)
+    })
 }

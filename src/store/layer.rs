@@ -14,13 +14,22 @@ use crate::domain::Feature;
 use super::check::{self, Findings, Rules};
 
 /// Parses a GeoJSON `FeatureCollection`, checking each feature; bad features are reported and left out.
+#[cfg(test)]
 pub(crate) fn parse_layer(bytes: &[u8], rules: Rules<'_>, out: &mut Findings<'_>) -> Vec<Feature> {
-    let mut reader = LayerReader { rules, out, features: Vec::new(), kind: None, has_features: false };
+    let mut features = Vec::new();
+    read_layer(bytes, rules, out, &mut |feature| features.push(feature));
+    features
+}
+
+/// Reads a layer file, handing each feature that parses to `each` as it is read (checked: its problems are in
+/// `out`), so a layer of a million features is never held whole.
+pub(crate) fn read_layer(bytes: &[u8], rules: Rules<'_>, out: &mut Findings<'_>, each: &mut dyn FnMut(Feature)) {
+    let mut reader = LayerReader { rules, out, each, kind: None, has_features: false };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let parsed = de::Deserializer::deserialize_map(&mut deserializer, &mut reader).and_then(|()| deserializer.end());
     if let Err(err) = parsed {
         reader.out.add(None, "-", format!("not valid JSON: {err}"));
-        return Vec::new();
+        return;
     }
     if reader.kind.as_deref() != Some("FeatureCollection") {
         reader.out.add(None, "type", "the file must be a GeoJSON FeatureCollection");
@@ -28,17 +37,13 @@ pub(crate) fn parse_layer(bytes: &[u8], rules: Rules<'_>, out: &mut Findings<'_>
     if !reader.has_features {
         reader.out.add(None, "features", "missing or not an array");
     }
-    reader.features
 }
 
-/// The state of one file's reading: what was found so far.
 struct LayerReader<'r, 'f> {
     rules: Rules<'r>,
     out: &'r mut Findings<'f>,
-    features: Vec<Feature>,
-    /// The `type` member, when it is a string.
+    each: &'r mut dyn FnMut(Feature),
     kind: Option<String>,
-    /// Whether a `features` array was read.
     has_features: bool,
 }
 
@@ -51,7 +56,7 @@ impl LayerReader<'_, '_> {
         match serde_path_to_error::deserialize::<_, Feature>(&item) {
             Ok(feature) => {
                 check::check_feature(&feature, time.as_ref(), self.rules, self.out);
-                self.features.push(feature);
+                (self.each)(feature);
             }
             Err(err) => {
                 let path = err.path().to_string();

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::backend::{Account, AccountRole, Action, Backend, NewVersion, Stage, StoreError, Version};
 use super::check::Problem;
 pub use super::snapshot::{Head, Replay, Snapshot};
-use super::texts::TextFile;
+use super::start::{Saving, Start};
 use super::{Collection, DataFiles, Dataset, FeatureProvider as _, LoadError, PUBLISHERS_FILE, edit};
 
 /// How often a server looks for changes made by other processes on its store.
@@ -131,6 +131,10 @@ struct Writer {
 /// The store as the server holds it.
 pub struct Live {
     current: ArcSwap<Snapshot>,
+    /// Where the snapshot is saved for the next start (a store's server only).
+    saving: Option<Saving>,
+    /// How the snapshot was first built.
+    start: Option<Start>,
     writer: Option<Mutex<Writer>>,
     /// A second connection for reads (history, feeds, accounts): they never wait for a write.
     reader: Option<Mutex<Box<dyn Backend>>>,
@@ -148,6 +152,8 @@ impl Live {
         let origin = data.origin.clone();
         Live {
             current: ArcSwap::from_pointee(Snapshot::of(data, publishers_bytes)),
+            saving: None,
+            start: None,
             writer: None,
             reader: None,
             origin,
@@ -194,10 +200,12 @@ impl Live {
             }
         }
         let origin = backend.describe();
-        let snapshot = Live::build(backend.as_mut(), documents.as_ref())?;
+        let built = super::start::build(backend.as_mut(), documents.as_ref())?;
         let reader = backend.connect_again()?;
         Ok(Live {
-            current: ArcSwap::from_pointee(snapshot),
+            current: ArcSwap::from_pointee(built.snapshot),
+            saving: Some(built.saving),
+            start: Some(built.start),
             writer: Some(Mutex::new(Writer { backend, documents })),
             reader: Some(Mutex::new(reader)),
             origin,
@@ -206,45 +214,27 @@ impl Live {
     }
 
     fn build(backend: &mut dyn Backend, documents: &dyn DataFiles) -> Result<Snapshot, WriteError> {
-        let (catalog, publishers) = backend.files()?;
-        let parsed: super::Catalog = serde_json::from_slice(&catalog)
-            .map_err(|e| StoreError::Corrupt { store: backend.describe(), message: format!("catalog: {e}") })?;
-        // The features' texts go to a file of their own beside the store (rebuilt at each start), not memory; where
-        // no file can be made, they stay in memory (the server still serves, with more memory).
-        let texts = TextFile::create_in(&backend.texts_dir())
-            .inspect_err(|err| {
-                let dir = backend.texts_dir();
-                tracing::warn!(%err, dir = %dir.display(), "no file for the features' texts: they stay in memory");
-            })
-            .ok();
-        let empty: Vec<Arc<Collection>> = parsed
-            .collections
-            .iter()
-            .map(|meta| Arc::new(Collection::of_entries(meta.clone(), Vec::new(), texts.clone())))
-            .collect();
-        let data = Dataset::assemble(&catalog, &publishers, empty, documents, backend.describe())?;
-        let base = Snapshot::of(data, Arc::from(publishers.as_slice()));
-        // The log is applied as it is read, one version at a time: a large store is never held whole.
-        let mut replay = Replay::streaming(&base);
-        let mut failed = None;
-        let contents = backend.load(&mut |version| {
-            if failed.is_none()
-                && let Err(err) = replay.add(&version)
-            {
-                failed = Some(err);
-            }
-        })?;
-        if let Some(err) = failed {
-            return Err(err.into());
+        Ok(super::start::build(backend, documents)?.snapshot)
+    }
+
+    /// A rebuild (the catalog changed): the saved snapshot no longer fits, and the next save is due at once.
+    fn rebuild(&self, writer: &mut Writer) -> Result<(), WriteError> {
+        let snapshot = Live::build(writer.backend.as_mut(), writer.documents.as_ref())?;
+        self.current.store(Arc::new(snapshot));
+        if let Some(saving) = &self.saving {
+            saving.forget();
         }
-        let mut snapshot = replay.finish();
-        snapshot.store_id.clone_from(&contents.store_id);
-        snapshot.revision = snapshot.revision.max(contents.revision);
-        if let Some(texts) = &texts {
-            // Replaying the log wrote the text of every published version, the replaced ones too.
-            snapshot.compact_texts(texts, &backend.texts_dir(), 64 << 20);
-        }
-        Ok(snapshot)
+        Ok(())
+    }
+
+    /// Where this server saves its snapshot for the next start.
+    pub(super) fn saving(&self) -> Option<&Saving> {
+        self.saving.as_ref()
+    }
+
+    /// How this server's read path was built when it opened its store (`None`: it serves a directory).
+    pub fn start(&self) -> Option<Start> {
+        self.start
     }
 
     /// The current snapshot (cheap: readers hold it for the length of a request).
@@ -280,13 +270,18 @@ impl Live {
         let (catalog, publishers) = writer.backend.files()?;
         let stored_catalog = current.data.documents.get("catalog.json").map_or(&[][..], |b| &b[..]);
         if catalog != stored_catalog || publishers[..] != current.publishers_bytes[..] {
-            let writer = &mut *writer;
-            let snapshot = Live::build(writer.backend.as_mut(), writer.documents.as_ref())?;
-            self.current.store(Arc::new(snapshot));
+            self.rebuild(&mut writer)?;
             return Ok(true);
         }
-        if writer.backend.revision()? <= current.revision {
+        let revision = writer.backend.revision()?;
+        if revision <= current.revision {
             return Ok(false);
+        }
+        if revision - current.revision > super::start::CATCH_UP_AT_START {
+            // An import of many features: replayed as a start replays the log (its texts straight to the file),
+            // rather than read at once and held.
+            self.rebuild(&mut writer)?;
+            return Ok(true);
         }
         self.catch_up(&mut writer, &current)?;
         Ok(true)
@@ -303,10 +298,7 @@ impl Live {
     /// Reloads everything (after `import` changed the catalog). Blocking.
     pub fn reload(&self) -> Result<(), WriteError> {
         let mut writer = self.writer()?;
-        let writer = &mut *writer;
-        let snapshot = Live::build(writer.backend.as_mut(), writer.documents.as_ref())?;
-        self.current.store(Arc::new(snapshot));
-        Ok(())
+        self.rebuild(&mut writer)
     }
 
     /// Carries out one write. Blocking: the HTTP layer calls it off its async workers.
@@ -398,7 +390,17 @@ impl Live {
         Ok(f(writer.backend.as_mut())?)
     }
 
-    /// Appends versions prepared by the command line (`footprint import`) in one transaction.
+    /// Appends, in one transaction, the versions `produce` hands over (`footprint import`), and returns how many;
+    /// they are not applied to this process's snapshot (a server picks them up on its next refresh; the command
+    /// line ends), so a million of them are never held.
+    pub fn commit_each(&self, produce: &mut super::backend::Produce<'_>) -> Result<usize, WriteError> {
+        let mut writer = self.writer()?;
+        let mut count = 0;
+        writer.backend.commit_each(produce, &mut |_| count += 1)?;
+        Ok(count)
+    }
+
+    /// Appends versions prepared by the command line in one transaction.
     pub fn commit(&self, versions: &[NewVersion]) -> Result<(), WriteError> {
         let mut writer = self.writer()?;
         let current = self.snapshot();

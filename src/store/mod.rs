@@ -25,8 +25,10 @@ pub mod postgres;
 pub mod provider;
 pub mod query;
 pub mod ready;
+pub mod saved;
 pub mod sessions;
 pub mod snapshot;
+pub mod start;
 pub mod synthetic;
 pub mod texts;
 
@@ -39,10 +41,11 @@ use sha2::{Digest, Sha256};
 use crate::domain::Day;
 pub use catalog::{Catalog, CollectionMeta, Role};
 pub use check::{Problem, Publishers};
-pub use collection::Collection;
+pub use collection::{Collection, Entry};
 pub use files::{DataFiles, Directory, Embedded, FilesError};
 pub use provider::{FeatureProvider, FeatureStore, Published};
 pub use query::{Filter, MAX_LIMIT, Page, PropertyFilter, Queryable, Selection, SortOrder};
+use texts::TextFile;
 
 /// Why the data could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -108,8 +111,14 @@ pub struct Dataset {
 pub const DOCUMENT_FILES: [&str; 2] = ["schema/feature.schema.json", "METHODOLOGY.md"];
 
 impl Dataset {
-    /// Loads, checks and indexes the data. On failure, every problem found is in the error.
+    /// Loads, checks and indexes the data, its texts in memory. On failure, every problem found is in the error.
     pub fn load(files: &dyn DataFiles) -> Result<Dataset, LoadError> {
+        Dataset::load_into(files, None)
+    }
+
+    /// Loads, checks and indexes the data, its texts written to `texts` as they are read (if given; else held).
+    /// On failure, every problem found is in the error.
+    pub fn load_into(files: &dyn DataFiles, texts: Option<&Arc<TextFile>>) -> Result<Dataset, LoadError> {
         let mut documents = BTreeMap::new();
         let mut layer_digests = BTreeMap::new();
         let catalog_bytes = files.read("catalog.json")?;
@@ -146,10 +155,14 @@ impl Dataset {
             let bytes = files.read(&meta.file)?;
             let mut findings = check::Findings::new(&meta.file, &mut problems);
             let rules = check::Rules { role: meta.role, publishers: &publishers };
-            let features = layer::parse_layer(&bytes, rules, &mut findings);
+            // Each feature becomes its entry as it is read: a layer is never held as features.
+            let mut entries = Vec::new();
+            layer::read_layer(&bytes, rules, &mut findings, &mut |feature| {
+                entries.push(Entry::stored(&feature, texts.map(AsRef::as_ref)));
+            });
             drop(bytes);
-            check::check_collection(features.iter().map(check::Member::of), meta.role, &mut findings);
-            let collection = Collection::new(meta.clone(), features);
+            check::check_collection(entries.iter().map(|e| check::Member::of_row(&e.row)), meta.role, &mut findings);
+            let collection = Collection::of_entries(meta.clone(), entries, texts.cloned());
             layer_digests.insert(meta.file.clone(), layer_digest(&collection));
             collections.push(Arc::new(collection));
         }
@@ -283,16 +296,15 @@ impl Dataset {
     }
 }
 
-/// The SHA-256 of a collection's features as they are served (their texts, in order, one a line): however the
-/// collection was made (loaded from a file, replayed from a store, or rebuilt by a write), the same features give
-/// the same digest.
+/// The SHA-256 of a collection's features as they are served: over each text's digest ([`texts::digest_of`]), in
+/// row order. However the collection was made (loaded from a file, replayed from a store, started from a saved
+/// snapshot, or rebuilt by a write), the same features give the same digest, and a write re-hashes only the texts
+/// it changes.
 fn layer_digest(collection: &Collection) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    #[expect(clippy::cast_possible_truncation, reason = "rows are numbered in u32")]
-    for row in 0..collection.len() as u32 {
-        if let Some(ready) = collection.ready(row) {
-            hasher.update(ready.text());
-            hasher.update(b"\n");
+    for row in 0..collection.len() {
+        if let Some(digest) = collection.digest(row) {
+            hasher.update(digest);
         }
     }
     hasher.finalize().into()

@@ -14,7 +14,8 @@ use postgres::{Client, NoTls, Row, Transaction};
 use serde_json::Value;
 
 use super::backend::{
-    Account, AccountRole, Action, Backend, Contents, NewVersion, Session, Stage, StoreError, VERSION_COLUMNS, Version,
+    Account, AccountRole, Action, Backend, Contents, NewVersion, Produce, Session, Stage, StoreError, VERSION_COLUMNS,
+    Version,
 };
 
 /// A PostgreSQL store.
@@ -231,6 +232,10 @@ impl Backend for Postgres {
         self.address.clone()
     }
 
+    fn store_id(&mut self) -> Result<String, StoreError> {
+        Ok(self.file("store_id")?.map(|b| String::from_utf8_lossy(&b).chars().take(16).collect()).unwrap_or_default())
+    }
+
     fn connect_again(&self) -> Result<Box<dyn Backend>, StoreError> {
         let client = self.config.connect(NoTls).map_err(|e| self.error(&e))?;
         Ok(Box::new(Postgres {
@@ -285,8 +290,7 @@ impl Backend for Postgres {
         let publishers = self
             .file("publishers.json")?
             .ok_or_else(|| StoreError::Corrupt { store: address.clone(), message: "no publisher registry".into() })?;
-        let store_id =
-            self.file("store_id")?.map(|b| String::from_utf8_lossy(&b).chars().take(16).collect()).unwrap_or_default();
+        let store_id = self.store_id()?;
         // One snapshot of the database for the versions and the revision.
         self.client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(|e| self.error(&e))?;
         let versions = self.each_version(&super::backend::load_versions_sql(), each);
@@ -315,15 +319,15 @@ impl Backend for Postgres {
         Ok(row.map_err(|e| self.error(&e))?.get(0))
     }
 
-    fn commit(&mut self, versions: &[NewVersion]) -> Result<Vec<Version>, StoreError> {
+    fn commit_each(&mut self, produce: &mut Produce<'_>, written: &mut dyn FnMut(Version)) -> Result<(), StoreError> {
         self.reopen_if_closed()?;
         let address = self.address.clone();
         let failed = |e: postgres::Error| StoreError::Database { store: address.clone(), message: message(&e) };
         let mut tx = self.client.transaction().map_err(failed)?;
         // Writers of every replica take turns: change numbers are handed out and committed in one order.
         tx.batch_execute("LOCK TABLE footprint_versions IN SHARE ROW EXCLUSIVE MODE").map_err(failed)?;
-        let mut written = Vec::with_capacity(versions.len());
-        for new in versions {
+        let mut last = None;
+        let mut append = |new: NewVersion| -> Result<(), StoreError> {
             let head: Option<i64> = tx
                 .query_one(
                     "SELECT max(seq) FROM footprint_versions WHERE collection = $1 AND feature_id = $2",
@@ -364,13 +368,15 @@ impl Backend for Postgres {
             if version.stage == Stage::Published {
                 apply_to_table(&mut tx, &version).map_err(failed)?;
             }
-            written.push(version);
+            last = Some(version.seq);
+            written(version);
+            Ok(())
+        };
+        produce(&mut append)?;
+        if let Some(last) = last {
+            tx.execute("SELECT pg_notify('footprint_changes', $1)", &[&last.to_string()]).map_err(failed)?;
         }
-        if let Some(last) = written.last() {
-            tx.execute("SELECT pg_notify('footprint_changes', $1)", &[&last.seq.to_string()]).map_err(failed)?;
-        }
-        tx.commit().map_err(failed)?;
-        Ok(written)
+        tx.commit().map_err(failed)
     }
 
     fn history(&mut self, collection: &str, feature_id: &str) -> Result<Vec<Version>, StoreError> {

@@ -25,6 +25,17 @@ pub trait FeatureProvider: Send + Sync {
     fn columns(&self) -> &Columns;
     /// Row `row`'s feature, ready to send (read from the collection's text file if it is kept there).
     fn ready(&self, row: u32) -> Option<Cow<'_, ReadyFeature>>;
+    /// Appends row `row`'s GeoJSON for a reader of `lang` ([`ReadyFeature::write`]); `false` if it cannot be read.
+    fn write_ready(&self, row: u32, lang: crate::domain::Lang, out: &mut Vec<u8>) -> bool {
+        self.ready(row).is_some_and(|ready| {
+            ready.write(lang, out);
+            true
+        })
+    }
+    /// About how many bytes [`FeatureProvider::write_ready`] appends for row `row` (to size a response once).
+    fn ready_size(&self, row: u32) -> usize {
+        self.ready(row).map_or(0, |ready| ready.size())
+    }
     /// The spatial and temporal extent.
     fn extent(&self) -> Extent;
     /// The properties clients can filter on.

@@ -165,7 +165,7 @@ impl Filter {
 
 /// One page of matches, as rows of the collection's [`Columns`](super::columns::Columns) (and positions in its
 /// features).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Selection {
     /// How many features match in all.
     pub matched: usize,

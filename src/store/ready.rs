@@ -68,6 +68,22 @@ fn offset(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The parts of a ready feature's bytes.
+fn parts(bytes: &[u8]) -> Option<Parts<'_>> {
+    let field = |i: usize| -> Option<usize> {
+        let field: [u8; 4] = bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?;
+        usize::try_from(u32::from_le_bytes(field)).ok()
+    };
+    let (hole, en, ar, text_len) = (field(0)?, field(1)?, field(2)?, field(3)?);
+    let text = bytes.get(HEADER..HEADER.checked_add(text_len)?)?;
+    let titles = bytes.get(HEADER + text_len..)?;
+    Some(Parts {
+        head: text.get(..hole)?,
+        tail: text.get(hole..)?,
+        titles: [titles.get(..en)?, titles.get(en..ar)?, titles.get(ar..)?],
+    })
+}
+
 impl ReadyFeature {
     /// `feature`, written as the API serves it.
     pub fn new(feature: &Feature) -> ReadyFeature {
@@ -125,23 +141,18 @@ impl ReadyFeature {
     }
 
     fn parts(&self) -> Option<Parts<'_>> {
-        let field = |i: usize| -> Option<usize> {
-            let bytes: [u8; 4] = self.bytes.get(i * 4..i * 4 + 4)?.try_into().ok()?;
-            usize::try_from(u32::from_le_bytes(bytes)).ok()
-        };
-        let (hole, en, ar, text_len) = (field(0)?, field(1)?, field(2)?, field(3)?);
-        let text = self.bytes.get(HEADER..HEADER.checked_add(text_len)?)?;
-        let titles = self.bytes.get(HEADER + text_len..)?;
-        Some(Parts {
-            head: text.get(..hole)?,
-            tail: text.get(hole..)?,
-            titles: [titles.get(..en)?, titles.get(en..ar)?, titles.get(ar..)?],
-        })
+        parts(&self.bytes)
     }
 
     /// Appends the feature's GeoJSON for a reader of `lang` (the bytes of [`crate::domain::Localized`]).
     pub fn write(&self, lang: Lang, out: &mut Vec<u8>) {
-        let Some(parts) = self.parts() else { return };
+        ReadyFeature::write_bytes(&self.bytes, lang, out);
+    }
+
+    /// What [`ReadyFeature::write`] appends, from a ready feature's bytes as they are stored (read into a buffer
+    /// of the caller's); `false` if they are not well formed (nothing is appended then).
+    pub fn write_bytes(bytes: &[u8], lang: Lang, out: &mut Vec<u8>) -> bool {
+        let Some(parts) = parts(bytes) else { return false };
         let [en, ar, ru] = parts.titles;
         let title = match lang {
             Lang::En => en,
@@ -151,6 +162,7 @@ impl ReadyFeature {
         out.extend_from_slice(parts.head);
         out.extend_from_slice(title);
         out.extend_from_slice(parts.tail);
+        true
     }
 
     /// The GeoJSON without its title (what the layer's digest is computed over).

@@ -16,6 +16,8 @@ pub fn start(store: &str) -> (Child, u16) {
         .args(["--port", &port.to_string()])
         .env("FOOTPRINT_STORE", store)
         .env("RUST_LOG", "warn")
+        // A PostgreSQL store's saved snapshot goes to the temporary directory: the tests' own.
+        .env("TMPDIR", env!("CARGO_TARGET_TMPDIR"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -39,7 +39,9 @@ class Server:
             stderr=self.log,
             env=env,
         )
-        for _ in range(300):
+        # A store of a million features replays its log for about a minute the first time.
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
             try:
                 if request(self.port, "/healthz")[0] == 200:
                     return

@@ -145,6 +145,12 @@ impl<'a> Member<'a> {
         Member { id: &feature.id, site_id: feature.properties.details().site_id.as_deref(), span: feature.span() }
     }
 
+    /// What the rules read of a feature's row.
+    pub fn of_row(row: &'a super::columns::Row) -> Member<'a> {
+        let site_id = row.values().get(Queryable::SiteId.index()).and_then(Option::as_deref);
+        Member { id: &row.id, site_id, span: row.span }
+    }
+
     /// What the rules read of row `row` of a collection's columns.
     pub fn at(columns: &'a Columns, row: usize) -> Member<'a> {
         Member { id: columns.id(row), site_id: columns.value(Queryable::SiteId, row), span: columns.span(row) }

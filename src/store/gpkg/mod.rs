@@ -17,7 +17,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::backend::{
-    Account, AccountRole, Action, Backend, Contents, NewVersion, Session, Stage, StoreError, VERSION_COLUMNS, Version,
+    Account, AccountRole, Action, Backend, Contents, NewVersion, Produce, Session, Stage, StoreError, VERSION_COLUMNS,
+    Version,
 };
 pub use geometry::{blob_point, point_blob};
 
@@ -274,6 +275,16 @@ impl Backend for GeoPackage {
         self.path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     }
 
+    fn saved_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
+        name.push(".snapshot");
+        self.path.with_file_name(name)
+    }
+
+    fn store_id(&mut self) -> Result<String, StoreError> {
+        Ok(self.file("store_id")?.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default())
+    }
+
     fn connect_again(&self) -> Result<Box<dyn Backend>, StoreError> {
         Ok(Box::new(GeoPackage::open(&self.path)?))
     }
@@ -303,7 +314,7 @@ impl Backend for GeoPackage {
     fn load(&mut self, each: &mut dyn FnMut(Version)) -> Result<Contents, StoreError> {
         let catalog = self.file("catalog.json")?.ok_or_else(|| self.corrupt("no catalog: the store is empty"))?;
         let publishers = self.file("publishers.json")?.ok_or_else(|| self.corrupt("no publisher registry"))?;
-        let store_id = self.file("store_id")?.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        let store_id = self.store_id()?;
         // One read transaction: the versions and the revision are of the same moment.
         self.connection.execute_batch("BEGIN").map_err(|e| self.error(&e))?;
         let versions = self.each_version(&super::backend::load_versions_sql(), [], each);
@@ -327,12 +338,11 @@ impl Backend for GeoPackage {
             .map_err(|e| self.error(&e))
     }
 
-    fn commit(&mut self, versions: &[NewVersion]) -> Result<Vec<Version>, StoreError> {
+    fn commit_each(&mut self, produce: &mut Produce<'_>, written: &mut dyn FnMut(Version)) -> Result<(), StoreError> {
         let path = self.path.clone();
         let failed = |e: rusqlite::Error| database(&path, &e);
         let tx = self.connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed)?;
-        let mut written = Vec::with_capacity(versions.len());
-        for new in versions {
+        let mut append = |new: NewVersion| -> Result<(), StoreError> {
             let head: Option<i64> = tx
                 .query_row(
                     "SELECT max(seq) FROM footprint_versions WHERE collection = ?1 AND feature_id = ?2",
@@ -374,10 +384,11 @@ impl Backend for GeoPackage {
                 GeoPackage::apply_to_table(&tx, &version)
                     .map_err(|message| StoreError::Database { store: path.display().to_string(), message })?;
             }
-            written.push(version);
-        }
-        tx.commit().map_err(failed)?;
-        Ok(written)
+            written(version);
+            Ok(())
+        };
+        produce(&mut append)?;
+        tx.commit().map_err(failed)
     }
 
     fn history(&mut self, collection: &str, feature_id: &str) -> Result<Vec<Version>, StoreError> {
