@@ -226,15 +226,17 @@ fn write(snapshot: &Snapshot, anchor: Anchor, path: &Path) -> Result<(), SavedEr
                 path: path.to_owned(),
                 message: format!("{}: row {row}'s text cannot be read", collection.meta.id),
             };
+            let row_number = row as usize;
             let ready = collection.ready(row).ok_or_else(unreadable)?;
-            let row = columns.row(row as usize).ok_or_else(unreadable)?;
+            let row = columns.row(row_number).ok_or_else(unreadable)?;
             let bytes = ready.as_bytes();
             out.write_all(bytes).map_err(&failed)?;
             let len = u32::try_from(bytes.len()).map_err(|_| unreadable())?;
             let entry = SavedEntry {
                 at,
                 len,
-                digest: super::texts::digest_of(&ready),
+                // Kept with each text since it was made: not hashed again.
+                digest: collection.digest(row_number).ok_or_else(unreadable)?,
                 id: row.id.clone(),
                 point: row.point.map(|p| (p.lon, p.lat)),
                 days: (row.span.first.0, row.span.last.0),
