@@ -7,34 +7,11 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use actix_web::test::TestRequest;
-use actix_web::web;
-use common::{geodata, get, get_json, get_with, ids, service_with};
+use common::{geodata, get, get_json, get_with, ids, service_over, with_generated_strikes};
 use footprint::domain::tile::Tile;
-use footprint::http::AppState;
-use footprint::store::{Collection, Dataset, Directory, FeatureProvider as _, PUBLISHERS_FILE};
-
-/// The curated data with its strikes replaced by `n` real-shaped ones.
-fn with_generated_strikes(n: usize) -> Dataset {
-    let dataset = common::dataset();
-    let strikes = dataset.collections.iter().find(|c| c.meta.id == "strikes").unwrap();
-    let generated = footprint::store::generate::strikes(&strikes.read_all(), n, 11);
-    let collection = Collection::new(strikes.meta.clone(), generated);
-    let publishers = std::fs::read(geodata().join(PUBLISHERS_FILE)).unwrap();
-    dataset.with_collection(collection, &publishers)
-}
-
-async fn app_with(
-    dataset: Dataset,
-) -> impl actix_web::dev::Service<
-    actix_http::Request,
-    Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-    Error = actix_web::Error,
-> {
-    service_with(web::Data::new(AppState::new(dataset, Arc::new(Directory(geodata()))))).await
-}
+use footprint::store::{Collection, PUBLISHERS_FILE};
 
 /// The features of a tile's one layer, by id: their properties as text.
 fn decode(layer: &str, bytes: Vec<u8>) -> BTreeMap<String, BTreeMap<String, String>> {
@@ -71,7 +48,7 @@ fn bbox_of(tile: Tile) -> String {
 
 #[actix_web::test]
 async fn a_tile_holds_exactly_the_features_the_items_api_returns_for_its_bounds_and_window() {
-    let app = app_with(with_generated_strikes(3_000)).await;
+    let app = service_over(with_generated_strikes(3_000)).await;
     let mut seen = 0;
     for (z, x, y) in [(5, 19, 12), (6, 38, 25), (6, 39, 25), (7, 77, 51), (8, 155, 101)] {
         let tile = Tile::new(z, x, y).unwrap();
@@ -93,6 +70,8 @@ async fn a_tile_holds_exactly_the_features_the_items_api_returns_for_its_bounds_
                 let p = &in_tile[feature["id"].as_str().unwrap()];
                 assert_eq!(p["confidence"], feature["properties"]["confidence"].as_str().unwrap());
                 assert_eq!(p["kind"], feature["properties"]["kind"].as_str().unwrap());
+                let unsourced = feature["properties"]["location_unsourced"].as_bool().unwrap_or(false);
+                assert_eq!(p.get("location_unsourced").map(String::as_str), unsourced.then_some("Bool(true)"));
                 let start = feature["properties"]["start"].as_str().unwrap();
                 let day = chrono::NaiveDate::parse_from_str(&start[..10.min(start.len())], "%Y-%m-%d")
                     .map(|d| (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days().to_string());
@@ -107,7 +86,7 @@ async fn a_tile_holds_exactly_the_features_the_items_api_returns_for_its_bounds_
 
 #[actix_web::test]
 async fn the_tiles_of_a_zoom_level_together_hold_every_located_feature_of_the_window() {
-    let app = app_with(with_generated_strikes(1_500)).await;
+    let app = service_over(with_generated_strikes(1_500)).await;
     let window = "2025-01-01/2025-12-31";
     let mut union = BTreeSet::new();
     for x in 0..8 {
@@ -133,7 +112,7 @@ async fn the_tiles_of_a_zoom_level_together_hold_every_located_feature_of_the_wi
 
 #[actix_web::test]
 async fn tiles_filter_by_queryables_revalidate_and_name_the_part_of_a_bad_address() {
-    let app = app_with(common::dataset()).await;
+    let app = service_over(common::dataset()).await;
     let uri = "/api/collections/strikes/tiles/4/9/6.mvt?datetime=2024-12-01/2026-12-31&confidence=high";
     let (status, headers, body) = get(&app, uri).await;
     assert_eq!(status, 200);
@@ -157,6 +136,7 @@ async fn tiles_filter_by_queryables_revalidate_and_name_the_part_of_a_bad_addres
         ("/api/collections/strikes/tiles/3/0/-1.mvt", "y"),
         ("/api/collections/strikes/tiles/3/0/0.mvt?bbox=1,2,3,4", "bbox"),
         ("/api/collections/strikes/tiles/3/0/0.mvt?confidence=certain", "confidence"),
+        ("/api/collections/strikes/tiles/3/0/0.mvt?properties=start_day,name", "properties"),
     ] {
         let (status, body) = get_json(&app, uri).await;
         assert_eq!(status, 400, "{uri}");
@@ -171,10 +151,31 @@ async fn a_tile_that_would_hold_too_many_features_is_refused_naming_datetime() {
     let many = footprint::store::synthetic::events(footprint::http::tiles::MAX_TILE_FEATURES + 1, 5);
     let collection = Collection::new(strikes.meta.clone(), many);
     let publishers = std::fs::read(geodata().join(PUBLISHERS_FILE)).unwrap();
-    let app = app_with(dataset.with_collection(collection, &publishers)).await;
+    let app = service_over(dataset.with_collection(collection, &publishers)).await;
     let (status, body) = get_json(&app, "/api/collections/strikes/tiles/0/0/0.mvt").await;
     assert_eq!(status, 400);
     assert!(body["description"].as_str().unwrap().contains("`datetime`"), "{body}");
     let (status, _, _) = get(&app, "/healthz").await;
     assert_eq!(status, 200, "and the server goes on");
+}
+
+#[actix_web::test]
+async fn a_tile_keeps_only_the_properties_asked_for_and_every_feature() {
+    let app = service_over(with_generated_strikes(3_000)).await;
+    let base = "/api/collections/strikes/tiles/6/38/25.mvt?datetime=2025-03-01/2025-05-31";
+    let keys_and_count = |bytes: Vec<u8>| {
+        let features = mvt_reader::Reader::new(bytes).unwrap().get_features(0).unwrap();
+        let keys: BTreeSet<String> =
+            features.iter().flat_map(|f| f.properties.clone().unwrap_or_default().into_keys()).collect();
+        (keys, features.len())
+    };
+    let (status, _, all) = get(&app, base).await;
+    assert_eq!(status, 200);
+    let (all_keys, count) = keys_and_count(all);
+    assert!(count > 50 && all_keys.contains("id") && all_keys.contains("kind"), "{count} {all_keys:?}");
+    let (status, _, some) = get(&app, &format!("{base}&properties=start_day,end_day,confidence,start_day")).await;
+    assert_eq!(status, 200);
+    let (some_keys, some_count) = keys_and_count(some);
+    assert_eq!(some_count, count, "the same features");
+    assert_eq!(some_keys, ["confidence", "end_day", "start_day"].map(str::to_owned).into());
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::i18n::Lang;
 use crate::map::menus::{self, MenuOption};
 use crate::map::state::{Layer, MapState, Mode, SPEEDS, WINDOWS, slider_position};
-use crate::map::visibility;
+use crate::map::{tiling, visibility};
 
 use super::error::ApiError;
 use super::page_query::PageQuery;
@@ -70,6 +70,32 @@ fn timeline_start(state: &AppState, map: &MapState, lang: Lang) -> TimelineStart
         speeds: choose(menus::speed_options(lang), &speed),
         mode: menus::mode_value(map.mode),
         windows: choose(windows, &window),
+    }
+}
+
+/// What the web app reads from its page before it loads any data (`#app`'s `data-` attributes): the timeline's
+/// days, and which layers it draws from vector tiles ([`crate::map::tiling`]) and which it loads whole (the page
+/// preloads those).
+#[derive(Serialize)]
+struct AppStart {
+    /// The timeline's days, `first/last`.
+    timeline: String,
+    /// The layers drawn from tiles, comma-separated.
+    tiled: String,
+    /// The layers loaded whole.
+    whole: Vec<&'static str>,
+}
+
+fn app_start(state: &AppState) -> AppStart {
+    let data = state.snapshot();
+    let store = data.store();
+    let (tiled, whole): (Vec<Layer>, Vec<Layer>) = Layer::ALL
+        .into_iter()
+        .partition(|layer| store.collection(layer.id()).is_some_and(|c| tiling::is_tiled(c.len())));
+    AppStart {
+        timeline: tiling::datetime(store.timeline()),
+        tiled: tiled.iter().map(|l| l.id()).collect::<Vec<_>>().join(","),
+        whole: whole.iter().map(|l| l.id()).collect(),
     }
 }
 
@@ -204,6 +230,7 @@ pub async fn map_page(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
         timeline => Value::from(Serde(timeline_start(&state, &map, lang))),
         classes => theme_class(&query),
         editor => editor,
+        app => Value::from(Serde(app_start(&state))),
     };
     let mut response = html(templates::render("index.html", lang, values)?, lang);
     // Signed-in editors get a page with links to the editor: caches keep the two apart.
@@ -238,6 +265,7 @@ pub async fn embed_page(req: HttpRequest, state: web::Data<AppState>) -> Result<
         static_image => static_url(&base, &image_query(&map, lang), 800, 450),
         timeline => Value::from(Serde(timeline_start(&state, &map, lang))),
         save_data => if saves_data(&req) { "on" } else { "off" },
+        app => Value::from(Serde(app_start(&state))),
     };
     let mut response = html(templates::render("embed.html", lang, values)?, lang);
     // The page differs with the reader's Save-Data preference: caches keep the two apart, and the two are tagged

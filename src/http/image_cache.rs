@@ -59,6 +59,14 @@ impl ByteCache {
     }
 }
 
+/// How many tile requests may wait for a tile maker.
+pub const TILES_WAITING: usize = 32;
+
+/// One render fewer than the machine's cores, at least one: a core is left for everything else.
+fn renders_for_this_machine() -> usize {
+    std::thread::available_parallelism().map_or(1, NonZeroUsize::get).saturating_sub(1).max(1)
+}
+
 /// The cache and the render limit.
 pub struct Images {
     cache: ByteCache,
@@ -100,8 +108,13 @@ impl Images {
 
     /// Sized to this machine: one render fewer than its cores, at least one.
     pub fn for_this_machine() -> Images {
-        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-        Images::new(cores.saturating_sub(1))
+        Images::new(renders_for_this_machine())
+    }
+
+    /// Sized to this machine for vector tiles: as many made at once as images, and up to [`TILES_WAITING`]
+    /// waiting (a map asks for a view's tiles at once, and most are quick to make).
+    pub fn for_tiles() -> Images {
+        Images::with_limits(renders_for_this_machine(), TILES_WAITING)
     }
 
     /// The cached image for `key`, if any.

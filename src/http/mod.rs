@@ -22,6 +22,7 @@ pub mod image;
 pub mod image_cache;
 pub mod lang;
 pub mod limits;
+pub mod listed;
 pub mod ogc;
 pub mod openapi;
 pub mod openapi_write;
@@ -68,8 +69,10 @@ pub struct AppState {
     pub site: Site,
     /// Rendered static images and the limit on rendering them at once.
     pub images: image_cache::Images,
-    /// Made vector tiles of the collections (made within the images' render limit).
+    /// Made vector tiles of the collections (made within `tile_makers`' limit).
     pub vector_tiles: image_cache::ByteCache,
+    /// The vector tiles' own limit of tiles made at once and waiting (their cache is `vector_tiles`).
+    pub tile_makers: image_cache::Images,
     /// Failed sign-ins, per client address.
     pub sign_ins: auth::SignIns,
     /// Whether public history and feeds name the accounts that made changes (`--show-accounts`).
@@ -93,6 +96,7 @@ impl AppState {
             site: Site::default(),
             images: image_cache::Images::for_this_machine(),
             vector_tiles: image_cache::ByteCache::default(),
+            tile_makers: image_cache::Images::for_tiles(),
             sign_ins: auth::SignIns::default(),
             show_accounts: false,
         }

@@ -263,11 +263,11 @@ pub async fn items(
 }
 
 /// An items response: the features of `rows` as they are kept, then `tail`'s members.
-fn items_body(
+pub(super) fn items_body(
     collection: &dyn FeatureProvider,
     rows: &[u32],
     lang: Lang,
-    tail: &ItemsTail,
+    tail: &impl Serialize,
 ) -> Result<Vec<u8>, ApiError> {
     let tail = serde_json::to_vec(tail).map_err(|e| ApiError::Internal(e.to_string()))?;
     // One allocation: the texts' sizes are known (each is its GeoJSON and three titles, a little more than sent).

@@ -187,12 +187,75 @@ fn read_only(base: &str) -> Value {
         param("x", "path", "Column, from the west (0 to 2^z − 1).", &integer, true),
         param("y", "path", "Row, from the north (0 to 2^z − 1).", &integer, true),
         datetime.clone(),
+        param(
+            "properties",
+            "query",
+            &format!(
+                "The features' properties to keep, comma-separated: {} or a queryable's name (default: all).",
+                crate::render::vector_tile::OWN_PROPERTIES.join(", ")
+            ),
+            &string,
+            false,
+        ),
     ];
     tile_params.extend(filters.iter().cloned());
     let mut download_params =
         vec![collection.clone(), format(&["geojson", "csv"]), bbox, bbox_crs, datetime.clone(), sortby, lang.clone()];
     download_params.append(&mut filters);
     let json_only = format(&["json"]);
+    // The map state as the web map's URL carries it (the static image and the listed features read it alike).
+    let state_params = vec![
+        param(
+            "t",
+            "query",
+            "The day whose site statuses are shown (a date, month or instant: its last day in Syria; clamped to the timeline; default: the latest day with data).",
+            &string,
+            false,
+        ),
+        param(
+            "mode",
+            "query",
+            "window (default) or cumulative.",
+            &json!({"type": "string", "enum": ["window", "cumulative"]}),
+            false,
+        ),
+        param(
+            "w",
+            "query",
+            "Window length in days (default 30; clamped to 1–366).",
+            &json!({"type": "integer"}),
+            false,
+        ),
+        param("layers", "query", "Comma-separated: sites, strikes, events (default all).", &string, false),
+        param(
+            "conf",
+            "query",
+            "Comma-separated confidence levels shown: high, medium, low (default all).",
+            &string,
+            false,
+        ),
+        param(
+            "at",
+            "query",
+            "lon,lat,zoom as in the web map's URL (MapLibre zoom; latitude clamped to ±85.05, zoom to 0–22).",
+            &string,
+            false,
+        ),
+        param(
+            "speed",
+            "query",
+            "Playback speed (0.5, 1, 2, 4, 8): checked and otherwise ignored, so a web map URL's parameters can be passed on.",
+            &string,
+            false,
+        ),
+        param(
+            "sel",
+            "query",
+            "The selected feature, layer:id: checked and otherwise ignored, as speed.",
+            &string,
+            false,
+        ),
+    ];
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -213,21 +276,14 @@ fn read_only(base: &str) -> Value {
             "/collections/{collectionId}/queryables": op("Filterable properties", "queryables", &[collection.clone(), json_only.clone(), lang.clone()], &ok("JSON Schema of the queryables with their values.", &["application/schema+json"])),
             "/collections/{collectionId}/download": op("Download a collection", "download", &download_params, &ok("Every matching feature as an attachment (GeoJSON or CSV).", &["application/geo+json", "text/csv"])),
             "/collections/{collectionId}/tiles/{z}/{x}/{y}.mvt": op("Features of a collection in a vector tile", "tile", &tile_params, &ok(&format!("A Mapbox Vector Tile with one layer named after the collection: the features the items API returns for the tile's bounds as bbox and the same filters, as points with id, start_day and end_day (days since 1970-01-01, inclusive; no end_day when open) and the collection's queryables. At most {} features: a tile that would hold more is a 400 naming datetime.", super::tiles::MAX_TILE_FEATURES), &[super::tiles::MVT])),
-            "/static.png": op("A static map image of a map state", "static_png", &[
-                param("t", "query", "The day whose site statuses are shown (a date, month or instant: its last day in Syria; clamped to the timeline; default: the latest day with data).", &string, false),
-                param("mode", "query", "window (default) or cumulative.", &json!({"type": "string", "enum": ["window", "cumulative"]}), false),
-                param("w", "query", "Window length in days (default 30; clamped to 1–366).", &json!({"type": "integer"}), false),
-                param("layers", "query", "Comma-separated: sites, strikes, events (default all).", &string, false),
-                param("conf", "query", "Comma-separated confidence levels shown: high, medium, low (default all).", &string, false),
-                param("at", "query", "lon,lat,zoom as in the web map's URL (MapLibre zoom; latitude clamped to ±85.05, zoom to 0–22).", &string, false),
+            "/static.png": op("A static map image of a map state", "static_png", &[state_params.clone(), vec![
                 param("bbox", "query", "minlon,minlat,maxlon,maxlat to fit (instead of at).", &string, false),
                 param("width", "query", "Pixels, 1–2048 (default 800).", &json!({"type": "integer", "minimum": 1, "maximum": crate::render::MAX_SIZE}), false),
                 param("height", "query", "Pixels, 1–2048 (default 450).", &json!({"type": "integer", "minimum": 1, "maximum": crate::render::MAX_SIZE}), false),
                 param("title", "query", "Title drawn at the top (at most 120 characters).", &string, false),
-                param("speed", "query", "Playback speed (0.5, 1, 2, 4, 8): checked and otherwise ignored, so a web map URL's parameters can be passed on.", &string, false),
-                param("sel", "query", "The selected feature, layer:id: checked and otherwise ignored, as speed.", &string, false),
                 param("lang", "query", "Language of the legend: en (default), ar or ru.", &json!({"type": "string", "enum": ["en", "ar", "ru"]}), false),
-            ], &ok("A PNG image.", &["image/png"])),
+            ]].concat(), &ok("A PNG image.", &["image/png"])),
+            "/collections/{collectionId}/listed": op("What a map state shows of a layer", "listed", &[vec![collection.clone(), format(&["geojson", "json"]), lang.clone()], state_params.clone()].concat(), &ok(&format!("For the web map's counts and list of a layer it draws from tiles: a GeoJSON FeatureCollection of the latest {} features (by start day, then id; in start order) that the map state shows by the web map's rule, with numberMatched (how many it shows, whether or not the layer is switched on), numberUnlocated (how many of those have no place) and numberReturned. Only sites, strikes and events have a map rule.", super::listed::LISTED_LIMIT), &["application/geo+json"])),
             "/timeline": op("Counts per day, week or month", "timeline", &[
                 json_only,
                 lang,

@@ -9,8 +9,8 @@ use actix_web::{Error, HttpRequest, HttpResponse, guard, web};
 
 use super::params::JSON_PARAMETERS;
 use super::{
-    ApiError, assets, changes, compression, download, editing, editor, embed, image, ogc, openapi, pages, tiles,
-    timeline, write,
+    ApiError, assets, changes, compression, download, editing, editor, embed, image, listed, ogc, openapi, pages,
+    tiles, timeline, write,
 };
 
 /// Where the OpenAPI document describes a route.
@@ -55,7 +55,7 @@ fn json_parameters() -> Vec<&'static str> {
 }
 
 /// Every route, in registration order.
-pub const ROUTES: [Route; 34] = [
+pub const ROUTES: [Route; 35] = [
     route("/", none, Documented::No, |cfg, path| {
         cfg.service(resource(path, embed::map_page));
     }),
@@ -231,6 +231,14 @@ pub const ROUTES: [Route; 34] = [
             },
         )
     },
+    route(
+        "/api/collections/{collection}/listed",
+        || listed::parameters().to_vec(),
+        Documented::Api,
+        |cfg, path| {
+            cfg.service(resource(path, listed::listed));
+        },
+    ),
     route(
         "/api/timeline",
         || timeline::PARAMETERS.to_vec(),

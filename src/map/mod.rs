@@ -5,8 +5,10 @@
 //! - [`visibility`]: what a state shows.
 //! - [`palette`]: the colours and letters of statuses, strikes and events.
 //! - [`menus`]: the timeline's menus in a reader's language.
+//! - [`tiling`]: which layers the web map draws from vector tiles, and for which days.
 
 pub mod menus;
 pub mod palette;
 pub mod state;
+pub mod tiling;
 pub mod visibility;

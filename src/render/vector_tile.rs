@@ -5,8 +5,9 @@
 //! `datetime` and property filters (a point on the edge between two tiles is in both). Each carries what a map
 //! filters and styles on, light: its `id`, its first and last day as day numbers (`start_day`, `end_day`: days
 //! since 1970-01-01, inclusive; no `end_day` when it is open), and the value of each of the collection's
-//! queryables (`kind`, `confidence`, …, [`crate::store::Queryable`]). Names, sources and the rest are one items
-//! request away, by `id`.
+//! queryables (`kind`, `confidence`, …, [`crate::store::Queryable`]), and `location_unsourced: true` when its point
+//! is an unsourced estimate (or only the properties asked for: [`Properties`]). Names, sources and the rest are
+//! one items request away, by `id`.
 
 use geozero::ToMvt as _;
 use geozero::mvt::{Message as _, TagsBuilder, Tile as MvtTile, TileValue, tile};
@@ -23,13 +24,40 @@ pub const EXTENT: u32 = 4096;
 #[error("vector tile encoding failed: {0}")]
 pub struct TileEncodeError(String);
 
+/// The properties a tile's features carry besides the queryables' values.
+pub const OWN_PROPERTIES: [&str; 4] = ["id", "start_day", "end_day", "location_unsourced"];
+
+/// Which properties a tile's features carry: all of them, or those named (a map that draws many features asks for
+/// what it filters and styles on, which keeps the tile small).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Properties(Option<Vec<String>>);
+
+impl Properties {
+    /// Only these (each one of [`OWN_PROPERTIES`] or a queryable's name: the caller checks).
+    pub fn only(names: Vec<String>) -> Properties {
+        Properties(Some(names))
+    }
+
+    /// Whether the features carry `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.0.as_ref().is_none_or(|names| names.iter().any(|n| n == name))
+    }
+}
+
 /// Encodes the features at `rows` of a collection's `columns` (already selected for `tile`) as a vector tile with
-/// one layer, `layer`, whose properties include the values of the collection's queryables.
-pub fn encode(layer: &str, tile: Tile, columns: &Columns, rows: &[u32]) -> Result<Vec<u8>, TileEncodeError> {
+/// one layer, `layer`, whose features carry the chosen `properties`.
+pub fn encode(
+    layer: &str,
+    tile: Tile,
+    columns: &Columns,
+    rows: &[u32],
+    properties: &Properties,
+) -> Result<Vec<u8>, TileEncodeError> {
     let [left, bottom, right, top] = tile.mercator_bounds();
     let mut tags = TagsBuilder::new();
     let mut encoded = Vec::with_capacity(rows.len());
-    let queryables: Vec<_> = columns.queryables().collect();
+    let queryables: Vec<_> = columns.queryables().filter(|q| properties.has(q.name())).collect();
+    let [id, start_day, end_day, unsourced] = OWN_PROPERTIES.map(|name| properties.has(name));
     for row in rows.iter().map(|&row| row as usize) {
         let Some(point) = columns.point(row) else { continue };
         let (x, y) = mercator(point.lon, point.lat);
@@ -40,16 +68,24 @@ pub fn encode(layer: &str, tile: Tile, columns: &Columns, rows: &[u32]) -> Resul
             let (k, v) = tags.insert_ref(key, value);
             mvt.tags.extend([k, v]);
         };
-        tag("id", TileValue::Str(columns.id(row).to_owned()));
+        if id {
+            tag("id", TileValue::Str(columns.id(row).to_owned()));
+        }
         let span = columns.span(row);
-        tag("start_day", TileValue::Sint(i64::from(span.first.0)));
-        if span.last != Day::MAX {
+        if start_day {
+            tag("start_day", TileValue::Sint(i64::from(span.first.0)));
+        }
+        if end_day && span.last != Day::MAX {
             tag("end_day", TileValue::Sint(i64::from(span.last.0)));
         }
         for &queryable in &queryables {
             if let Some(value) = columns.value(queryable, row) {
                 tag(queryable.name(), TileValue::Str(value.to_owned()));
             }
+        }
+        // An unsourced estimate is never drawn as an exact point, whatever precision its place has.
+        if unsourced && columns.marks(row).is_some_and(|m| m.location_unsourced) {
+            tag("location_unsourced", TileValue::Bool(true));
         }
         encoded.push(mvt);
     }

@@ -81,6 +81,17 @@ pub fn ids(collection: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The curated data with its strikes replaced by `n` real-shaped ones (`footprint generate`'s, seed 11).
+pub fn with_generated_strikes(n: usize) -> Dataset {
+    use footprint::store::FeatureProvider as _;
+    let dataset = dataset();
+    let strikes = dataset.collections.iter().find(|c| c.meta.id == "strikes").expect("a strikes layer");
+    let generated = footprint::store::generate::strikes(&strikes.read_all(), n, 11);
+    let collection = footprint::store::Collection::new(strikes.meta.clone(), generated);
+    let publishers = std::fs::read(geodata().join(footprint::store::PUBLISHERS_FILE)).expect("the publishers");
+    dataset.with_collection(collection, &publishers)
+}
+
 /// The curated data's application state, for tests that configure it or look into it.
 pub async fn state() -> web::Data<AppState> {
     web::Data::new(AppState::new(dataset(), Arc::new(Directory(geodata()))).with_basemap().await)
@@ -91,6 +102,13 @@ pub async fn service_with(
     state: web::Data<AppState>,
 ) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
     test::init_service(app(state)).await
+}
+
+/// The production application over `dataset`, with the curated files' directory behind it.
+pub async fn service_over(
+    dataset: Dataset,
+) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+    service_with(web::Data::new(AppState::new(dataset, Arc::new(Directory(geodata()))))).await
 }
 
 /// A fresh directory under the system's temporary directory, removed when dropped.

@@ -6,7 +6,9 @@
 //     step (visibility, map GeoJSON, page update), as the app records it in #app[data-render-ms];
 //  3. gzip size of the wasm and of everything / and the live /embed load before the basemap tiles;
 //  4. gzip size of everything /embed loads before interaction (its first paint), in English and Arabic.
-// `node bench.mjs NAME` runs one of them: render, step, transfer or first-paint.
+// `node bench.mjs NAME` runs one of them: render, step, tiled-step, transfer or first-paint. With
+// `FOOTPRINT_URL=http://…` they measure a server already running (e.g. on a store of a million strikes: its
+// strikes are then drawn from tiles, which `tiled-step` measures) instead of starting one on the embedded data.
 import { gzipSync } from "node:zlib";
 
 import { launch, openPage, ready, startServer } from "./harness.mjs";
@@ -144,6 +146,52 @@ async function timelineStep() {
   await context.close();
 }
 
+/**
+ * 2b. Playback steps on a tiled strikes layer (a server whose strikes are over the tiling bound, e.g. a million
+ * real-shaped ones: `FOOTPRINT_URL=…`): from the click on "forward a day" until MapLibre is idle again with the new
+ * window drawn (its filter changed; every eighth day or so its tiles too), and the app's own part of the step.
+ */
+async function tiledStep() {
+  const { page, context } = await openPage(browser, `${server.base}/?t=2026-06-01&mode=window&w=30`);
+  const tiled = await page.locator("#app").getAttribute("data-tiled");
+  if (!tiled.split(",").includes("strikes")) {
+    console.log("tiled playback step: skipped (the strikes are loaded whole on this server)");
+    return context.close();
+  }
+  const steps = 100;
+  const result = await page.evaluate(async (steps) => {
+    const map = window.__footprintMap;
+    const forward = document.querySelector("#forward-day");
+    const toIdle = [];
+    const appPart = [];
+    let timedOut = 0;
+    for (let i = 0; i < steps; i++) {
+      const idle = new Promise((resolve) => {
+        const guard = setTimeout(() => resolve(false), 10_000);
+        map.once("idle", () => {
+          clearTimeout(guard);
+          resolve(true);
+        });
+      });
+      const started = performance.now();
+      forward.click();
+      if (!(await idle)) timedOut++;
+      toIdle.push(performance.now() - started);
+      appPart.push(Number(document.querySelector("#app").getAttribute("data-render-ms")));
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return { idle: median(toIdle), max: Math.max(...toIdle), app: median(appPart), timedOut };
+  }, steps);
+  const strikes = await page.locator("#counts").getAttribute("data-strikes");
+  console.log(
+    `tiled playback step (${strikes} strikes in the last window), from the click until the map is idle with it drawn: ` +
+      `median ${result.idle.toFixed(1)} ms (max ${result.max.toFixed(1)} ms) over ${steps} steps` +
+      (result.timedOut ? ` (${result.timedOut} did not reach idle within 10 s)` : ""),
+  );
+  console.log(`  of which the app's own part: median ${result.app.toFixed(2)} ms — target <= 16 ms`);
+  await context.close();
+}
+
 /** 3. Everything `/` and `/embed` load before the basemap tiles (the embed once live). */
 async function transfer() {
   for (const [path, target] of [["/", ""], ["/embed?t=2025-03-31", " — target <= 450 KB"]]) {
@@ -177,7 +225,7 @@ async function firstPaint() {
   }
 }
 
-const benchmarks = { render: firstRender, step: timelineStep, transfer, "first-paint": firstPaint };
+const benchmarks = { render: firstRender, step: timelineStep, "tiled-step": tiledStep, transfer, "first-paint": firstPaint };
 const only = process.argv[2];
 if (only && !benchmarks[only]) throw new Error(`unknown benchmark ${only}: ${Object.keys(benchmarks).join(", ")}`);
 const server = await startServer();

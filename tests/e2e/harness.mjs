@@ -26,8 +26,16 @@ function freePort() {
   });
 }
 
-/** Starts the server binary (FOOTPRINT_BIN, default target/release/footprint) and waits for /healthz. */
-export async function startServer() {
+/**
+ * Starts the server binary (FOOTPRINT_BIN, default target/release/footprint) and waits for /healthz; with
+ * `FOOTPRINT_URL`, uses the server already running there instead (the benchmarks, on a store of a million strikes).
+ */
+export async function startServer(options = {}) {
+  if (process.env.FOOTPRINT_URL && !options.strikes) {
+    const base = process.env.FOOTPRINT_URL.replace(/\/$/, "");
+    if (!(await fetch(`${base}/healthz`)).ok) throw new Error(`no server at ${base}`);
+    return { base, child: { kill() {} }, token: null, editorToken: null, log: () => "" };
+  }
   const bin = process.env.FOOTPRINT_BIN || path.join(root, "target", "release", "footprint");
   const port = await freePort();
   const env = { ...process.env };
@@ -40,7 +48,15 @@ export async function startServer() {
   const token = addUser("e2e", "publisher");
   // An editor's token too, for the editor's tests.
   const editorToken = addUser("e2e-editor", "editor");
-  const child = spawn(bin, ["serve", "--bind", "127.0.0.1", "--port", String(port)], {
+  // `strikes: N`: a data directory whose strikes layer is N real-shaped strikes (`footprint generate`), served
+  // read-only.
+  const data = [];
+  if (options.strikes) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "footprint-e2e-data-"));
+    execFileSync(bin, ["generate", dir, "--strikes", String(options.strikes)], { env });
+    data.push("--data", dir);
+  }
+  const child = spawn(bin, ["serve", "--bind", "127.0.0.1", "--port", String(port), ...data], {
     env,
     stdio: ["ignore", "ignore", "pipe"],
   });

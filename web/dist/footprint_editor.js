@@ -1,4 +1,4 @@
-import { createMap, createPicker, jumpTo, setData, setMarker, setPaint, setVisible } from './snippets/footprint-web-f06a3e55026e09ff/js/bridge.js';
+import { createMap, createPicker, jumpTo, setData, setFilterState, setMarker, setPaint, setTiles, setVisible } from './snippets/footprint-web-f06a3e55026e09ff/js/bridge.js';
 import * as import1 from "./snippets/footprint-web-f06a3e55026e09ff/js/bridge.js"
 
 
@@ -107,8 +107,8 @@ function __wbg_get_imports() {
             const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
             return ret;
         }, arguments); },
-        __wbg_createMap_f8e5803d108cb664: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16) {
-            createMap(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3), arg4, arg5, arg6, getStringFromWasm0(arg7, arg8), getStringFromWasm0(arg9, arg10), arg11, arg12, arg13, arg14, getStringFromWasm0(arg15, arg16));
+        __wbg_createMap_8f2850547d1e0eff: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17) {
+            createMap(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3), arg4, arg5, arg6, getStringFromWasm0(arg7, arg8), getStringFromWasm0(arg9, arg10), arg11, arg12, arg13, arg14, getStringFromWasm0(arg15, arg16), arg17);
         },
         __wbg_createPicker_1323a8ca5c323dc5: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10) {
             createPicker(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3), arg4, arg5, arg6, arg7, arg8, getStringFromWasm0(arg9, arg10));
@@ -429,6 +429,9 @@ function __wbg_get_imports() {
         __wbg_setData_c2d701ea995a1785: function(arg0, arg1, arg2, arg3) {
             setData(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3));
         },
+        __wbg_setFilterState_3ec00194e4bbd260: function(arg0, arg1) {
+            setFilterState(getStringFromWasm0(arg0, arg1));
+        },
         __wbg_setMarker_bed0233b64ac5e14: function(arg0, arg1, arg2) {
             setMarker(arg0, arg1, arg2 !== 0);
         },
@@ -438,6 +441,9 @@ function __wbg_get_imports() {
         __wbg_setProperty_3fe74e09d53acb0b: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
             arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
         }, arguments); },
+        __wbg_setTiles_7a0b623886b2935a: function(arg0, arg1, arg2, arg3) {
+            setTiles(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3));
+        },
         __wbg_setVisible_a0f0aaecb5f8a9bb: function(arg0, arg1, arg2) {
             setVisible(getStringFromWasm0(arg0, arg1), arg2 !== 0);
         },
@@ -613,7 +619,7 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 171, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 178, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789);
             return ret;
         },
@@ -643,8 +649,8 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000007: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 10, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hf3a6b6046165952d);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, I32, F64, F64, F64, F64, F64, F64], shim_idx: 10, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__ha1337401eb8114e9);
             return ret;
         },
         __wbindgen_generic_0000000000000008: function(arg0, arg1) {
@@ -703,11 +709,17 @@ function wasm_bindgen__convert__closures_____invoke__h82479e9c01b7cf49(arg0, arg
     wasm.wasm_bindgen__convert__closures_____invoke__h82479e9c01b7cf49(arg0, arg1, ptr0, len0);
 }
 
-function wasm_bindgen__convert__closures_____invoke__hf3a6b6046165952d(arg0, arg1, arg2, arg3) {
+function wasm_bindgen__convert__closures_____invoke__ha1337401eb8114e9(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9) {
     const val2 = +arg3;
+    const val3 = +arg4;
+    const val4 = +arg5;
+    const val5 = +arg6;
+    const val6 = +arg7;
+    const val7 = +arg8;
+    const val8 = +arg9;
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__hf3a6b6046165952d(arg0, arg1, ptr0, len0, val2);
+    wasm.wasm_bindgen__convert__closures_____invoke__ha1337401eb8114e9(arg0, arg1, ptr0, len0, val2, val3, val4, val5, val6, val7, val8);
 }
 
 function wasm_bindgen__convert__closures_____invoke__h1fde39e1da5c9992(arg0, arg1, arg2) {

@@ -1,4 +1,4 @@
-import { createMap, jumpTo, setData, setPaint, setVisible } from './snippets/footprint-web-f06a3e55026e09ff/js/bridge.js';
+import { createMap, jumpTo, setData, setFilterState, setPaint, setTiles, setVisible } from './snippets/footprint-web-f06a3e55026e09ff/js/bridge.js';
 import * as import1 from "./snippets/footprint-web-f06a3e55026e09ff/js/bridge.js"
 
 
@@ -103,8 +103,8 @@ function __wbg_get_imports() {
             const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
             return ret;
         }, arguments); },
-        __wbg_createMap_f8e5803d108cb664: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16) {
-            createMap(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3), arg4, arg5, arg6, getStringFromWasm0(arg7, arg8), getStringFromWasm0(arg9, arg10), arg11, arg12, arg13, arg14, getStringFromWasm0(arg15, arg16));
+        __wbg_createMap_8f2850547d1e0eff: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17) {
+            createMap(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3), arg4, arg5, arg6, getStringFromWasm0(arg7, arg8), getStringFromWasm0(arg9, arg10), arg11, arg12, arg13, arg14, getStringFromWasm0(arg15, arg16), arg17);
         },
         __wbg_documentElement_5e44e37dd0181a81: function(arg0) {
             const ret = arg0.documentElement;
@@ -349,12 +349,18 @@ function __wbg_get_imports() {
         __wbg_setData_c2d701ea995a1785: function(arg0, arg1, arg2, arg3) {
             setData(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3));
         },
+        __wbg_setFilterState_3ec00194e4bbd260: function(arg0, arg1) {
+            setFilterState(getStringFromWasm0(arg0, arg1));
+        },
         __wbg_setPaint_420c8f81595f4100: function(arg0, arg1, arg2, arg3, arg4) {
             setPaint(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3), arg4);
         },
         __wbg_setProperty_3fe74e09d53acb0b: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
             arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
         }, arguments); },
+        __wbg_setTiles_7a0b623886b2935a: function(arg0, arg1, arg2, arg3) {
+            setTiles(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3));
+        },
         __wbg_setVisible_a0f0aaecb5f8a9bb: function(arg0, arg1, arg2) {
             setVisible(getStringFromWasm0(arg0, arg1), arg2 !== 0);
         },
@@ -437,6 +443,13 @@ function __wbg_get_imports() {
             const ret = arg0.target;
             return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
         },
+        __wbg_textContent_240d7f8264a6246e: function(arg0, arg1) {
+            const ret = arg1.textContent;
+            var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            var len1 = WASM_VECTOR_LEN;
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+            getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+        },
         __wbg_text_5240eb2c41de8292: function() { return handleError(function (arg0) {
             const ret = arg0.text();
             return ret;
@@ -478,17 +491,17 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 118, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 125, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 11, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64, F64, F64], shim_idx: 12, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h503a8e54384e9884);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 12, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [F64], shim_idx: 13, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h30621e85869623fa);
             return ret;
         },
@@ -503,8 +516,8 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000006: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, U32], shim_idx: 13, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h032bf86a7cdf254a);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, I32, F64, F64, F64, F64, F64, F64], shim_idx: 11, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h67e23c6a76a2fa99);
             return ret;
         },
         __wbindgen_generic_0000000000000007: function(arg0, arg1) {
@@ -563,11 +576,17 @@ function wasm_bindgen__convert__closures_____invoke__hfb7c390677969e57(arg0, arg
     wasm.wasm_bindgen__convert__closures_____invoke__hfb7c390677969e57(arg0, arg1, ptr0, len0);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h032bf86a7cdf254a(arg0, arg1, arg2, arg3) {
+function wasm_bindgen__convert__closures_____invoke__h67e23c6a76a2fa99(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9) {
     const val2 = +arg3;
+    const val3 = +arg4;
+    const val4 = +arg5;
+    const val5 = +arg6;
+    const val6 = +arg7;
+    const val7 = +arg8;
+    const val8 = +arg9;
     const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__h032bf86a7cdf254a(arg0, arg1, ptr0, len0, val2);
+    wasm.wasm_bindgen__convert__closures_____invoke__h67e23c6a76a2fa99(arg0, arg1, ptr0, len0, val2, val3, val4, val5, val6, val7, val8);
 }
 
 function wasm_bindgen__convert__closures_____invoke__h30621e85869623fa(arg0, arg1, arg2) {

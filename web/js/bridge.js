@@ -6,7 +6,8 @@ let map = null;
 
 const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, onReady, onClick, onMove, onFail, locale) {
+export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, onReady, onClick, onMove, onFail, locale,
+  onRefused) {
   maplibregl.setWorkerUrl("/static/maplibre-gl-worker.mjs");
   maplibregl.setRTLTextPlugin("/static/mapbox-gl-rtl-text.js", true);
   try {
@@ -28,7 +29,10 @@ export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, 
   const rtl = document.documentElement.dir === "rtl";
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), rtl ? "top-left" : "top-right");
   map.on("load", () => {
-    for (const [id, source] of Object.entries(JSON.parse(sources))) map.addSource(id, source);
+    for (const [id, source] of Object.entries(JSON.parse(sources))) {
+      if (source.tiles) source.tiles = source.tiles.map(absolute);
+      map.addSource(id, source);
+    }
     const ids = [];
     for (const layer of JSON.parse(layers)) {
       map.addLayer(layer);
@@ -45,7 +49,16 @@ export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, 
         });
         return;
       }
-      onClick(hit.source.replace("fp-", ""), hit.properties.i);
+      // A whole layer's feature is known by its position; a tiled layer's by the area clicked (a few pixels
+      // around the point), in which the app asks the API for it.
+      const [x, y] = [e.point.x, e.point.y];
+      const sw = map.unproject([x - 6, y + 6]);
+      const ne = map.unproject([x + 6, y - 6]);
+      onClick(hit.source.replace("fp-", ""), hit.properties.i ?? -1, e.lngLat.lng, e.lngLat.lat, sw.lng, sw.lat, ne.lng, ne.lat);
+    });
+    // A tile the server refuses (it would hold too many features) is reported once per source and view.
+    map.on("error", (e) => {
+      if (e.sourceId && e.sourceId.startsWith("fp-") && e.error && e.error.status === 400) onRefused(e.sourceId.replace("fp-", ""));
     });
     for (const id of ids) {
       map.on("mouseenter", id, () => (map.getCanvas().style.cursor = "pointer"));
@@ -58,6 +71,19 @@ export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, 
     onReady();
   });
   window.__footprintMap = map; // for the end-to-end tests
+}
+
+// Tile URL templates are made absolute by hand: `new URL` would escape their `{z}/{x}/{y}`.
+const absolute = (url) => (url.startsWith("/") ? window.location.origin + url : url);
+
+export function setTiles(source, url) {
+  map?.getSource(source)?.setTiles([absolute(url)]);
+}
+
+// A tiled layer's style filter: global-state values its layers' filters read.
+export function setFilterState(values) {
+  if (!map) return;
+  for (const [name, value] of Object.entries(JSON.parse(values))) map.setGlobalStateProperty(name, value);
 }
 
 export function setData(source, geojson) {

@@ -22,8 +22,9 @@ use crate::model::{Layer, Model};
 use crate::playback::{Animation, pulse_starts};
 use crate::state::{Action, Selection, State, View};
 use crate::text::{Said, TextView};
-use crate::view::{LayerUpdate, Visible, map_updates, visible};
+use crate::view::{LayerUpdate, Sent, Visible, map_updates, visible};
 use crate::{style, url};
+use footprint::map::tiling;
 
 mod animation;
 mod controls;
@@ -34,12 +35,14 @@ mod events;
 mod histogram;
 mod panel;
 mod text_view;
+mod tiled;
 
 use animation::ensure_animation;
 use controls::{build_controls, render_controls};
 use events::wire;
 use histogram::{draw_histogram, render_histogram_cursor};
 use text_view::render_text_view;
+use tiled::{open_clicked, requests_due};
 
 #[wasm_bindgen(module = "/js/bridge.js")]
 extern "C" {
@@ -53,13 +56,18 @@ extern "C" {
         sources: &str,
         layers: &str,
         on_ready: &Closure<dyn FnMut()>,
-        on_click: &Closure<dyn FnMut(String, u32)>,
+        on_click: &Closure<dyn FnMut(String, i32, f64, f64, f64, f64, f64, f64)>,
         on_move: &Closure<dyn FnMut(f64, f64, f64)>,
         on_fail: &Closure<dyn FnMut(String)>,
         locale: &str,
+        on_refused: &Closure<dyn FnMut(String)>,
     );
     #[wasm_bindgen(js_name = setData)]
     fn set_data(source: &str, geojson: &str);
+    #[wasm_bindgen(js_name = setTiles)]
+    fn set_tiles(source: &str, url: &str);
+    #[wasm_bindgen(js_name = setFilterState)]
+    fn set_filter_state(values: &str);
     #[wasm_bindgen(js_name = setVisible)]
     fn set_visible(layer_ids: &str, visible: bool);
     #[wasm_bindgen(js_name = setPaint)]
@@ -92,8 +100,12 @@ struct App {
     reduced_motion: bool,
     /// Milliseconds the last render took (read by the benchmark).
     last_render_ms: f64,
-    /// The GeoJSON last handed to the map, per layer (unchanged data is not sent again).
-    sent: [String; 3],
+    /// What the map was last handed, per layer (unchanged data, tiles or filters are not sent again).
+    sent: [Sent; 3],
+    /// A tiled layer's listing (`/listed`) last asked for, and whether it is on its way.
+    listing: [(String, bool); 3],
+    /// The selected feature of a tiled layer being fetched (`layer:id`), so it is asked for once.
+    opening: Option<String>,
     /// Counts renders, so a render can tell that another one ran while it was calling into MapLibre.
     renders: u64,
     /// What the text view shows (it is rebuilt only when that changes).
@@ -164,20 +176,43 @@ pub fn start() {
     });
 }
 
+/// What the page says before any data loads (`#app`'s `data-` attributes, [`footprint::map::tiling`]): which
+/// layers are drawn from tiles, and the timeline's days.
+fn page_setup() -> ([bool; 3], Option<DaySpan>) {
+    let app = element("app");
+    let tiled_ids = app.get_attribute("data-tiled").unwrap_or_default();
+    let tiled = Layer::ALL.map(|l| tiled_ids.split(',').any(|id| id == l.id()));
+    let timeline = app
+        .get_attribute("data-timeline")
+        .and_then(|raw| footprint::domain::Datetime::parse(&raw).ok())
+        .map(footprint::domain::Datetime::span);
+    (tiled, timeline)
+}
+
 async fn run() -> Result<(), JsValue> {
-    // Start every request at once (a JS promise starts its request when created), and the map with them.
-    let downloads =
-        Layer::ALL.map(|l| window().fetch_with_str(&format!("/api/collections/{}/download?f=geojson", l.id())));
+    let (tiled, page_timeline) = page_setup();
+    // Start every request at once (a JS promise starts its request when created), and the map with them. A tiled
+    // layer is not downloaded: the map asks for its tiles, the app for what the state lists of it.
+    let downloads = Layer::ALL.map(|l| {
+        (!tiled[l.index()]).then(|| window().fetch_with_str(&format!("/api/collections/{}/download?f=geojson", l.id())))
+    });
     let histogram =
         window().fetch_with_str("/api/timeline?bucket=week&collections=strikes,events&datetime=2024-12-01/..");
     let query = window().location().search()?;
     let lang = page_lang();
-    start_map(
-        url::decode(&query, DaySpan { first: footprint::domain::Day(0), last: footprint::domain::Day(0) }).map.view,
-        lang,
-    );
-    let mut model = Model::default();
+    let mut model = Model { tiled, timeline: page_timeline, ..Model::default() };
+    // The map starts with the tiles of the state in the URL (the page gives the timeline to read it with).
+    let first = url::decode(&query, model.timeline_span());
+    let tiles = Layer::ALL.map(|l| {
+        if tiled[l.index()] {
+            style::tile_url(l, tiling::tile_window(first.map.window(), model.timeline_span()))
+        } else {
+            String::new()
+        }
+    });
+    start_map(first.map.view, lang, tiled, &tiles);
     for (layer, promise) in Layer::ALL.into_iter().zip(downloads) {
+        let Some(promise) = promise else { continue };
         let text = response_text(promise).await?;
         model.set_layer(layer, &text).map_err(|e| JsValue::from_str(&e.to_string()))?;
     }
@@ -194,7 +229,9 @@ async fn run() -> Result<(), JsValue> {
         animation: Animation::default(),
         reduced_motion,
         last_render_ms: 0.0,
-        sent: Default::default(),
+        sent: tiles.map(|tiles| Sent { tiles, ..Sent::default() }),
+        listing: Default::default(),
+        opening: None,
         renders: 0,
         shown: None,
         announced: String::new(),
@@ -248,6 +285,14 @@ fn reveal_live_map() {
     }
 }
 
+/// Takes away the note that tiles were refused (the view or the tiles changed: new tiles say it again if need be).
+fn clear_refused() {
+    let status = element("status");
+    if status.text_content().as_deref() == Some(page_lang().t("map.tiles_refused")) {
+        status.set_text_content(None);
+    }
+}
+
 /// Shows the text view in the map's place when the map cannot be drawn.
 fn map_failed(reason: &str) {
     MAP_FAILED.with(|f| f.set(true));
@@ -263,7 +308,7 @@ fn map_failed(reason: &str) {
     let _ = element("sites-table").before_with_node_1(&note);
 }
 
-fn start_map(view: View, lang: Lang) {
+fn start_map(view: View, lang: Lang, tiled: [bool; 3], tiles: &[String; 3]) {
     let ready = Closure::<dyn FnMut()>::new(move || {
         MAP_READY.with(|r| r.set(true));
         // An embed's `bbox` fits the view once (the URL then keeps the resulting `at`). No borrow is held: fitting
@@ -277,27 +322,39 @@ fn start_map(view: View, lang: Lang) {
             reveal_live_map();
         });
     });
-    let click = Closure::<dyn FnMut(String, u32)>::new(move |source: String, i: u32| {
-        let Some(layer) = Layer::from_id(&source) else { return };
-        with_app(|app| {
-            let id = app.borrow().model.layer(layer).get(i as usize).map(|f| f.id.to_string());
-            if let Some(id) = id {
-                dispatch(app, Action::Select(Some(Selection { layer, id })), History::Push);
-            }
-        });
-    });
+    let click = Closure::<dyn FnMut(String, i32, f64, f64, f64, f64, f64, f64)>::new(
+        move |source: String, i: i32, lon: f64, lat: f64, west: f64, south: f64, east: f64, north: f64| {
+            let Some(layer) = Layer::from_id(&source) else { return };
+            with_app(|app| {
+                // A whole layer's feature is known by its position; a tiled layer's is asked for by the area clicked.
+                let Ok(i) = usize::try_from(i) else {
+                    let bbox = footprint::domain::Bbox { min_lon: west, min_lat: south, max_lon: east, max_lat: north };
+                    wasm_bindgen_futures::spawn_local(open_clicked(app.clone(), layer, bbox, (lon, lat)));
+                    return;
+                };
+                let id = app.borrow().model.layer(layer).get(i).map(|f| f.id.to_string());
+                if let Some(id) = id {
+                    dispatch(app, Action::Select(Some(Selection { layer, id })), History::Push);
+                }
+            });
+        },
+    );
     let moved = Closure::<dyn FnMut(f64, f64, f64)>::new(move |lon, lat, zoom| {
+        clear_refused();
         with_app(|app| dispatch(app, Action::SetView(View { lon, lat, zoom }), History::Replace));
     });
     let failed = Closure::<dyn FnMut(String)>::new(move |reason: String| map_failed(&reason));
+    let refused = Closure::<dyn FnMut(String)>::new(move |_source: String| {
+        element("status").set_text_content(Some(page_lang().t("map.tiles_refused")));
+    });
     create_map(
         "map",
         &format!("/basemap/style.json?lang={lang}"),
         view.lon,
         view.lat,
         view.zoom,
-        &style::sources().to_string(),
-        &style::layers().to_string(),
+        &style::sources(&tiled, tiles).to_string(),
+        &style::layers(&tiled).to_string(),
         &ready,
         &click,
         &moved,
@@ -309,9 +366,11 @@ fn start_map(view: View, lang: Lang) {
             "AttributionControl.ToggleAttribution": lang.t("map.attribution"),
         })
         .to_string(),
+        &refused,
     );
     // Made once, at start-up, and called by the map for as long as the page lives: handed over to JS for good.
     failed.forget();
+    refused.forget();
     ready.forget();
     click.forget();
     moved.forget();
@@ -357,12 +416,16 @@ fn render(app: &Shared, history: History) {
     let started = now();
     // Under the borrow: the new visibility, the pulse decision, what the map needs, and everything on the page that
     // is plain DOM (text, attributes, input values, history entries: none of these dispatches an event that
-    // reaches the app). What calls into JS that can call back (MapLibre, focus) is returned and done after it.
-    let (updates, focus, generation) = {
+    // reaches the app). What calls into JS that can call back (MapLibre, focus) is returned and done after it, as
+    // are the requests a tiled layer needs (what the state lists of it, a selected feature not loaded yet).
+    let (updates, focus, generation, requests) = {
         let mut a = app.borrow_mut();
         a.renders += 1;
         let next = visible(&a.model, &a.state);
-        if pulse_starts(&a.visible.strikes, &next.strikes, a.state.map.shows(Layer::Strikes), a.reduced_motion) {
+        // A tiled layer's model holds only what is listed: its new strikes are not known here, and not pulsed.
+        let pulses = !a.model.is_tiled(Layer::Strikes)
+            && pulse_starts(&a.visible.strikes, &next.strikes, a.state.map.shows(Layer::Strikes), a.reduced_motion);
+        if pulses {
             a.animation.start_pulse(now());
         }
         a.visible = next;
@@ -373,8 +436,12 @@ fn render(app: &Shared, history: History) {
         render_histogram_cursor(&a);
         record_history(&a, history);
         render_lang_links(&a);
-        (updates, focus, a.renders)
+        let requests = requests_due(&mut a);
+        (updates, focus, a.renders, requests)
     };
+    for request in requests {
+        wasm_bindgen_futures::spawn_local(request.run(app.clone()));
+    }
     send_to_map(app, updates, generation);
     if let Some(focus) = focus {
         let _ = focus.focus();
@@ -398,9 +465,19 @@ fn send_to_map(app: &Shared, updates: Vec<LayerUpdate>, generation: u64) {
         if app.borrow().renders != generation {
             return;
         }
+        let i = update.layer.index();
         if let Some(data) = update.data {
             set_data(&update.source, &data);
-            app.borrow_mut().sent[update.layer.index()] = data;
+            app.borrow_mut().sent[i].data = data;
+        }
+        if let Some(filter) = update.filter {
+            set_filter_state(&filter);
+            app.borrow_mut().sent[i].filter = filter;
+        }
+        if let Some(tiles) = update.tiles {
+            clear_refused();
+            set_tiles(&update.source, &tiles);
+            app.borrow_mut().sent[i].tiles = tiles;
         }
         set_visible(&update.layer_ids, update.shown);
     }

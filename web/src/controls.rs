@@ -91,8 +91,8 @@ pub fn controls(model: &Model, visible: &Visible, state: &State, timeline: DaySp
         layers: s.layers,
         confidence: s.confidence,
         counts: text::counts(model, visible, state, lang),
-        strikes: visible.strikes.len(),
-        events: visible.events.len(),
+        strikes: usize::try_from(model.count(Layer::Strikes, &visible.strikes)).unwrap_or(usize::MAX),
+        events: usize::try_from(model.count(Layer::Events, &visible.events)).unwrap_or(usize::MAX),
     }
 }
 

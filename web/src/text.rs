@@ -137,8 +137,15 @@ pub fn text_view(model: &Model, visible: &Visible, state: &State, lang: Lang) ->
     all.sort_by(|a, b| {
         a.1.properties.start.cmp(&b.1.properties.start).then_with(|| a.0.cmp(&b.0)).then_with(|| a.1.id.cmp(&b.1.id))
     });
-    let hidden = all.len().saturating_sub(LIST_LIMIT);
-    let entries = all[hidden..]
+    let shown_here = all.len().saturating_sub(LIST_LIMIT);
+    // A tiled layer's model holds only its latest features: the rest of its count is left out of the list too.
+    let not_loaded: u64 = [Layer::Strikes, Layer::Events]
+        .into_iter()
+        .filter(|&l| state.map.shows(l))
+        .map(|l| model.count(l, visible.of(l)).saturating_sub(visible.of(l).len() as u64))
+        .sum();
+    let hidden = shown_here + usize::try_from(not_loaded).unwrap_or(usize::MAX);
+    let entries = all[shown_here..]
         .iter()
         .map(|&(layer, f)| EntryRow {
             layer,
@@ -154,8 +161,8 @@ pub fn text_view(model: &Model, visible: &Visible, state: &State, lang: Lang) ->
         "list.announce",
         &[
             ("date", &day),
-            ("strikes", &lang.count("count.strikes", visible.strikes.len() as u64)),
-            ("events", &lang.count("count.events", visible.events.len() as u64)),
+            ("strikes", &lang.count("count.strikes", model.count(Layer::Strikes, &visible.strikes))),
+            ("events", &lang.count("count.events", model.count(Layer::Events, &visible.events))),
         ],
     );
     TextView { sites_caption: lang.tf("list.sites_heading", &[("date", &day)]), sites, entries, hidden, announcement }
@@ -163,16 +170,14 @@ pub fn text_view(model: &Model, visible: &Visible, state: &State, lang: Lang) ->
 
 /// The counts line under the timeline: "1 Dec 2024 – 30 Dec 2024: 12 strikes (3 unlocated), 4 events (0 unlocated)".
 pub fn counts(model: &Model, visible: &Visible, state: &State, lang: Lang) -> String {
-    let unlocated = |layer: Layer| {
-        visible.of(layer).iter().filter(|&&i| model.layer(layer)[i as usize].geometry.is_none()).count() as u64
-    };
+    let unlocated = |layer: Layer| model.unlocated(layer, visible.of(layer));
     let w = state.map.window();
     let args = [
         ("first", lang.day(w.first)),
         ("last", lang.day(w.last)),
-        ("strikes", lang.count("count.strikes", visible.strikes.len() as u64)),
+        ("strikes", lang.count("count.strikes", model.count(Layer::Strikes, &visible.strikes))),
         ("strikes_unlocated", lang.number(unlocated(Layer::Strikes))),
-        ("events", lang.count("count.events", visible.events.len() as u64)),
+        ("events", lang.count("count.events", model.count(Layer::Events, &visible.events))),
         ("events_unlocated", lang.number(unlocated(Layer::Events))),
     ];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -7,8 +7,7 @@
 
 use std::fmt::Write as _;
 
-use footprint::domain::LocationPrecision;
-use footprint::map::visibility;
+use footprint::map::{tiling, visibility};
 
 use crate::model::{Layer, Model};
 use crate::state::State;
@@ -54,21 +53,6 @@ pub fn visible(model: &Model, state: &State) -> Visible {
     Visible { sites: pick(Layer::Sites), strikes: pick(Layer::Strikes), events: pick(Layer::Events) }
 }
 
-/// A short, stable code for a location precision, used by the map styles. An unsourced estimate is never drawn
-/// as an exact point, whatever place it stands for.
-fn precision_code(p: LocationPrecision, unsourced: bool) -> &'static str {
-    if unsourced {
-        return "approx";
-    }
-    match p {
-        LocationPrecision::ExactFacility => "exact",
-        LocationPrecision::Town => "town",
-        LocationPrecision::District => "district",
-        LocationPrecision::Governorate | LocationPrecision::Region => "area",
-        LocationPrecision::Unknown => "unknown",
-    }
-}
-
 /// The GeoJSON (as text) of the visible, located features of a layer, with the few properties the styles use:
 /// `i` (position), `status`, `kind`, `precision`, `confidence`, `new`. Unlocated features are left out of the map
 /// (they appear on the timeline and in lists), never placed at a made-up point.
@@ -94,7 +78,7 @@ pub fn geojson(model: &Model, visible: &Visible, layer: Layer, state: &State) ->
             point.lon,
             point.lat,
             serde_json::Value::from(p.kind.as_ref()),
-            precision_code(p.location_precision, p.location_unsourced),
+            style::precision_code(p.location_precision, p.location_unsourced),
             p.confidence.as_str(),
         );
     }
@@ -109,31 +93,71 @@ pub struct LayerUpdate {
     pub layer: Layer,
     /// Its MapLibre source (`fp-strikes`…).
     pub source: String,
-    /// Its GeoJSON, when it differs from what the map was last handed (unchanged data is not sent again).
+    /// A whole layer's GeoJSON, when it differs from what the map was last handed (unchanged data is not sent
+    /// again).
     pub data: Option<String>,
+    /// A tiled layer's tile URL template, when it differs from the one the map has.
+    pub tiles: Option<String>,
+    /// A tiled layer's style filter ([`style::tiled_filter`]'s values), when it differs from the one the map has.
+    pub filter: Option<String>,
     /// The ids of the MapLibre layers drawing the source, comma-separated (for the layer toggle).
     pub layer_ids: String,
     /// Whether the layer is shown.
     pub shown: bool,
 }
 
-/// What to hand the map for every layer, given the GeoJSON it was last handed per layer (in [`Layer::ALL`] order).
-pub fn map_updates(model: &Model, visible: &Visible, state: &State, sent: &[String; 3]) -> Vec<LayerUpdate> {
+/// What the map was last handed for one layer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sent {
+    /// A whole layer's GeoJSON.
+    pub data: String,
+    /// A tiled layer's tile URL template.
+    pub tiles: String,
+    /// A tiled layer's style filter.
+    pub filter: String,
+}
+
+/// What to hand the map for every layer, given what it was last handed per layer (in [`Layer::ALL`] order): a
+/// whole layer's visible features as GeoJSON; a tiled layer's tiles for the state's window
+/// ([`tiling::tile_window`]) and the style filter that keeps exactly what the state shows of them.
+pub fn map_updates(model: &Model, visible: &Visible, state: &State, sent: &[Sent; 3]) -> Vec<LayerUpdate> {
+    let timeline = model.timeline_span();
     Layer::ALL
         .into_iter()
         .zip(sent)
         .map(|(layer, sent)| {
             let source = format!("fp-{}", layer.id());
-            let data = geojson(model, visible, layer, state);
+            let (data, tiles, filter) = if model.is_tiled(layer) {
+                let tiles = style::tile_url(layer, tiling::tile_window(state.map.window(), timeline));
+                let filter = style::filter_values(layer, &tiling::StyleFilter::of(layer, &state.map)).to_string();
+                (None, (sent.tiles != tiles).then_some(tiles), (sent.filter != filter).then_some(filter))
+            } else {
+                let data = geojson(model, visible, layer, state);
+                ((sent.data != data).then_some(data), None, None)
+            };
             LayerUpdate {
                 layer,
-                layer_ids: style::layer_ids(&source).join(","),
+                layer_ids: style::layer_ids(&source, &model.tiled).join(","),
                 source,
-                data: (*sent != data).then_some(data),
+                data,
+                tiles,
+                filter,
                 shown: state.map.shows(layer),
             }
         })
         .collect()
+}
+
+/// The request listing what `state` shows of a tiled layer (`/api/collections/{id}/listed`): the state's day,
+/// window and confidence levels as its URL carries them, and the reader's language; the view, layer switches and
+/// selection do not change the answer, so they are left out.
+pub fn listed_url(layer: Layer, state: &State, lang: footprint::i18n::Lang) -> String {
+    let query = state.map.to_query();
+    let kept =
+        form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| matches!(k.as_ref(), "t" | "mode" | "w" | "conf"));
+    let query =
+        form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).append_pair("lang", lang.code()).finish();
+    format!("/api/collections/{}/listed?{query}", layer.id())
 }
 
 #[cfg(test)]
@@ -205,6 +229,39 @@ mod tests {
     }
 
     #[test]
+    fn a_tiled_layer_is_handed_tiles_for_its_window_and_a_filter_only_when_they_change() {
+        let mut m = model();
+        m.tiled = [false, true, false];
+        let t = m.timeline_span();
+        let mut s = State::new(t);
+        s.apply(Action::Scrub(day(2025, 3, 31)), t);
+        let v = visible(&m, &s);
+        let first = map_updates(&m, &v, &s, &Default::default());
+        let strikes = &first[1];
+        assert!(strikes.data.is_none(), "no GeoJSON for a tiled layer");
+        let tiles = strikes.tiles.clone().unwrap();
+        let window = tiling::tile_window(s.map.window(), t);
+        assert!(tiles.contains(&format!("datetime={}", tiling::datetime(window))), "{tiles}");
+        assert!(tiles.starts_with("/api/collections/strikes/tiles/{z}/{x}/{y}.mvt?"), "{tiles}");
+        let filter: serde_json::Value = serde_json::from_str(strikes.filter.as_deref().unwrap()).unwrap();
+        assert_eq!(filter["strikes-last"], day(2025, 3, 31).0);
+        assert_eq!(filter["strikes-first"], s.map.window().first.0);
+        assert!(first[0].data.is_some() && first[0].tiles.is_none(), "sites stay whole");
+        let sent: [Sent; 3] = std::array::from_fn(|i| Sent {
+            data: first[i].data.clone().unwrap_or_default(),
+            tiles: first[i].tiles.clone().unwrap_or_default(),
+            filter: first[i].filter.clone().unwrap_or_default(),
+        });
+        // A step forward keeps the tiles (within the block) and changes the filter.
+        s.apply(Action::Step(1), t);
+        let next = map_updates(&m, &visible(&m, &s), &s, &sent);
+        assert!(next[1].filter.is_some());
+        assert_eq!(next[1].tiles.is_some(), tiling::tile_window(s.map.window(), t) != window);
+        let url = listed_url(Layer::Strikes, &s, footprint::i18n::Lang::Ar);
+        assert_eq!(url, "/api/collections/strikes/listed?t=2025-04-01&mode=window&w=30&lang=ar");
+    }
+
+    #[test]
     fn the_map_is_handed_only_data_that_changed() {
         let m = model();
         let t = m.timeline_span();
@@ -216,8 +273,9 @@ mod tests {
             ["fp-sites", "fp-strikes", "fp-events"]
         );
         assert!(first.iter().all(|u| u.data.is_some() && u.shown));
-        assert_eq!(first[0].layer_ids, style::layer_ids("fp-sites").join(","));
-        let sent: [String; 3] = std::array::from_fn(|i| first[i].data.clone().unwrap_or_default());
+        assert_eq!(first[0].layer_ids, style::layer_ids("fp-sites", &m.tiled).join(","));
+        let sent: [Sent; 3] =
+            std::array::from_fn(|i| Sent { data: first[i].data.clone().unwrap_or_default(), ..Sent::default() });
         s.apply(Action::ToggleLayer(Layer::Events), t);
         let again = map_updates(&m, &v, &s, &sent);
         assert!(again.iter().all(|u| u.data.is_none()), "nothing changed: nothing is sent again");
