@@ -3,12 +3,17 @@ the embedded store (a GeoPackage) and served from it by a release build (or serv
 data`); its time to ready, its memory, and the time of the issue's queries, tiles and downloads.
 
     cargo build --release && python3 tests/load/scale.py [--strikes 100000] [--requests 200] [--serve store|data]
-        [--throughput SECONDS] [--dir DIR]
+        [--throughput SECONDS] [--dir DIR] [--postgres URL] [--replicas 2]
 
 With the store, the server is started twice: first on the newly imported store (it replays the store's log, then
 saves its snapshot beside the store: `src/store/saved.rs`), then again, from that snapshot; the figures after that
 are the second server's. `--dir DIR` works in DIR and keeps it; what it already holds (the data directory, the
 imported store, the saved snapshot) is used again, so a million strikes are generated and imported once.
+
+`--postgres URL` imports into (and serves from) that PostgreSQL/PostGIS database instead of a GeoPackage (e.g.
+`eval "$(bash tests/postgres.sh start)"` and `--postgres "$FOOTPRINT_TEST_POSTGRES"`; with `--dir`, a marker file
+says it was imported); its servers save their snapshot in DIR (their `TMPDIR`). `--replicas 2` then starts a
+second server on the same store and measures both: single requests on the second, and wrk on both at once.
 
 `FOOTPRINT_BIN=PATH` measures another build (e.g. an older commit's) on the same shape of data.
 
@@ -70,6 +75,8 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--throughput", type=float, default=10, help="seconds of wrk load per server (0: none)")
     parser.add_argument("--dir", type=Path, help="work in this directory and keep it (what it holds is used again)")
+    parser.add_argument("--postgres", help="a PostgreSQL URL to import into and serve from instead of a GeoPackage")
+    parser.add_argument("--replicas", type=int, default=1, choices=[1, 2], help="servers on the one store")
     parser.add_argument(
         "--serve",
         choices=["store", "data"],
@@ -98,37 +105,49 @@ def measure(binary, data, args):
         generated = time.perf_counter() - started
         layer = (data / "strikes.geojson").stat().st_size
         print(f"generate {args.strikes} strikes: {generated:.1f} s, strikes.geojson {layer / 1e6:.0f} MB")
+    env = {}
     if args.serve == "store":
-        store = data / "footprint.gpkg"
-        if not store.exists():
+        if args.postgres:
+            store, marker = args.postgres, data / "imported-postgres"
+            imported_already = marker.exists() and marker.read_text() == store
+            # The servers save their snapshot in the temporary directory: here, so it can be found.
+            env = {"TMPDIR": str(data)}
+        else:
+            store = str(data / "footprint.gpkg")
+            imported_already = Path(store).exists()
+        if not imported_already:
             started = time.perf_counter()
             subprocess.run(
-                [binary, "import", str(data), "--store", str(store), "--apply", "--reason", "scale figures"],
+                [binary, "import", str(data), "--store", store, "--apply", "--reason", "scale figures"],
                 check=True,
                 capture_output=True,
             )
             imported = time.perf_counter() - started
-            print(f"import into a GeoPackage: {imported:.1f} s, {store.stat().st_size / 1e6:.0f} MB")
-        serve = ["--store", str(store)]
-        saved = data / "footprint.gpkg.snapshot"
-        if not saved.exists():
+            if args.postgres:
+                marker.write_text(store)
+                print(f"import into PostgreSQL: {imported:.1f} s")
+            else:
+                print(f"import into a GeoPackage: {imported:.1f} s, {Path(store).stat().st_size / 1e6:.0f} MB")
+        serve = ["--store", store]
+        snapshots = lambda: list(data.glob("footprint-*.snapshot" if args.postgres else "footprint.gpkg.snapshot"))
+        if not snapshots():
             started = time.perf_counter()
-            server = Server(data / "serve-first.log", serve)
+            server = Server(data / "serve-first.log", serve, env)
             ready = time.perf_counter() - started
             rss, peak = server.memory_kib()
             print(f"first start (replays the log): ready {ready:.2f} s; resident {rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB)")
-            while not saved.exists():
+            while not snapshots():
                 time.sleep(0.2)
             rss, peak = server.memory_kib()
             print(
-                f"snapshot saved {time.perf_counter() - started - ready:.1f} s later ({saved.stat().st_size / 1e6:.0f} MB); "
+                f"snapshot saved {time.perf_counter() - started - ready:.1f} s later ({snapshots()[0].stat().st_size / 1e6:.0f} MB); "
                 f"resident {rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB)"
             )
             server.stop()
     else:
         serve = ["--data", str(data)]
     started = time.perf_counter()
-    server = Server(data / "serve.log", serve)
+    server = Server(data / "serve.log", serve, env)
     ready = time.perf_counter() - started
     try:
         rss, peak = server.memory_kib()
@@ -151,6 +170,8 @@ def measure(binary, data, args):
                 continue
             p50, p99, size = timed(server.port, target, args.requests)
             print(f"{name}: made in {made * 1000:.1f} ms, then cached median {p50:.2f} ms, {size / 1024:.0f} KB")
+        if args.replicas == 2:
+            measure_replica(data, serve, env, server.port, args)
         downloads = [("full GeoJSON download", DOWNLOAD, e) for e in ["identity", "gzip", "br"]]
         downloads.append(("layer file /data/strikes.geojson", "/data/strikes.geojson", "identity"))
         for name, target, encoding in downloads:
@@ -172,6 +193,37 @@ def measure(binary, data, args):
             )
     finally:
         server.stop()
+
+
+def measure_replica(data, serve, env, first_port, args):
+    """A second server on the same store: its start, single requests, and wrk on both servers at once."""
+    started = time.perf_counter()
+    second = Server(data / "serve-second.log", serve, env)
+    try:
+        ready = time.perf_counter() - started
+        rss, _ = second.memory_kib()
+        print(f"second replica: ready {ready:.2f} s; resident {rss / 1024:.0f} MB")
+        for name, target in [("bbox + a month, limit 50", MONTH), ("bbox + 7 days, ~1000 features", THOUSAND)]:
+            p50, p99, _ = timed(second.port, target, args.requests, fresh=True)
+            print(f"second replica, {name}, each a new query: median {p50:.2f} ms, p99 {p99:.2f} ms")
+        if args.throughput > 0 and shutil.which("wrk"):
+            loads = [
+                subprocess.Popen(
+                    ["wrk", "-t1", "-c16", f"-d{args.throughput}s", f"http://127.0.0.1:{port}{MONTH}"],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                for port in [first_port, second.port]
+            ]
+            outs = [load.communicate()[0] for load in loads]
+            assert all("Non-2xx" not in out for out in outs), outs
+            rates = [float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) for out in outs]
+            print(
+                f"throughput, both replicas at once (1 wrk thread, 16 connections each): {rates[0]:,.0f} + "
+                f"{rates[1]:,.0f} = {sum(rates):,.0f} req/s"
+            )
+    finally:
+        second.stop()
 
 
 def wrk(port, target, seconds):

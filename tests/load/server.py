@@ -23,7 +23,7 @@ def free_port():
 class Server:
     """Starts the binary (FOOTPRINT_BIN, default target/release/footprint) with its log in `log_path`."""
 
-    def __init__(self, log_path, extra_args=()):
+    def __init__(self, log_path, extra_args=(), extra_env=None):
         self.port = free_port()
         self.log_path = Path(log_path)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,6 +33,7 @@ class Server:
         env["RUST_LOG"] = "info"
         env["FOOTPRINT_STORE"] = str(Path(tempfile.mkdtemp(prefix="footprint-load-")) / "footprint.gpkg")
         env["NO_COLOR"] = "1"
+        env.update(extra_env or {})
         self.process = subprocess.Popen(
             [binary, "serve", "--bind", "127.0.0.1", "--port", str(self.port), *extra_args],
             stdout=subprocess.DEVNULL,

@@ -57,30 +57,28 @@ pub fn tile_url(layer: Layer, span: DaySpan) -> String {
     )
 }
 
-/// The name of one of a tiled layer's global-state values.
-fn state_key(layer: Layer, what: &str) -> String {
-    format!("{}-{what}", layer.id())
-}
-
-/// A tiled layer's style filter as the global-state values [`window_filter`] reads.
+/// A tiled layer's style filter as the global-state value [`window_filter`] reads: one object under the layer's id
+/// (`{"first": day, "last": day, "high": bool, …}`), so a step that moves both ends of the window is one change
+/// of the map's state (one pass of its worker over the tiles), not two.
 pub fn filter_values(layer: Layer, filter: &tiling::StyleFilter) -> Value {
     let mut values = serde_json::Map::new();
-    values.insert(state_key(layer, "first"), json!(filter.first.0));
-    values.insert(state_key(layer, "last"), json!(filter.last.0));
+    values.insert("first".to_owned(), json!(filter.first.0));
+    values.insert("last".to_owned(), json!(filter.last.0));
     for confidence in footprint::domain::Confidence::ALL {
-        values.insert(state_key(layer, confidence.as_str()), json!(filter.confidence.contains(&confidence)));
+        values.insert(confidence.as_str().to_owned(), json!(filter.confidence.contains(&confidence)));
     }
-    Value::Object(values)
+    json!({ layer.id(): values })
 }
 
 /// The filter expression keeping what a tiled layer's state shows ([`tiling::StyleFilter::keeps`]): a start on or
 /// before the last day, an end (open: the latest day there is) on or after the first, a confidence kept.
 fn window_filter(layer: Layer) -> Value {
-    let number = |what: &str| json!(["to-number", ["global-state", state_key(layer, what)]]);
+    let state = json!(["object", ["global-state", layer.id()]]);
+    let number = |what: &str| json!(["to-number", ["get", what, state]]);
     let mut confidence = vec![json!("match"), json!(["get", "confidence"])];
     for level in footprint::domain::Confidence::ALL {
         confidence.push(json!(level.as_str()));
-        confidence.push(json!(["to-boolean", ["global-state", state_key(layer, level.as_str())]]));
+        confidence.push(json!(["to-boolean", ["get", level.as_str(), state]]));
     }
     confidence.push(json!(false));
     json!([

@@ -244,8 +244,8 @@ mod tests {
         assert!(tiles.contains(&format!("datetime={}", tiling::datetime(window))), "{tiles}");
         assert!(tiles.starts_with("/api/collections/strikes/tiles/{z}/{x}/{y}.mvt?"), "{tiles}");
         let filter: serde_json::Value = serde_json::from_str(strikes.filter.as_deref().unwrap()).unwrap();
-        assert_eq!(filter["strikes-last"], day(2025, 3, 31).0);
-        assert_eq!(filter["strikes-first"], s.map.window().first.0);
+        assert_eq!(filter["strikes"]["last"], day(2025, 3, 31).0);
+        assert_eq!(filter["strikes"]["first"], s.map.window().first.0);
         assert!(first[0].data.is_some() && first[0].tiles.is_none(), "sites stay whole");
         let sent: [Sent; 3] = std::array::from_fn(|i| Sent {
             data: first[i].data.clone().unwrap_or_default(),
