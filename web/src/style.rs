@@ -58,8 +58,7 @@ pub fn tile_url(layer: Layer, span: DaySpan) -> String {
 }
 
 /// A tiled layer's style filter as the global-state value [`window_filter`] reads: one object under the layer's id
-/// (`{"first": day, "last": day, "high": bool, …}`), so a step that moves both ends of the window is one change
-/// of the map's state (one pass of its worker over the tiles), not two.
+/// (`{"first": day, "last": day, "high": bool, …}`), so a step is one change of the map's state.
 pub fn filter_values(layer: Layer, filter: &tiling::StyleFilter) -> Value {
     let mut values = serde_json::Map::new();
     values.insert("first".to_owned(), json!(filter.first.0));
