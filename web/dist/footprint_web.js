@@ -103,7 +103,7 @@ function __wbg_get_imports() {
             const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
             return ret;
         }, arguments); },
-        __wbg_createMap_8f2850547d1e0eff: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17) {
+        __wbg_createMap_34c19b25a8379f75: function(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17) {
             createMap(getStringFromWasm0(arg0, arg1), getStringFromWasm0(arg2, arg3), arg4, arg5, arg6, getStringFromWasm0(arg7, arg8), getStringFromWasm0(arg9, arg10), arg11, arg12, arg13, arg14, getStringFromWasm0(arg15, arg16), arg17);
         },
         __wbg_documentElement_5e44e37dd0181a81: function(arg0) {
@@ -491,7 +491,7 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 125, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 130, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
             const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__hb75119badfe1c789);
             return ret;
         },
@@ -516,8 +516,8 @@ function __wbg_get_imports() {
             return ret;
         },
         __wbindgen_generic_0000000000000006: function(arg0, arg1) {
-            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, I32, F64, F64, F64, F64, F64, F64], shim_idx: 11, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h67e23c6a76a2fa99);
+            // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [String, I32, F64, F64, String], shim_idx: 11, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+            const ret = makeMutClosure(arg0, arg1, wasm_bindgen__convert__closures_____invoke__h54daac1ed88451c1);
             return ret;
         },
         __wbindgen_generic_0000000000000007: function(arg0, arg1) {
@@ -576,17 +576,22 @@ function wasm_bindgen__convert__closures_____invoke__hfb7c390677969e57(arg0, arg
     wasm.wasm_bindgen__convert__closures_____invoke__hfb7c390677969e57(arg0, arg1, ptr0, len0);
 }
 
-function wasm_bindgen__convert__closures_____invoke__h67e23c6a76a2fa99(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9) {
-    const val2 = +arg3;
-    const val3 = +arg4;
-    const val4 = +arg5;
-    const val5 = +arg6;
-    const val6 = +arg7;
-    const val7 = +arg8;
-    const val8 = +arg9;
-    const ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const len0 = WASM_VECTOR_LEN;
-    wasm.wasm_bindgen__convert__closures_____invoke__h67e23c6a76a2fa99(arg0, arg1, ptr0, len0, val2, val3, val4, val5, val6, val7, val8);
+function wasm_bindgen__convert__closures_____invoke__h54daac1ed88451c1(arg0, arg1, arg2, arg3, arg4, arg5, arg6) {
+    const val3 = +arg3;
+    const val4 = +arg4;
+    const val5 = +arg5;
+    let ptr0, len0, ptr1, len1;
+    try {
+        ptr0 = passStringToWasm0(arg2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len0 = WASM_VECTOR_LEN;
+        ptr1 = passStringToWasm0(arg6, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len1 = WASM_VECTOR_LEN;
+    } catch (e) {
+        if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+        if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+        throw e;
+    }
+    wasm.wasm_bindgen__convert__closures_____invoke__h54daac1ed88451c1(arg0, arg1, ptr0, len0, val3, val4, val5, ptr1, len1);
 }
 
 function wasm_bindgen__convert__closures_____invoke__h30621e85869623fa(arg0, arg1, arg2) {

@@ -54,7 +54,9 @@ export function createMap(container, styleUrl, lon, lat, zoom, sources, layers, 
       const [x, y] = [e.point.x, e.point.y];
       const sw = map.unproject([x - 6, y + 6]);
       const ne = map.unproject([x + 6, y - 6]);
-      onClick(hit.source.replace("fp-", ""), hit.properties.i ?? -1, e.lngLat.lng, e.lngLat.lat, sw.lng, sw.lat, ne.lng, ne.lat);
+      // The area goes with the clicked feature's days (a tiled feature carries them), which narrow the request.
+      const area = { bbox: [sw.lng, sw.lat, ne.lng, ne.lat], days: [hit.properties.start_day ?? null, hit.properties.end_day ?? null] };
+      onClick(hit.source.replace("fp-", ""), hit.properties.i ?? -1, e.lngLat.lng, e.lngLat.lat, JSON.stringify(area));
     });
     // A tile the server refuses (it would hold too many features) is reported once per source and view.
     map.on("error", (e) => {

@@ -56,7 +56,7 @@ extern "C" {
         sources: &str,
         layers: &str,
         on_ready: &Closure<dyn FnMut()>,
-        on_click: &Closure<dyn FnMut(String, i32, f64, f64, f64, f64, f64, f64)>,
+        on_click: &Closure<dyn FnMut(String, i32, f64, f64, String)>,
         on_move: &Closure<dyn FnMut(f64, f64, f64)>,
         on_fail: &Closure<dyn FnMut(String)>,
         locale: &str,
@@ -322,14 +322,15 @@ fn start_map(view: View, lang: Lang, tiled: [bool; 3], tiles: &[String; 3]) {
             reveal_live_map();
         });
     });
-    let click = Closure::<dyn FnMut(String, i32, f64, f64, f64, f64, f64, f64)>::new(
-        move |source: String, i: i32, lon: f64, lat: f64, west: f64, south: f64, east: f64, north: f64| {
+    let click = Closure::<dyn FnMut(String, i32, f64, f64, String)>::new(
+        move |source: String, i: i32, lon: f64, lat: f64, area: String| {
             let Some(layer) = Layer::from_id(&source) else { return };
             with_app(|app| {
                 // A whole layer's feature is known by its position; a tiled layer's is asked for by the area clicked.
                 let Ok(i) = usize::try_from(i) else {
-                    let bbox = footprint::domain::Bbox { min_lon: west, min_lat: south, max_lon: east, max_lat: north };
-                    wasm_bindgen_futures::spawn_local(open_clicked(app.clone(), layer, bbox, (lon, lat)));
+                    if let Some(area) = tiled::ClickedArea::parse(&area) {
+                        wasm_bindgen_futures::spawn_local(open_clicked(app.clone(), layer, area, (lon, lat)));
+                    }
                     return;
                 };
                 let id = app.borrow().model.layer(layer).get(i).map(|f| f.id.to_string());

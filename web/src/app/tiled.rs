@@ -3,6 +3,7 @@
 //! has not loaded (`items/{id}`), and the feature a reader clicked (the items in the clicked area). Each answer is
 //! put in the model and the page rendered again.
 
+use footprint::domain::Day;
 use footprint::map::tiling;
 use wasm_bindgen::prelude::*;
 
@@ -76,19 +77,38 @@ pub(super) fn requests_due(a: &mut App) -> Vec<Request> {
     due
 }
 
-/// Opens the feature of a tiled layer a reader clicked: the items API is asked for the clicked area in the
-/// state's window, and the nearest feature the state shows is selected.
-pub(super) async fn open_clicked(app: Shared, layer: Layer, area: footprint::domain::Bbox, at: (f64, f64)) {
+/// Where a reader clicked a tiled layer: a few pixels around the point, and the days of the feature hit.
+#[derive(serde::Deserialize)]
+pub(super) struct ClickedArea {
+    bbox: [f64; 4],
+    days: [Option<i32>; 2],
+}
+
+impl ClickedArea {
+    /// The area the bridge describes (`{"bbox": [w, s, e, n], "days": [first, last]}`).
+    pub(super) fn parse(json: &str) -> Option<ClickedArea> {
+        serde_json::from_str(json).ok()
+    }
+}
+
+/// Opens the feature of a tiled layer a reader clicked: the items API is asked for the clicked area on the days of
+/// the feature hit (within the state's window), and the nearest feature the state shows is selected.
+pub(super) async fn open_clicked(app: Shared, layer: Layer, area: ClickedArea, at: (f64, f64)) {
     let url = {
         let a = app.borrow();
-        let window = tiling::datetime(a.state.map.window());
+        let mut days = a.state.map.window();
+        if let [Some(first), last] = area.days {
+            days.first = days.first.max(Day(first));
+            days.last = days.last.min(last.map_or(Day::MAX, Day));
+            if days.first > days.last {
+                days = a.state.map.window();
+            }
+        }
+        let [west, south, east, north] = area.bbox;
         format!(
-            "/api/collections/{}/items?bbox={},{},{},{}&datetime={window}&limit=100&lang={}",
+            "/api/collections/{}/items?bbox={west},{south},{east},{north}&datetime={}&limit=100&lang={}",
             layer.id(),
-            area.min_lon,
-            area.min_lat,
-            area.max_lon,
-            area.max_lat,
+            tiling::datetime(days),
             a.lang
         )
     };
