@@ -108,9 +108,14 @@ impl Model {
     pub fn add_opened(&mut self, layer: Layer, json: &str) -> Result<(), ModelError> {
         let parse_error = |e: serde_json::Error| ModelError::Parse { layer: layer.id(), message: e.to_string() };
         let feature = feature_of(serde_json::from_str(json).map_err(parse_error)?).map_err(parse_error)?;
+        self.keep_opened(layer, feature);
+        Ok(())
+    }
+
+    /// Keeps `feature` with the opened ones, in place of an earlier copy.
+    fn keep_opened(&mut self, layer: Layer, feature: Feature) {
         self.opened.retain(|(l, f)| !(*l == layer && f.id == feature.id));
         self.opened.push((layer, feature));
-        Ok(())
     }
 
     /// Opens, from the items a click's area holds (the API's GeoJSON), the feature of a tiled layer the state
@@ -139,8 +144,7 @@ impl Model {
         }
         let Some((_, feature)) = nearest else { return Ok(None) };
         let id = feature.id.to_string();
-        self.opened.retain(|(l, f)| !(*l == layer && f.id == feature.id));
-        self.opened.push((layer, feature));
+        self.keep_opened(layer, feature);
         Ok(Some(id))
     }
 

@@ -199,7 +199,12 @@ fn whole_layers() -> Value {
 
 /// The ids of the layers drawing a source, for toggles.
 pub fn layer_ids(source: &str, tiled: &[bool; 3]) -> Vec<String> {
-    layers(tiled)
+    layer_ids_in(&layers(tiled), source)
+}
+
+/// The ids of the layers among `layers` (as [`layers`] makes them) drawing a source.
+pub fn layer_ids_in(layers: &Value, source: &str) -> Vec<String> {
+    layers
         .as_array()
         .map(|layers| {
             layers

@@ -122,6 +122,8 @@ pub struct Sent {
 /// ([`tiling::tile_window`]) and the style filter that keeps exactly what the state shows of them.
 pub fn map_updates(model: &Model, visible: &Visible, state: &State, sent: &[Sent; 3]) -> Vec<LayerUpdate> {
     let timeline = model.timeline_span();
+    // Made once a render: every layer's toggle reads its ids from it.
+    let layers = style::layers(&model.tiled);
     Layer::ALL
         .into_iter()
         .zip(sent)
@@ -137,7 +139,7 @@ pub fn map_updates(model: &Model, visible: &Visible, state: &State, sent: &[Sent
             };
             LayerUpdate {
                 layer,
-                layer_ids: style::layer_ids(&source, &model.tiled).join(","),
+                layer_ids: style::layer_ids_in(&layers, &source).join(","),
                 source,
                 data,
                 tiles,
