@@ -149,7 +149,8 @@ async function timelineStep() {
 /**
  * 2b. Playback steps on a tiled strikes layer (a server whose strikes are over the tiling bound, e.g. a million
  * real-shaped ones: `FOOTPRINT_URL=…`): from the click on "forward a day" until MapLibre is idle again with the new
- * window drawn (its filter changed; every eighth day or so its tiles too), and the app's own part of the step.
+ * window drawn (its filter changed; every eighth day or so its tiles too), and the app's own part of the step; then
+ * what one frame costs in this browser: the same map drawn again with nothing changed, and the basemap alone.
  */
 async function tiledStep() {
   const { page, context } = await openPage(browser, `${server.base}/?t=2026-06-01&mode=window&w=30`);
@@ -179,8 +180,27 @@ async function tiledStep() {
       toIdle.push(performance.now() - started);
       appPart.push(Number(document.querySelector("#app").getAttribute("data-render-ms")));
     }
+    // One frame: the map drawn again with nothing changed (the floor under a drawn step), median of 20.
+    const frame = async () => {
+      const times = [];
+      for (let i = 0; i < 20; i++) {
+        const idle = new Promise((resolve) => map.once("idle", resolve));
+        const started = performance.now();
+        map.triggerRepaint();
+        await idle;
+        times.push(performance.now() - started);
+      }
+      return times;
+    };
+    const repaint = await frame();
+    // And under that, the basemap alone (Footprint's layers hidden).
+    const ours = map.getStyle().layers.filter((l) => l.id.startsWith("fp-")).map((l) => l.id);
+    for (const id of ours) map.setLayoutProperty(id, "visibility", "none");
+    await new Promise((resolve) => map.once("idle", resolve));
+    const basemap = await frame();
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    return { idle: median(toIdle), max: Math.max(...toIdle), app: median(appPart), timedOut };
+    return { idle: median(toIdle), max: Math.max(...toIdle), app: median(appPart), repaint: median(repaint),
+      basemap: median(basemap), timedOut };
   }, steps);
   const strikes = await page.locator("#counts").getAttribute("data-strikes");
   console.log(
@@ -189,6 +209,8 @@ async function tiledStep() {
       (result.timedOut ? ` (${result.timedOut} did not reach idle within 10 s)` : ""),
   );
   console.log(`  of which the app's own part: median ${result.app.toFixed(2)} ms — target <= 16 ms`);
+  console.log(`  the same map drawn again with nothing changed (the floor under a drawn step): median ${result.repaint.toFixed(1)} ms`);
+  console.log(`  the basemap alone drawn again: median ${result.basemap.toFixed(1)} ms`);
   await context.close();
 }
 

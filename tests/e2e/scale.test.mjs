@@ -129,3 +129,28 @@ test("clicking a tiled strike opens its panel, and the link it leaves opens it a
   assertClean(problems);
   await context.close();
 });
+
+test("until the server has counted a large layer's window, the counts line says it is counting, never zero", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route("**/api/collections/strikes/listed?**", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${server.base}/?t=2025-03-31&w=30`, { waitUntil: "load" });
+  const counts = page.locator("#counts");
+  await page.waitForFunction(() => document.querySelector("#counts")?.textContent.includes("counting"), null, {
+    timeout: 30_000,
+  });
+  const before = await counts.textContent();
+  assert.match(before, /^2 Mar 2025 – 31 Mar 2025: counting…$/);
+  release();
+  const march = await items("2025-03-02/2025-03-31");
+  await page.waitForFunction((n) => document.querySelector("#counts")?.getAttribute("data-strikes") === String(n), march.length, {
+    timeout: 30_000,
+  });
+  assert.match(await counts.textContent(), new RegExp(`^2 Mar 2025 – 31 Mar 2025: ${march.length.toLocaleString("en-GB")} strikes`));
+  await context.close();
+});

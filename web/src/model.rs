@@ -161,6 +161,11 @@ impl Model {
             .or_else(|| self.opened.iter().find(|(l, f)| *l == layer && f.id == id).map(|(_, f)| f))
     }
 
+    /// Whether the counts of `layer` are known: a tiled layer's are not until the server's first listing arrives.
+    pub fn is_counted(&self, layer: Layer) -> bool {
+        !self.is_tiled(layer) || self.totals[layer.index()].is_some()
+    }
+
     /// How many features of `layer` the state shows, of which `visible` are those in the model: a tiled layer's
     /// count is the server's.
     pub fn count(&self, layer: Layer, visible: &[u32]) -> u64 {
@@ -217,8 +222,10 @@ mod tests {
         let json = serde_json::json!({"type": "FeatureCollection", "features": listed, "numberMatched": 4_000,
             "numberUnlocated": 12, "numberReturned": 3});
         let mut m = Model { tiled: [false, true, false], ..Model::default() };
+        assert!(!m.is_counted(Layer::Strikes) && m.is_counted(Layer::Events), "not counted until listed");
         m.set_layer(Layer::Strikes, &json.to_string()).unwrap();
         assert_eq!(m.strikes.len(), 3);
+        assert!(m.is_counted(Layer::Strikes));
         assert_eq!((m.count(Layer::Strikes, &[0, 1, 2]), m.unlocated(Layer::Strikes, &[0, 1, 2])), (4_000, 12));
         let first = &curated.strikes[0];
         assert!(m.find(Layer::Strikes, &first.id).is_none());

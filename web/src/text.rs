@@ -168,10 +168,15 @@ pub fn text_view(model: &Model, visible: &Visible, state: &State, lang: Lang) ->
     TextView { sites_caption: lang.tf("list.sites_heading", &[("date", &day)]), sites, entries, hidden, announcement }
 }
 
-/// The counts line under the timeline: "1 Dec 2024 – 30 Dec 2024: 12 strikes (3 unlocated), 4 events (0 unlocated)".
+/// The counts line under the timeline: "1 Dec 2024 – 30 Dec 2024: 12 strikes (3 unlocated), 4 events (0 unlocated)";
+/// "counting…" while a tiled layer's first counts are on their way (never a zero the server did not give).
 pub fn counts(model: &Model, visible: &Visible, state: &State, lang: Lang) -> String {
     let unlocated = |layer: Layer| model.unlocated(layer, visible.of(layer));
     let w = state.map.window();
+    if ![Layer::Strikes, Layer::Events].into_iter().all(|l| model.is_counted(l)) {
+        let key = if w.first == footprint::domain::Day::MIN { "counts.counting_cumulative" } else { "counts.counting" };
+        return lang.tf(key, &[("first", &lang.day(w.first)), ("last", &lang.day(w.last))]);
+    }
     let args = [
         ("first", lang.day(w.first)),
         ("last", lang.day(w.last)),
@@ -302,5 +307,23 @@ mod tests {
         assert!(!ar.chars().any(|c| c.is_ascii_digit()), "Arabic-Indic digits only: {ar}");
         let en = counts(&m, &v, &s, Lang::En);
         assert!(en.starts_with("11 Nov 2024 – 10 Dec 2024: "), "{en}");
+    }
+
+    #[test]
+    fn a_tiled_layer_not_yet_counted_is_said_to_be_counted_never_zero() {
+        let m = crate::model::Model { tiled: [false, true, false], ..model() };
+        let s = state_on(&m, 2024, 12, 10);
+        let v = visible(&m, &s);
+        for lang in [Lang::En, Lang::Ar, Lang::Ru] {
+            let line = counts(&m, &v, &s, lang);
+            assert_eq!(
+                line,
+                lang.tf(
+                    "counts.counting",
+                    &[("first", &lang.day(s.map.window().first)), ("last", &lang.day(s.map.day))]
+                )
+            );
+            assert!(!line.contains(&lang.count("count.strikes", 0)) && !line.contains('{'), "{line}");
+        }
     }
 }

@@ -9,7 +9,8 @@ use std::cell::OnceCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-use super::{History, Shared, render, set_paint, window};
+use super::map::set_paint;
+use super::{History, Shared, render, window};
 use crate::state::Action;
 
 thread_local! {

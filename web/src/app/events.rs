@@ -12,7 +12,8 @@ use web_sys::{Element, HtmlSelectElement, KeyboardEvent};
 
 use super::animation::ensure_animation;
 use super::embed_dialog::{copy_link, fill_embed_dialog, open_embed_dialog};
-use super::{History, Shared, dispatch, document, element, input, jump_to, listen, panel, render, window};
+use super::map::jump_to;
+use super::{History, Shared, dispatch, document, element, input, listen, panel, render, window};
 use crate::state::Action;
 use crate::{controls, keys, text, url};
 
