@@ -9,7 +9,6 @@ use bytes::Bytes;
 
 use crate::domain::{Bbox, DaySpan};
 use crate::i18n::Lang;
-use crate::map::state::MapState;
 use crate::render::{MAX_SIZE, MapImage, basemap_for, draw};
 
 use super::error::ApiError;
@@ -49,11 +48,7 @@ pub fn parse(params: &Params, query: &str, timeline: DaySpan) -> Result<MapImage
             return Err(ApiError::invalid(name, format!("must be between 1 and {MAX_SIZE}")));
         }
     }
-    let parsed = MapState::parse(query, timeline);
-    if let Some(rejected) = parsed.rejected.into_iter().next() {
-        return Err(ApiError::invalid(rejected.parameter, rejected.reason));
-    }
-    let state = parsed.state;
+    let state = super::params::map_state(query, timeline)?;
     let (lon, lat, zoom) = if let Some(raw) = params.raw("bbox") {
         let bbox = Bbox::parse(raw).map_err(|e| ApiError::invalid("bbox", e))?;
         MapImage::fit(&bbox, width, height)

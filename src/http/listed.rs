@@ -81,11 +81,7 @@ pub async fn listed(
     let params = Params::parse(req.query_string(), parameters())?;
     params.format(&["geojson", "json"])?;
     let lang = lang::for_api(&req, &params)?;
-    let parsed = MapState::parse(req.query_string(), data.store().timeline());
-    if let Some(rejected) = parsed.rejected.into_iter().next() {
-        return Err(ApiError::invalid(rejected.parameter, rejected.reason));
-    }
-    let map = parsed.state;
+    let map = super::params::map_state(req.query_string(), data.store().timeline())?;
     let body = web::block(move || {
         let collection = super::find_collection(&data, &id)?;
         let (rows, tail) = listed_rows(collection, layer, &map);

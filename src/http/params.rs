@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::{Bbox, Datetime};
+use crate::domain::{Bbox, Datetime, DaySpan};
+use crate::map::state::MapState;
 use crate::store::query::DEFAULT_LIMIT;
 use crate::store::{FeatureProvider, Filter, MAX_LIMIT, PropertyFilter, Queryable, SortOrder};
 
@@ -150,6 +151,17 @@ impl Params {
             }
         }
         Ok(Filter { bbox: self.bbox()?, datetime: self.datetime()?, properties, sort: self.sort()? })
+    }
+}
+
+/// A map state as the web map reads it from a query (the same defaults and clamps), except that a value the map
+/// would ignore is a `400` naming it: the API's endpoints that take a map state (`static.png`, `listed`) are
+/// strict where a page is forgiving.
+pub fn map_state(query: &str, timeline: DaySpan) -> Result<MapState, ApiError> {
+    let parsed = MapState::parse(query, timeline);
+    match parsed.rejected.into_iter().next() {
+        Some(rejected) => Err(ApiError::invalid(rejected.parameter, rejected.reason)),
+        None => Ok(parsed.state),
     }
 }
 

@@ -4,8 +4,8 @@
 //!
 //! A tile holds exactly what the items API returns for the tile's bounds as `bbox` with the same `datetime` and
 //! property filters (a point exactly on an edge between tiles is in both, as it is in both bboxes). Tiles are made
-//! on the blocking pool within a limit of their own (as many at once as images, more waiting), kept in a bounded cache of their own per data
-//! version and filter ([`super::image_cache`]), and tagged so a client's copy revalidates with `304`. A tile that
+//! on the blocking pool within a limit of their own (as many at once as images, more waiting), kept in a bounded
+//! cache of their own per data version and filter ([`super::image_cache`]), and tagged so a client's copy revalidates with `304`. A tile that
 //! would hold more than [`MAX_TILE_FEATURES`] is refused with a `400` naming `datetime` (a narrower window or a
 //! deeper zoom holds fewer). `properties=a,b` keeps only those properties on the features (the web map asks for
 //! what it filters and styles on).
@@ -90,7 +90,7 @@ pub async fn tile(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let key = format!("{etag}{variant}");
     let bytes = match state.vector_tiles.get(&key) {
         Some(bytes) => bytes,
-        None => make_within_limit(&state, data, id, tile, (filter, properties), key).await?,
+        None => make_within_limit(&state, data, id, tile, filter, properties, key).await?,
     };
     Ok(HttpResponse::Ok().content_type(MVT).insert_header((header::ETAG, etag)).body(bytes))
 }
@@ -100,7 +100,8 @@ async fn make_within_limit(
     data: Arc<Snapshot>,
     id: String,
     tile: Tile,
-    (filter, properties): (Filter, Properties),
+    filter: Filter,
+    properties: Properties,
     key: String,
 ) -> Result<Bytes, ApiError> {
     // Tiles have a limit of their own, with a longer queue than images': a map asks for a view's tiles at once.

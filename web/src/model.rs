@@ -61,6 +61,11 @@ pub struct Model {
     pub timeline: Option<DaySpan>,
 }
 
+/// The error of a layer's JSON that does not parse.
+fn parse_error(layer: Layer) -> impl Fn(serde_json::Error) -> ModelError + Copy {
+    move |e| ModelError::Parse { layer: layer.id(), message: e.to_string() }
+}
+
 /// A feature from the API's GeoJSON (the JSON-FG `time` member, links and titles dropped: the app derives them).
 fn feature_of(mut value: serde_json::Value) -> Result<Feature, serde_json::Error> {
     if let Some(object) = value.as_object_mut() {
@@ -86,7 +91,7 @@ impl Model {
 
     /// Parses a layer from the API's GeoJSON (the JSON-FG `time` member is dropped: it is derived from start/end).
     pub fn set_layer(&mut self, layer: Layer, json: &str) -> Result<(), ModelError> {
-        let parse_error = |e: serde_json::Error| ModelError::Parse { layer: layer.id(), message: e.to_string() };
+        let parse_error = parse_error(layer);
         let collection: Collection = serde_json::from_str(json).map_err(parse_error)?;
         if let (Some(matched), Some(unlocated)) = (collection.matched, collection.unlocated) {
             self.totals[layer.index()] = Some(Totals { matched, unlocated });
@@ -106,7 +111,7 @@ impl Model {
 
     /// Keeps a feature of a tiled layer fetched on its own (`items/{id}`), so it can be opened.
     pub fn add_opened(&mut self, layer: Layer, json: &str) -> Result<(), ModelError> {
-        let parse_error = |e: serde_json::Error| ModelError::Parse { layer: layer.id(), message: e.to_string() };
+        let parse_error = parse_error(layer);
         let feature = feature_of(serde_json::from_str(json).map_err(parse_error)?).map_err(parse_error)?;
         self.keep_opened(layer, feature);
         Ok(())
@@ -128,7 +133,7 @@ impl Model {
         state: &footprint::map::state::MapState,
         (lon, lat): (f64, f64),
     ) -> Result<Option<String>, ModelError> {
-        let parse_error = |e: serde_json::Error| ModelError::Parse { layer: layer.id(), message: e.to_string() };
+        let parse_error = parse_error(layer);
         let collection: Collection = serde_json::from_str(json).map_err(parse_error)?;
         let mut nearest: Option<(f64, Feature)> = None;
         for value in collection.features {

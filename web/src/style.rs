@@ -197,12 +197,7 @@ fn whole_layers() -> Value {
     ])
 }
 
-/// The ids of the layers drawing a source, for toggles.
-pub fn layer_ids(source: &str, tiled: &[bool; 3]) -> Vec<String> {
-    layer_ids_in(&layers(tiled), source)
-}
-
-/// The ids of the layers among `layers` (as [`layers`] makes them) drawing a source.
+/// The ids of the layers among `layers` (as [`layers`] makes them) drawing a source, for toggles.
 pub fn layer_ids_in(layers: &Value, source: &str) -> Vec<String> {
     layers
         .as_array()
@@ -240,7 +235,7 @@ mod tests {
                 assert_eq!(source["type"], if tiled[layer_of.index()] { "vector" } else { "geojson" });
                 assert_eq!(layer.get("source-layer").is_some(), source["type"] == "vector", "{layer}");
             }
-            assert_eq!(layer_ids("fp-sites", &tiled).len(), if tiled[0] { 1 } else { 3 });
+            assert_eq!(layer_ids_in(&layers(&tiled), "fp-sites").len(), if tiled[0] { 1 } else { 3 });
             let ids: Vec<_> = layers(&tiled).as_array().unwrap().iter().map(|l| l["source"].clone()).collect();
             assert_eq!(ids.last().unwrap(), "fp-sites", "sites are drawn on top");
         }

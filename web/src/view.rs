@@ -98,7 +98,7 @@ pub struct LayerUpdate {
     pub data: Option<String>,
     /// A tiled layer's tile URL template, when it differs from the one the map has.
     pub tiles: Option<String>,
-    /// A tiled layer's style filter ([`style::tiled_filter`]'s values), when it differs from the one the map has.
+    /// A tiled layer's style filter ([`style::filter_values`]), when it differs from the one the map has.
     pub filter: Option<String>,
     /// The ids of the MapLibre layers drawing the source, comma-separated (for the layer toggle).
     pub layer_ids: String,
@@ -275,7 +275,7 @@ mod tests {
             ["fp-sites", "fp-strikes", "fp-events"]
         );
         assert!(first.iter().all(|u| u.data.is_some() && u.shown));
-        assert_eq!(first[0].layer_ids, style::layer_ids("fp-sites", &m.tiled).join(","));
+        assert_eq!(first[0].layer_ids, style::layer_ids_in(&style::layers(&m.tiled), "fp-sites").join(","));
         let sent: [Sent; 3] =
             std::array::from_fn(|i| Sent { data: first[i].data.clone().unwrap_or_default(), ..Sent::default() });
         s.apply(Action::ToggleLayer(Layer::Events), t);
